@@ -1,0 +1,112 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor_cast.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include "actors/registry.hpp"
+
+namespace libregistry {
+
+/// The registry for plain (non-actor) threads: each call sends a request and
+/// blocks until the answer or the timeout (`sec::request_timeout`). Lookups
+/// have a direct variant that reads the backend without a message.
+///
+/// Not thread-safe: it owns one CAF blocking actor; give each thread its own
+/// facade (the direct lookups alone are safe from any thread). A miss of a
+/// lookup is the error `not_found`.
+class blocking_registry {
+public:
+  blocking_registry(caf::actor_system& sys, registry reg,
+                    caf::timespan timeout = std::chrono::seconds(5));
+
+  ~blocking_registry();
+
+  blocking_registry(blocking_registry&&) noexcept;
+  blocking_registry& operator=(blocking_registry&&) noexcept;
+
+  const registry& handle() const { return reg_; }
+
+  // -- writes -----------------------------------------------------------------
+
+  caf::error register_name(const registry_key& key, caf::actor who,
+                           metadata meta = {});
+
+  /// Registers a typed actor handle (or anything `actor_cast` converts).
+  template <class Handle>
+  caf::error register_name(const registry_key& key, const Handle& who,
+                           metadata meta = {}) {
+    return register_name(key, caf::actor_cast<caf::actor>(who),
+                         std::move(meta));
+  }
+
+  /// Registers every entry; one error (or none) per entry, in input order.
+  caf::expected<std::vector<caf::error>>
+  register_all(std::vector<entry> entries);
+
+  caf::error unregister(const registry_key& key);
+
+  caf::error update_metadata(const registry_key& key, metadata meta);
+
+  caf::expected<name_space> create_test_namespace();
+
+  /// Kills the actors of a test namespace, waits for them and drops it.
+  /// Returns how many actors were stopped.
+  caf::expected<uint64_t> teardown(const name_space& ns);
+
+  // -- reads through the registry actor ---------------------------------------
+
+  caf::expected<caf::actor> lookup(const registry_key& key);
+
+  caf::expected<entry> lookup_with_metadata(const registry_key& key);
+
+  caf::expected<metadata> get_metadata(const registry_key& key);
+
+  caf::expected<bool> registered(const registry_key& key);
+
+  caf::expected<std::vector<service_name>> list_services(const name_space& ns);
+
+  caf::expected<std::vector<entry>>
+  list_services_with_metadata(const name_space& ns);
+
+  caf::expected<std::vector<entry>>
+  find_services(const name_space& ns,
+                std::function<bool(const metadata&)> predicate);
+
+  caf::expected<std::vector<entry>> find_services(const name_space& ns,
+                                                  const std::string& field,
+                                                  metadata_value value);
+
+  caf::expected<uint64_t> count_services(const name_space& ns);
+
+  caf::expected<health_report> health_check();
+
+  caf::expected<registry_stats> get_stats();
+
+  // -- direct reads (no message, any thread) ----------------------------------
+
+  /// See `registry::lookup`.
+  caf::actor lookup_direct(const registry_key& key) const {
+    return reg_.lookup(key);
+  }
+
+  /// See `registry::lookup_entry`.
+  caf::optional<entry> lookup_entry_direct(const registry_key& key) const {
+    return reg_.lookup_entry(key);
+  }
+
+private:
+  struct impl;
+
+  registry reg_;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace libregistry

@@ -1,0 +1,280 @@
+#include "actors/registry.hpp"
+
+#include <chrono>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "backends/catalog.hpp"
+#include "libregistry/errors.hpp"
+#include "libregistry/liveness.hpp"
+
+namespace libregistry {
+
+namespace {
+
+/// A teardown in progress: the actors still to stop, and who waits.
+struct teardown_job {
+  name_space ns;
+  std::unordered_set<caf::actor_addr> waiting;
+  uint64_t stopped = 0;
+  caf::typed_response_promise<uint64_t> promise;
+};
+
+/// The registry actor's state. The backend holds every registration; the
+/// rest is bookkeeping of the actor itself.
+struct registry_state {
+  std::optional<any_backend> backend;
+  registry_limits limits;
+  std::chrono::steady_clock::time_point started;
+  /// Actors this registry monitors: each registered actor once, until its
+  /// down message arrives.
+  std::unordered_set<caf::actor_addr> monitored;
+  /// Teardowns in progress, by namespace reference.
+  std::unordered_map<uint64_t, teardown_job> teardowns;
+
+  static const char* name;
+};
+
+const char* registry_state::name = "libregistry.registry";
+
+using registry_pointer = registry_actor::stateful_pointer<registry_state>;
+
+caf::error closing_namespace(const name_space& ns) {
+  return make_error(registry_errc::invalid_namespace,
+                    to_string(ns) + " is being torn down");
+}
+
+bool is_closing(registry_state& st, const name_space& ns) {
+  return ns.is_test() && st.teardowns.count(ns.ref) > 0;
+}
+
+/// Validates and registers one entry, monitoring its actor once.
+caf::error register_one(registry_pointer self, entry e) {
+  auto& st = self->state;
+  if (!e.actor)
+    return make_error(registry_errc::invalid_actor);
+  if (auto err = check_key(e.key, st.limits))
+    return err;
+  if (auto err = check_metadata(e.meta, st.limits))
+    return err;
+  if (is_closing(st, e.key.ns))
+    return closing_namespace(e.key.ns);
+  if (is_terminated(e.actor))
+    return make_error(registry_errc::process_not_alive, to_string(e.key));
+  auto who = e.actor;
+  if (auto err = st.backend->register_name(std::move(e)))
+    return err;
+  if (st.monitored.insert(who.address()).second)
+    self->monitor(who);
+  return caf::none;
+}
+
+/// Finishes the teardown of `job` once no actor is left to wait for.
+void finish_if_done(registry_state& st, teardown_job& job) {
+  if (!job.waiting.empty())
+    return;
+  auto promise = job.promise;
+  auto stopped = job.stopped;
+  auto ns = job.ns;
+  st.teardowns.erase(ns.ref);
+  if (auto err = st.backend->drop_namespace(ns))
+    promise.deliver(std::move(err));
+  else
+    promise.deliver(stopped);
+}
+
+void on_down(registry_pointer self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  st.monitored.erase(msg.source);
+  st.backend->unregister_actor(msg.source);
+  std::vector<uint64_t> refs;
+  for (auto& [ref, job] : st.teardowns)
+    if (job.waiting.erase(msg.source) > 0 && job.waiting.empty())
+      refs.push_back(ref);
+  for (auto ref : refs)
+    finish_if_done(st, st.teardowns.at(ref));
+}
+
+caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns) {
+  auto& st = self->state;
+  if (!ns.is_test())
+    return make_error(registry_errc::invalid_namespace,
+                      "only test namespaces can be torn down");
+  if (is_closing(st, ns))
+    return closing_namespace(ns);
+  auto entries = st.backend->list_all(ns);
+  if (!entries)
+    return std::move(entries.error());
+  teardown_job job;
+  job.ns = ns;
+  for (auto& e : *entries)
+    if (job.waiting.insert(e.actor.address()).second)
+      self->send_exit(e.actor, caf::exit_reason::kill);
+  job.stopped = job.waiting.size();
+  if (job.waiting.empty()) {
+    if (auto err = st.backend->drop_namespace(ns))
+      return err;
+    return uint64_t{0};
+  }
+  job.promise = self->make_response_promise<uint64_t>();
+  auto promise = job.promise;
+  st.teardowns.emplace(ns.ref, std::move(job));
+  return promise;
+}
+
+template <class T>
+caf::result<T> reply(caf::expected<T>&& x) {
+  if (x)
+    return std::move(*x);
+  return std::move(x.error());
+}
+
+caf::result<void> reply(caf::error&& err) {
+  if (err)
+    return std::move(err);
+  return caf::unit;
+}
+
+registry_actor::behavior_type
+registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
+              registry_limits limits) {
+  auto& st = self->state;
+  st.backend.emplace(std::move(*backend));
+  st.limits = limits;
+  st.started = std::chrono::steady_clock::now();
+  self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
+  self->set_default_handler(caf::drop);
+  return {
+    [self](register_atom, registry_key& key, caf::actor& who,
+           metadata& meta) -> caf::result<void> {
+      return reply(
+        register_one(self, entry{std::move(key), std::move(who), std::move(meta)}));
+    },
+    [self](lookup_atom,
+           const registry_key& key) -> caf::result<caf::optional<caf::actor>> {
+      if (auto e = self->state.backend->lookup(key))
+        return caf::optional<caf::actor>{std::move(e->actor)};
+      return caf::optional<caf::actor>{};
+    },
+    [self](lookup_md_atom,
+           const registry_key& key) -> caf::result<caf::optional<entry>> {
+      return self->state.backend->lookup(key);
+    },
+    [self](get_md_atom,
+           const registry_key& key) -> caf::result<caf::optional<metadata>> {
+      if (auto e = self->state.backend->lookup(key))
+        return caf::optional<metadata>{std::move(e->meta)};
+      return caf::optional<metadata>{};
+    },
+    [self](unregister_atom, const registry_key& key) -> caf::result<void> {
+      return reply(self->state.backend->unregister(key));
+    },
+    [self](update_md_atom, const registry_key& key,
+           metadata& meta) -> caf::result<void> {
+      if (auto err = check_metadata(meta, self->state.limits))
+        return err;
+      return reply(self->state.backend->update_metadata(key, std::move(meta)));
+    },
+    [self](list_atom,
+           const name_space& ns) -> caf::result<std::vector<service_name>> {
+      auto entries = self->state.backend->list_all(ns);
+      if (!entries)
+        return std::move(entries.error());
+      std::vector<service_name> names;
+      names.reserve(entries->size());
+      for (auto& e : *entries)
+        names.emplace_back(std::move(e.key.service));
+      return names;
+    },
+    [self](list_md_atom,
+           const name_space& ns) -> caf::result<std::vector<entry>> {
+      return reply(self->state.backend->list_all(ns));
+    },
+    [self](find_atom, const name_space& ns,
+           const metadata_predicate& pred) -> caf::result<std::vector<entry>> {
+      if (!pred.test)
+        return make_error(registry_errc::invalid_metadata,
+                          "empty predicate (predicates do not cross nodes)");
+      auto entries = self->state.backend->list_all(ns);
+      if (!entries)
+        return std::move(entries.error());
+      std::vector<entry> result;
+      for (auto& e : *entries)
+        if (pred.test(e.meta))
+          result.emplace_back(std::move(e));
+      return result;
+    },
+    [self](find_atom, const name_space& ns, const std::string& field,
+           const metadata_value& value) -> caf::result<std::vector<entry>> {
+      return reply(self->state.backend->find_by_field(ns, field, value));
+    },
+    [self](count_atom, const name_space& ns) -> caf::result<uint64_t> {
+      auto n = self->state.backend->count(ns);
+      if (!n)
+        return std::move(n.error());
+      return static_cast<uint64_t>(*n);
+    },
+    [self](registered_atom, const registry_key& key) -> caf::result<bool> {
+      return static_cast<bool>(self->state.backend->lookup(key));
+    },
+    [self](bulk_atom,
+           std::vector<entry>& entries) -> caf::result<std::vector<caf::error>> {
+      std::vector<caf::error> result;
+      result.reserve(entries.size());
+      for (auto& e : entries)
+        result.emplace_back(register_one(self, std::move(e)));
+      return result;
+    },
+    [self](new_ns_atom) -> caf::result<name_space> {
+      auto ns = name_space::test(fresh_namespace_ref());
+      if (auto err = self->state.backend->create_namespace(ns))
+        return err;
+      return ns;
+    },
+    [self](teardown_atom, const name_space& ns) -> caf::result<uint64_t> {
+      return teardown(self, ns);
+    },
+    [self](health_atom) -> caf::result<health_report> {
+      auto& st = self->state;
+      health_report report;
+      report.details = st.backend->health_check();
+      report.status = report.details.status;
+      report.backend = st.backend->name();
+      report.uptime = std::chrono::steady_clock::now() - st.started;
+      return report;
+    },
+    [self](stats_atom) -> caf::result<registry_stats> {
+      auto& st = self->state;
+      auto counts = st.backend->counts();
+      registry_stats stats;
+      stats.backend = st.backend->name();
+      stats.uptime = std::chrono::steady_clock::now() - st.started;
+      stats.registrations = counts.registrations;
+      stats.namespaces = counts.namespaces;
+      stats.actors = counts.actors;
+      stats.monitored = st.monitored.size();
+      return stats;
+    },
+  };
+}
+
+} // namespace
+
+caf::expected<registry> spawn_registry(caf::actor_system& sys,
+                                       registry_options options) {
+  auto backend = make_backend(options.backend, options.backend_options);
+  if (!backend)
+    return std::move(backend.error());
+  auto reader = backend->reader();
+  auto holder = std::make_shared<any_backend>(std::move(*backend));
+  auto actor = sys.spawn(registry_impl, std::move(holder), options.limits);
+  return registry{std::move(actor), std::move(reader)};
+}
+
+} // namespace libregistry

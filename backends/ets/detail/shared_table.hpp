@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <shared_mutex>
+#include <unordered_map>
+#include <utility>
+
+#include <caf/actor.hpp>
+
+#include "libregistry/direct_reader.hpp"
+#include "libregistry/key.hpp"
+#include "libregistry/metadata.hpp"
+
+namespace libregistry::ets::detail {
+
+/// What the table stores per key.
+struct slot {
+  caf::actor actor;
+  metadata meta;
+};
+
+/// A hash table split into shards, each a `std::unordered_map` behind its
+/// own reader/writer lock: the ETS table with read concurrency.
+///
+/// Invariants: exactly one thread (the registry actor) calls the writer
+/// functions; any thread may call the `direct_reader` functions. The writer
+/// reads without locking, since nobody else mutates. Nodes never move, so
+/// the `const node*` that `insert` returns stays valid until the key is
+/// erased (std::unordered_map keeps references stable across rehashing).
+///
+/// Cost: a read is one hash, one shared lock of one shard and one probe;
+/// writers lock only the shard they change.
+class shared_table final : public direct_reader {
+public:
+  using map_type = std::unordered_map<registry_key, slot>;
+  using node = map_type::value_type;
+
+  /// `shard_count` is rounded up to a power of two.
+  explicit shared_table(size_t shard_count);
+
+  ~shared_table() override;
+
+  // -- direct_reader ----------------------------------------------------------
+
+  caf::actor lookup(const registry_key& key) const override;
+
+  caf::optional<entry> lookup_entry(const registry_key& key) const override;
+
+  // -- writer side ------------------------------------------------------------
+
+  /// The node for `key`, or null. Cost: one probe, no lock.
+  const node* find(const registry_key& key) const;
+
+  /// Inserts a key that is not present and returns its node.
+  const node* insert(registry_key key, slot value);
+
+  /// Replaces the metadata of an existing node.
+  void assign_metadata(const node& x, metadata meta);
+
+  /// Erases an existing node; `x` dangles afterwards.
+  void erase(const node& x);
+
+  /// Erases everything.
+  void clear();
+
+  size_t shard_count() const { return mask_ + 1; }
+
+private:
+  struct alignas(64) shard {
+    mutable std::shared_mutex mtx;
+    map_type map;
+  };
+
+  shard& shard_for(const registry_key& key) const;
+
+  std::unique_ptr<shard[]> shards_;
+  size_t mask_;
+};
+
+} // namespace libregistry::ets::detail

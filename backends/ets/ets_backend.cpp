@@ -1,0 +1,262 @@
+#include "backends/ets/ets_backend.hpp"
+
+#include <algorithm>
+
+#include <caf/actor_cast.hpp>
+
+#include "libregistry/errors.hpp"
+#include "libregistry/liveness.hpp"
+
+namespace libregistry::ets {
+
+namespace {
+
+using node = ets_state::node;
+
+constexpr int64_t default_shards = 16;
+constexpr int64_t max_shards = 1024;
+
+size_t string_bytes(const std::string& x) {
+  return x.capacity() > 15 ? x.capacity() + 1 : 0;
+}
+
+/// Estimated bytes one registration holds: its table node (with the hash
+/// table's next pointer and cached hash), its pointers in both indexes, the
+/// heap parts of its key and its metadata.
+uint64_t footprint(const node& x) {
+  constexpr size_t fixed = sizeof(node) + 2 * sizeof(void*) // table node
+                           + 3 * sizeof(void*) // namespace set node
+                           + sizeof(void*);    // by-actor vector element
+  return fixed + string_bytes(x.first.service.kind)
+         + string_bytes(x.first.service.name) + heap_bytes(x.second.meta);
+}
+
+caf::error unknown_namespace(const name_space& ns) {
+  return make_error(registry_errc::invalid_namespace,
+                    "no namespace " + to_string(ns) + " in this registry");
+}
+
+/// Drops `x` from the by-actor index.
+void unlink_actor(ets_state& st, const node& x) {
+  auto i = st.by_actor.find(x.second.actor.address());
+  if (i == st.by_actor.end())
+    return;
+  auto& xs = i->second;
+  xs.erase(std::remove(xs.begin(), xs.end(), &x), xs.end());
+  if (xs.empty())
+    st.by_actor.erase(i);
+}
+
+/// Drops `x` from the table and the counters; the caller unlinks indexes.
+void erase_node(ets_state& st, const node& x) {
+  st.memory_bytes -= footprint(x);
+  --st.registrations;
+  st.table->erase(x);
+}
+
+/// Drops `x` from the namespace index.
+void unlink_namespace(ets_state& st, const node& x) {
+  auto i = st.namespaces.find(x.first.ns);
+  if (i != st.namespaces.end())
+    i->second.erase(&x);
+}
+
+/// Removes one registration completely.
+void remove(ets_state& st, const node& x) {
+  unlink_namespace(st, x);
+  unlink_actor(st, x);
+  erase_node(st, x);
+}
+
+entry to_entry(const node& x) {
+  return {x.first, x.second.actor, x.second.meta};
+}
+
+/// The node of a live registration under `key`, or null.
+const node* find_live(const ets_state& st, const registry_key& key) {
+  auto x = st.table->find(key);
+  return x != nullptr && !is_terminated(x->second.actor) ? x : nullptr;
+}
+
+template <class Predicate>
+caf::expected<std::vector<entry>>
+collect(const ets_state& st, const name_space& ns, Predicate pred) {
+  auto i = st.namespaces.find(ns);
+  if (i == st.namespaces.end())
+    return unknown_namespace(ns);
+  std::vector<entry> result;
+  result.reserve(i->second.size());
+  for (auto x : i->second)
+    if (!is_terminated(x->second.actor) && pred(*x))
+      result.emplace_back(to_entry(*x));
+  return result;
+}
+
+} // namespace
+
+caf::expected<ets_state> backend::init(const caf::settings& options) {
+  auto shards = caf::get_or(options, "shards", default_shards);
+  if (shards < 1 || shards > max_shards)
+    return make_error(registry_errc::backend_error,
+                      "ets: shards must be between 1 and "
+                        + std::to_string(max_shards));
+  ets_state st;
+  st.table = std::make_shared<detail::shared_table>(static_cast<size_t>(shards));
+  st.namespaces.emplace(name_space::production(),
+                        std::unordered_set<const node*>{});
+  return st;
+}
+
+write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
+  if (!e.actor)
+    return {std::move(st), make_error(registry_errc::invalid_actor)};
+  auto ns = st.namespaces.find(e.key.ns);
+  if (ns == st.namespaces.end())
+    return {std::move(st), unknown_namespace(e.key.ns)};
+  if (auto old = st.table->find(e.key)) {
+    if (old->second.actor == e.actor) {
+      st.memory_bytes -= footprint(*old);
+      st.table->assign_metadata(*old, std::move(e.meta));
+      st.memory_bytes += footprint(*old);
+      return {std::move(st), caf::none};
+    }
+    if (!is_terminated(old->second.actor))
+      return {std::move(st), make_already_registered(old->second.actor)};
+    // The holder terminated and its down message is still on the way.
+    remove(st, *old);
+  }
+  auto addr = e.actor.address();
+  auto x = st.table->insert(std::move(e.key),
+                            detail::slot{std::move(e.actor), std::move(e.meta)});
+  ns->second.insert(x);
+  st.by_actor[addr].push_back(x);
+  ++st.registrations;
+  st.memory_bytes += footprint(*x);
+  return {std::move(st), caf::none};
+}
+
+caf::optional<entry> backend::lookup(const ets_state& st,
+                                     const registry_key& key) {
+  if (auto x = find_live(st, key))
+    return to_entry(*x);
+  return caf::none;
+}
+
+write_result<ets_state> backend::unregister(ets_state&& st,
+                                            const registry_key& key) {
+  if (auto x = st.table->find(key))
+    remove(st, *x);
+  return {std::move(st), caf::none};
+}
+
+caf::expected<std::vector<entry>> backend::list_all(const ets_state& st,
+                                                    const name_space& ns) {
+  return collect(st, ns, [](const node&) { return true; });
+}
+
+write_result<ets_state>
+backend::update_metadata(ets_state&& st, const registry_key& key,
+                         metadata meta) {
+  auto x = find_live(st, key);
+  if (x == nullptr)
+    return {std::move(st),
+            make_error(registry_errc::not_found, to_string(key))};
+  st.memory_bytes -= footprint(*x);
+  st.table->assign_metadata(*x, std::move(meta));
+  st.memory_bytes += footprint(*x);
+  return {std::move(st), caf::none};
+}
+
+backend_health backend::health_check(const ets_state& st) {
+  backend_health result;
+  result.backend = name;
+  for (auto& [ns, nodes] : st.namespaces)
+    for (auto x : nodes) {
+      if (is_terminated(x->second.actor))
+        ++result.dead;
+      else
+        ++result.alive;
+    }
+  result.status = status_from_counts(result.alive, result.dead);
+  result.memory_bytes = st.memory_bytes;
+  result.details.emplace("shards",
+                         static_cast<int64_t>(st.table->shard_count()));
+  result.details.emplace("namespaces",
+                         static_cast<int64_t>(st.namespaces.size()));
+  return result;
+}
+
+write_result<ets_state> backend::create_namespace(ets_state&& st,
+                                                  const name_space& ns) {
+  if (!ns.is_test() || st.namespaces.count(ns) > 0)
+    return {std::move(st),
+            make_error(registry_errc::invalid_namespace,
+                       to_string(ns) + " exists already")};
+  st.namespaces.emplace(ns, std::unordered_set<const node*>{});
+  return {std::move(st), caf::none};
+}
+
+write_result<ets_state> backend::drop_namespace(ets_state&& st,
+                                                const name_space& ns) {
+  auto i = st.namespaces.find(ns);
+  if (!ns.is_test() || i == st.namespaces.end())
+    return {std::move(st), unknown_namespace(ns)};
+  for (auto x : i->second) {
+    unlink_actor(st, *x);
+    erase_node(st, *x);
+  }
+  st.namespaces.erase(i);
+  return {std::move(st), caf::none};
+}
+
+write_result<ets_state> backend::unregister_actor(ets_state&& st,
+                                                  const caf::actor_addr& who) {
+  auto i = st.by_actor.find(who);
+  if (i == st.by_actor.end())
+    return {std::move(st), caf::none};
+  auto nodes = std::move(i->second);
+  st.by_actor.erase(i);
+  for (auto x : nodes) {
+    unlink_namespace(st, *x);
+    erase_node(st, *x);
+  }
+  return {std::move(st), caf::none};
+}
+
+size_t backend::names_of(const ets_state& st, const caf::actor_addr& who) {
+  auto i = st.by_actor.find(who);
+  return i == st.by_actor.end() ? 0 : i->second.size();
+}
+
+caf::expected<std::vector<entry>>
+backend::find_by_field(const ets_state& st, const name_space& ns,
+                       const std::string& field, const metadata_value& value) {
+  return collect(st, ns, [&](const node& x) {
+    return field_matches(x.second.meta, field, value);
+  });
+}
+
+caf::expected<size_t> backend::count(const ets_state& st,
+                                     const name_space& ns) {
+  auto i = st.namespaces.find(ns);
+  if (i == st.namespaces.end())
+    return unknown_namespace(ns);
+  return i->second.size();
+}
+
+backend_counts backend::counts(const ets_state& st) {
+  return {st.registrations, st.namespaces.size(), st.by_actor.size()};
+}
+
+std::shared_ptr<const direct_reader> backend::reader(const ets_state& st) {
+  return st.table;
+}
+
+void backend::close(ets_state&& st) {
+  if (st.table)
+    st.table->clear();
+  st.namespaces.clear();
+  st.by_actor.clear();
+}
+
+} // namespace libregistry::ets

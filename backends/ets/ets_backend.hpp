@@ -1,0 +1,89 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/actor_addr.hpp>
+
+#include "backends/ets/detail/shared_table.hpp"
+#include "libregistry/backend.hpp"
+
+namespace libregistry::ets {
+
+/// The writer-side state of the ETS backend: the shared table plus indexes
+/// that only the registry actor touches. The indexes point at the table's
+/// nodes, so each registration's key is stored once.
+struct ets_state {
+  using node = detail::shared_table::node;
+
+  std::shared_ptr<detail::shared_table> table;
+  /// Names per existing namespace, so listing one namespace costs O(its
+  /// size). `production` is always present.
+  std::unordered_map<name_space, std::unordered_set<const node*>> namespaces;
+  /// Names per actor, so removing a terminated actor costs O(its names).
+  std::unordered_map<caf::actor_addr, std::vector<const node*>> by_actor;
+  uint64_t registrations = 0;
+  /// Estimated bytes held for all registrations.
+  uint64_t memory_bytes = 0;
+};
+
+/// The default backend (configuration name `ets`): one sharded hash table
+/// that the registry actor writes and any thread reads directly, like an
+/// ETS table with `read_concurrency` owned by one process.
+///
+/// Options (a `caf::settings`): `shards` (integer, 1 to 1024, default 16):
+/// how many independently locked parts the table has.
+///
+/// Costs: register, unregister, update_metadata and lookup O(1) expected;
+/// list_all, find_by_field O(size of the namespace); unregister_actor
+/// O(that actor's names); health_check O(registrations), since it checks
+/// the liveness of each; count and counts O(1). Memory per registration:
+/// one table node plus a pointer in each of two indexes, beside the key's
+/// strings and the metadata.
+struct backend {
+  using state = ets_state;
+
+  static constexpr const char* name = "ets";
+
+  static caf::expected<state> init(const caf::settings& options);
+
+  static write_result<state> register_name(state&& st, entry e);
+
+  static caf::optional<entry> lookup(const state& st, const registry_key& key);
+
+  static write_result<state> unregister(state&& st, const registry_key& key);
+
+  static caf::expected<std::vector<entry>> list_all(const state& st,
+                                                    const name_space& ns);
+
+  static write_result<state>
+  update_metadata(state&& st, const registry_key& key, metadata meta);
+
+  static backend_health health_check(const state& st);
+
+  static write_result<state> create_namespace(state&& st, const name_space& ns);
+
+  static write_result<state> drop_namespace(state&& st, const name_space& ns);
+
+  static write_result<state> unregister_actor(state&& st,
+                                              const caf::actor_addr& who);
+
+  static size_t names_of(const state& st, const caf::actor_addr& who);
+
+  static caf::expected<std::vector<entry>>
+  find_by_field(const state& st, const name_space& ns, const std::string& field,
+                const metadata_value& value);
+
+  static caf::expected<size_t> count(const state& st, const name_space& ns);
+
+  static backend_counts counts(const state& st);
+
+  static std::shared_ptr<const direct_reader> reader(const state& st);
+
+  static void close(state&& st);
+};
+
+} // namespace libregistry::ets

@@ -1,0 +1,133 @@
+// A tour of libregistry: workers register themselves with metadata, a
+// dispatcher finds them by name and by metadata and messages them, one
+// worker stops and its name goes, and the registry reports its health.
+
+#include <iostream>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "actors/blocking_registry.hpp"
+#include "actors/registry.hpp"
+
+using namespace libregistry;
+
+namespace {
+
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+using job_atom = caf::atom_constant<caf::atom("job")>;
+
+const auto prod = name_space::production();
+
+/// A worker registers itself under `name`, tells `boss` it is ready, and
+/// answers jobs by doubling them.
+caf::behavior worker(caf::event_based_actor* self, registry_actor reg,
+                     std::string name, std::string role, caf::actor boss) {
+  metadata meta;
+  meta.emplace("role", metadata_value{role});
+  meta.emplace("capabilities",
+               metadata_value{metadata_value::list{metadata_value{role},
+                                                   metadata_value{"batch"}}});
+  self->request(reg, std::chrono::seconds(5), register_atom::value,
+                registry_key{prod, name}, caf::actor_cast<caf::actor>(self),
+                std::move(meta))
+    .then([=] { self->send(boss, ready_atom::value, name); });
+  return {[](job_atom, int x) { return 2 * x; }};
+}
+
+/// The dispatcher looks a worker up by name, sends it a job, and prints the
+/// answer; then it finds every worker with the `ml` capability.
+caf::behavior dispatcher(caf::event_based_actor* self, registry_actor reg,
+                         caf::actor done) {
+  return {[=](job_atom, std::string name, int x) {
+    self->request(reg, std::chrono::seconds(5), lookup_atom::value,
+                  registry_key{prod, name})
+      .then([=](caf::optional<caf::actor> found) {
+        if (!found) {
+          std::cout << "dispatcher: no worker named " << name << "\n";
+          self->send(done, ready_atom::value);
+          return;
+        }
+        self->request(*found, std::chrono::seconds(5), job_atom::value, x)
+          .then([=](int y) {
+            std::cout << "dispatcher: " << name << " turned " << x << " into "
+                      << y << "\n";
+            self->request(reg, std::chrono::seconds(5), find_atom::value, prod,
+                          std::string{"capabilities"}, metadata_value{"ml"})
+              .then([=](const std::vector<entry>& ml) {
+                std::cout << "dispatcher: " << ml.size()
+                          << " worker(s) with capability ml:";
+                for (auto& e : ml)
+                  std::cout << " " << to_string(e.key.service);
+                std::cout << "\n";
+                self->send(done, ready_atom::value);
+              });
+          });
+      });
+  }};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  caf::actor_system_config cfg;
+  if (auto err = cfg.parse(argc, argv)) {
+    std::cerr << "bad arguments: " << cfg.render(err) << "\n";
+    return 1;
+  }
+  caf::actor_system sys{cfg};
+  auto reg = spawn_registry(sys);
+  if (!reg) {
+    std::cerr << "cannot start registry: " << sys.render(reg.error()) << "\n";
+    return 1;
+  }
+  caf::scoped_actor self{sys};
+  blocking_registry client{sys, *reg};
+
+  caf::actor boss = self;
+  auto w1 = sys.spawn(worker, reg->actor, "resizer", "imaging", boss);
+  auto w2 = sys.spawn(worker, reg->actor, "trainer", "ml", boss);
+  auto w3 = sys.spawn(worker, reg->actor, "scorer", "ml", boss);
+  int ready = 0;
+  self->receive_for(ready, 3)([](ready_atom, const std::string& name) {
+    std::cout << "registered " << name << "\n";
+  });
+
+  auto names = client.list_services(prod);
+  std::cout << "production has " << names->size() << " names\n";
+
+  auto d = sys.spawn(dispatcher, reg->actor, caf::actor{self});
+  self->send(d, job_atom::value, std::string{"trainer"}, 21);
+  self->receive([](ready_atom) {});
+
+  std::cout << "direct lookup of scorer: "
+            << (reg->lookup({prod, "scorer"}) == w3 ? "found" : "missing")
+            << "\n";
+
+  self->monitor(w3);
+  self->send_exit(w3, caf::exit_reason::user_shutdown);
+  self->receive([](caf::down_msg&) {});
+  std::cout << "stopped scorer; direct lookup now: "
+            << (reg->lookup({prod, "scorer"}) ? "found" : "gone") << "\n";
+
+  auto health = client.health_check();
+  auto stats = client.get_stats();
+  if (health && stats)
+    std::cout << "health: " << to_string(health->status) << " (backend "
+              << health->backend << ", " << health->details.alive
+              << " alive, " << health->details.dead << " dead, "
+              << health->details.memory_bytes << " bytes)\n"
+              << "stats: " << stats->registrations << " registrations, "
+              << stats->actors << " actors, " << stats->namespaces
+              << " namespace(s)\n";
+
+  for (auto& a : {w1, w2, d})
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+  self->send_exit(reg->actor, caf::exit_reason::user_shutdown);
+  return 0;
+}

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "libregistry/backend.hpp"
+#include "libregistry/detail/backend_model.hpp"
+
+namespace libregistry {
+
+/// A backend of any type, chosen at run time, with its state. The registry
+/// actor holds one of these as a value. Each write replaces the held state
+/// with what the backend returns (see backend.hpp); costs are the
+/// backend's plus one virtual call. Move-only; destroying it closes the
+/// backend.
+class any_backend {
+public:
+  /// Initializes `Backend` with `options`.
+  template <class Backend>
+  static caf::expected<any_backend> make(const caf::settings& options) {
+    auto st = Backend::init(options);
+    if (!st)
+      return std::move(st.error());
+    return any_backend{
+      std::make_unique<detail::backend_model<Backend>>(std::move(*st))};
+  }
+
+  any_backend(any_backend&&) noexcept = default;
+  any_backend& operator=(any_backend&&) noexcept = default;
+
+  /// The backend's configuration name.
+  const char* name() const { return impl_->name(); }
+
+  caf::error register_name(entry e) {
+    return impl_->register_name(std::move(e));
+  }
+
+  caf::optional<entry> lookup(const registry_key& key) const {
+    return impl_->lookup(key);
+  }
+
+  caf::error unregister(const registry_key& key) {
+    return impl_->unregister(key);
+  }
+
+  caf::expected<std::vector<entry>> list_all(const name_space& ns) const {
+    return impl_->list_all(ns);
+  }
+
+  caf::error update_metadata(const registry_key& key, metadata m) {
+    return impl_->update_metadata(key, std::move(m));
+  }
+
+  backend_health health_check() const { return impl_->health_check(); }
+
+  caf::error create_namespace(const name_space& ns) {
+    return impl_->create_namespace(ns);
+  }
+
+  caf::error drop_namespace(const name_space& ns) {
+    return impl_->drop_namespace(ns);
+  }
+
+  caf::error unregister_actor(const caf::actor_addr& who) {
+    return impl_->unregister_actor(who);
+  }
+
+  size_t names_of(const caf::actor_addr& who) const {
+    return impl_->names_of(who);
+  }
+
+  caf::expected<std::vector<entry>>
+  find_by_field(const name_space& ns, const std::string& field,
+                const metadata_value& value) const {
+    return impl_->find_by_field(ns, field, value);
+  }
+
+  caf::expected<size_t> count(const name_space& ns) const {
+    return impl_->count(ns);
+  }
+
+  backend_counts counts() const { return impl_->counts(); }
+
+  std::shared_ptr<const direct_reader> reader() const {
+    return impl_->reader();
+  }
+
+private:
+  explicit any_backend(std::unique_ptr<detail::backend_concept> impl)
+    : impl_(std::move(impl)) {}
+
+  std::unique_ptr<detail::backend_concept> impl_;
+};
+
+} // namespace libregistry

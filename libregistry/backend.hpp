@@ -1,0 +1,80 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor_addr.hpp>
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+#include <caf/optional.hpp>
+#include <caf/settings.hpp>
+
+#include "libregistry/direct_reader.hpp"
+#include "libregistry/entry.hpp"
+#include "libregistry/health.hpp"
+
+namespace libregistry {
+
+/// What a write operation of a backend returns: the state to keep, and the
+/// error if the operation was refused. A refused operation returns the
+/// state it was given, unchanged.
+template <class State>
+struct write_result {
+  State state;
+  caf::error error;
+};
+
+/// # The backend contract
+///
+/// A backend is a type `B` with a nested `B::state` (a movable value), a
+/// `static constexpr const char* name`, and these static functions. The
+/// registry actor holds one `B::state` and replaces it with what each write
+/// returns; it is the only caller, so no function needs to be thread-safe
+/// except what `reader` hands out.
+///
+/// The plan's seven operations:
+/// - `caf::expected<state> init(const caf::settings& options)`: a fresh
+///   backend holding the `production` namespace only.
+/// - `write_result<state> register_name(state&&, entry e)`: registers
+///   `e.key` to `e.actor`. The same actor again replaces the metadata;
+///   another live actor is `already_registered` carrying the holder; a
+///   terminated holder is replaced; an unknown namespace is
+///   `invalid_namespace`. Key, metadata and liveness of `e.actor` are
+///   checked by the caller beforehand.
+/// - `caf::optional<entry> lookup(const state&, const registry_key&)`:
+///   never returns a terminated actor.
+/// - `write_result<state> unregister(state&&, const registry_key&)`:
+///   succeeds also when nothing was registered.
+/// - `caf::expected<std::vector<entry>> list_all(const state&,
+///   const name_space&)`: the live registrations of one namespace, in no
+///   particular order, at a cost that grows with that namespace only;
+///   `invalid_namespace` for an unknown one.
+/// - `write_result<state> update_metadata(state&&, const registry_key&,
+///   metadata)`: replaces the whole map; `not_found` for a missing name.
+/// - `backend_health health_check(const state&)`.
+///
+/// What the registry needs beyond the plan:
+/// - `write_result<state> create_namespace(state&&, const name_space&)`
+/// - `write_result<state> drop_namespace(state&&, const name_space&)`:
+///   removes the namespace and all its names (not `production`).
+/// - `write_result<state> unregister_actor(state&&, const caf::actor_addr&)`:
+///   removes every name of one actor, at a cost that grows with that
+///   actor's names only.
+/// - `size_t names_of(const state&, const caf::actor_addr&)`: how many
+///   names the actor holds.
+/// - `caf::expected<std::vector<entry>> find_by_field(const state&,
+///   const name_space&, const std::string& field, const metadata_value&)`:
+///   the live registrations for which `field_matches` holds.
+/// - `caf::expected<size_t> count(const state&, const name_space&)`: O(1).
+/// - `backend_counts counts(const state&)`: O(1).
+/// - `std::shared_ptr<const direct_reader> reader(const state&)`: the
+///   thread-safe read path.
+/// - `void close(state&&)`: releases every registration; readers handed out
+///   earlier miss from then on.
+///
+/// A backend that lacks an operation or spells it differently does not
+/// compile when it is wrapped in `any_backend`, so no run-time check of the
+/// contract exists.
+
+} // namespace libregistry

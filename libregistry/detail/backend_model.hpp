@@ -1,0 +1,116 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "libregistry/backend.hpp"
+
+namespace libregistry::detail {
+
+/// The contract as a virtual interface over a held state.
+class backend_concept {
+public:
+  virtual ~backend_concept() = default;
+  virtual const char* name() const = 0;
+  virtual caf::error register_name(entry e) = 0;
+  virtual caf::optional<entry> lookup(const registry_key& key) const = 0;
+  virtual caf::error unregister(const registry_key& key) = 0;
+  virtual caf::expected<std::vector<entry>>
+  list_all(const name_space& ns) const = 0;
+  virtual caf::error update_metadata(const registry_key& key, metadata m) = 0;
+  virtual backend_health health_check() const = 0;
+  virtual caf::error create_namespace(const name_space& ns) = 0;
+  virtual caf::error drop_namespace(const name_space& ns) = 0;
+  virtual caf::error unregister_actor(const caf::actor_addr& who) = 0;
+  virtual size_t names_of(const caf::actor_addr& who) const = 0;
+  virtual caf::expected<std::vector<entry>>
+  find_by_field(const name_space& ns, const std::string& field,
+                const metadata_value& value) const = 0;
+  virtual caf::expected<size_t> count(const name_space& ns) const = 0;
+  virtual backend_counts counts() const = 0;
+  virtual std::shared_ptr<const direct_reader> reader() const = 0;
+};
+
+/// Holds a `Backend::state` and forwards each operation to `Backend`,
+/// keeping the state each write returns. Instantiating this for a type that
+/// does not fulfil the contract (see backend.hpp) fails to compile.
+template <class Backend>
+class backend_model final : public backend_concept {
+public:
+  using state_type = typename Backend::state;
+
+  explicit backend_model(state_type st) : state_(std::move(st)) {}
+
+  ~backend_model() override { Backend::close(std::move(state_)); }
+
+  const char* name() const override { return Backend::name; }
+
+  caf::error register_name(entry e) override {
+    return keep(Backend::register_name(std::move(state_), std::move(e)));
+  }
+
+  caf::optional<entry> lookup(const registry_key& key) const override {
+    return Backend::lookup(state_, key);
+  }
+
+  caf::error unregister(const registry_key& key) override {
+    return keep(Backend::unregister(std::move(state_), key));
+  }
+
+  caf::expected<std::vector<entry>>
+  list_all(const name_space& ns) const override {
+    return Backend::list_all(state_, ns);
+  }
+
+  caf::error update_metadata(const registry_key& key, metadata m) override {
+    return keep(Backend::update_metadata(std::move(state_), key, std::move(m)));
+  }
+
+  backend_health health_check() const override {
+    return Backend::health_check(state_);
+  }
+
+  caf::error create_namespace(const name_space& ns) override {
+    return keep(Backend::create_namespace(std::move(state_), ns));
+  }
+
+  caf::error drop_namespace(const name_space& ns) override {
+    return keep(Backend::drop_namespace(std::move(state_), ns));
+  }
+
+  caf::error unregister_actor(const caf::actor_addr& who) override {
+    return keep(Backend::unregister_actor(std::move(state_), who));
+  }
+
+  size_t names_of(const caf::actor_addr& who) const override {
+    return Backend::names_of(state_, who);
+  }
+
+  caf::expected<std::vector<entry>>
+  find_by_field(const name_space& ns, const std::string& field,
+                const metadata_value& value) const override {
+    return Backend::find_by_field(state_, ns, field, value);
+  }
+
+  caf::expected<size_t> count(const name_space& ns) const override {
+    return Backend::count(state_, ns);
+  }
+
+  backend_counts counts() const override { return Backend::counts(state_); }
+
+  std::shared_ptr<const direct_reader> reader() const override {
+    return Backend::reader(state_);
+  }
+
+private:
+  caf::error keep(write_result<state_type>&& result) {
+    state_ = std::move(result.state);
+    return std::move(result.error);
+  }
+
+  state_type state_;
+};
+
+} // namespace libregistry::detail

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+
+namespace libregistry {
+
+/// Error codes of the registry, in the CAF error category `registry`.
+enum class registry_errc : uint8_t {
+  /// Another live actor holds the name. The error's context carries that
+  /// actor (see `holder_of`).
+  already_registered = 1,
+  /// The name is not registered.
+  not_found,
+  /// The actor handle is null.
+  invalid_actor,
+  /// The actor has terminated.
+  process_not_alive,
+  /// Metadata over the size limit, or a malformed request argument.
+  invalid_metadata,
+  /// An empty or over-long service name or kind.
+  invalid_key,
+  /// A test namespace that this registry never created, or that was torn
+  /// down or is being torn down.
+  invalid_namespace,
+  /// No backend of the requested name exists.
+  unknown_backend,
+  /// The backend refused or failed an operation.
+  backend_error,
+};
+
+/// The error category atom of registry errors.
+constexpr caf::atom_value registry_error_category = caf::atom("registry");
+
+/// Renders the enumerator's name, e.g. `already_registered`.
+std::string to_string(registry_errc x);
+
+/// A registry error without context.
+caf::error make_error(registry_errc x);
+
+/// A registry error whose context carries `what` (a reason for the user).
+caf::error make_error(registry_errc x, std::string what);
+
+/// An `already_registered` error carrying the actor that holds the name.
+caf::error make_already_registered(caf::actor holder);
+
+/// The holder carried by an `already_registered` error; a null handle for
+/// any other error.
+caf::actor holder_of(const caf::error& x);
+
+/// Renders a registry error for humans, for example as the rendering
+/// function of `actor_system_config::add_error_category`.
+std::string render_registry_error(uint8_t code, const caf::message& context);
+
+} // namespace libregistry

@@ -1,0 +1,65 @@
+#include "libregistry/metadata.hpp"
+
+#include <vector>
+
+#include <caf/binary_serializer.hpp>
+
+namespace libregistry {
+
+size_t serialized_size(const metadata& x) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  // Serializers only read; CAF's inspect interface takes non-const refs.
+  if (sink(const_cast<metadata&>(x)))
+    return static_cast<size_t>(-1);
+  return buf.size();
+}
+
+namespace {
+
+size_t string_heap_bytes(const std::string& x) {
+  // libstdc++ keeps strings of up to 15 bytes inline.
+  return x.capacity() > 15 ? x.capacity() + 1 : 0;
+}
+
+size_t value_heap_bytes(const metadata_value& x) {
+  if (auto str = caf::get_if<std::string>(&x))
+    return string_heap_bytes(*str);
+  if (auto xs = caf::get_if<metadata_value::list>(&x)) {
+    auto result = xs->capacity() * sizeof(metadata_value);
+    for (auto& element : *xs)
+      result += value_heap_bytes(element);
+    return result;
+  }
+  if (auto dict = caf::get_if<metadata>(&x))
+    return heap_bytes(*dict);
+  return 0;
+}
+
+} // namespace
+
+size_t heap_bytes(const metadata& x) {
+  // A std::map node: four pointer-sized words of bookkeeping plus the pair.
+  constexpr size_t node_bytes = 4 * sizeof(void*)
+                                + sizeof(std::pair<std::string, metadata_value>);
+  size_t result = 0;
+  for (auto& [key, value] : x)
+    result += node_bytes + string_heap_bytes(key) + value_heap_bytes(value);
+  return result;
+}
+
+bool field_matches(const metadata& meta, const std::string& field,
+                   const metadata_value& value) {
+  auto i = meta.find(field);
+  if (i == meta.end())
+    return false;
+  if (i->second == value)
+    return true;
+  if (auto xs = caf::get_if<metadata_value::list>(&i->second))
+    for (auto& x : *xs)
+      if (x == value)
+        return true;
+  return false;
+}
+
+} // namespace libregistry

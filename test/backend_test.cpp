@@ -1,0 +1,173 @@
+// The backend contract, used directly (without the registry actor).
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <gtest/gtest.h>
+
+#include "backends/catalog.hpp"
+#include "registry_fixture.hpp"
+
+using namespace libregistry;
+using libregistry::test::is;
+
+namespace {
+
+const auto prod = name_space::production();
+
+registry_key key(std::string name) {
+  return {prod, service_name{std::move(name)}};
+}
+
+class backend_contract : public ::testing::TestWithParam<std::string> {
+protected:
+  backend_contract() : sys(cfg), self(sys) {}
+
+  ~backend_contract() override {
+    for (auto& w : workers)
+      caf::anon_send_exit(w, caf::exit_reason::kill);
+  }
+
+  any_backend make() { return std::move(*make_backend(GetParam())); }
+
+  caf::actor worker() {
+    workers.push_back(sys.spawn(libregistry::test::echo_worker));
+    return workers.back();
+  }
+
+  void stop(const caf::actor& w) {
+    self->monitor(w);
+    self->send_exit(w, caf::exit_reason::kill);
+    self->receive([](caf::down_msg&) {});
+  }
+
+  caf::actor_system_config cfg;
+  caf::actor_system sys;
+  caf::scoped_actor self;
+  std::vector<caf::actor> workers;
+};
+
+TEST_P(backend_contract, the_plans_seven_operations) {
+  auto b = make();
+  auto w = worker();
+  ASSERT_FALSE(b.register_name({key("svc"), w, {}}));
+  auto found = b.lookup(key("svc"));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->actor, w);
+  EXPECT_TRUE(found->meta.empty());
+  metadata m;
+  m.emplace("k", metadata_value{"v"});
+  ASSERT_FALSE(b.update_metadata(key("svc"), m));
+  EXPECT_EQ(b.lookup(key("svc"))->meta, m);
+  EXPECT_EQ(b.list_all(prod).value().size(), 1u);
+  EXPECT_EQ(b.health_check().alive, 1u);
+  ASSERT_FALSE(b.unregister(key("svc")));
+  EXPECT_FALSE(b.lookup(key("svc")));
+  EXPECT_TRUE(b.list_all(prod).value().empty());
+}
+
+TEST_P(backend_contract, a_refused_write_keeps_the_state) {
+  auto b = make();
+  auto holder = worker();
+  ASSERT_FALSE(b.register_name({key("svc"), holder, {}}));
+  auto err = b.register_name({key("svc"), worker(), {}});
+  EXPECT_TRUE(is(err, registry_errc::already_registered));
+  EXPECT_EQ(holder_of(err), holder);
+  EXPECT_TRUE(is(b.register_name({key("svc2"), caf::actor{}, {}}),
+                 registry_errc::invalid_actor));
+  EXPECT_TRUE(is(b.update_metadata(key("none"), {}), registry_errc::not_found));
+  EXPECT_EQ(b.lookup(key("svc"))->actor, holder);
+  EXPECT_EQ(b.counts().registrations, 1u);
+}
+
+TEST_P(backend_contract, dead_entries_are_hidden_and_counted_by_health) {
+  auto b = make();
+  auto w = worker();
+  ASSERT_FALSE(b.register_name({key("svc"), w, {}}));
+  ASSERT_FALSE(b.register_name({key("live"), worker(), {}}));
+  stop(w);
+  // Nothing has told the backend yet; it must hide the dead actor anyway.
+  EXPECT_FALSE(b.lookup(key("svc")));
+  EXPECT_EQ(b.reader()->lookup(key("svc")), nullptr);
+  EXPECT_EQ(b.list_all(prod).value().size(), 1u);
+  auto h = b.health_check();
+  EXPECT_EQ(h.alive, 1u);
+  EXPECT_EQ(h.dead, 1u);
+  EXPECT_EQ(h.status, health_status::unhealthy);
+  ASSERT_FALSE(b.unregister_actor(w.address()));
+  h = b.health_check();
+  EXPECT_EQ(h.dead, 0u);
+  EXPECT_EQ(h.status, health_status::healthy);
+  EXPECT_EQ(b.names_of(w.address()), 0u);
+}
+
+TEST_P(backend_contract, unregister_actor_removes_only_that_actors_names) {
+  auto b = make();
+  auto w = worker();
+  auto other = worker();
+  ASSERT_FALSE(b.register_name({key("a"), w, {}}));
+  ASSERT_FALSE(b.register_name({key("b"), w, {}}));
+  ASSERT_FALSE(b.register_name({key("c"), other, {}}));
+  EXPECT_EQ(b.names_of(w.address()), 2u);
+  ASSERT_FALSE(b.unregister_actor(w.address()));
+  EXPECT_FALSE(b.lookup(key("a")));
+  EXPECT_FALSE(b.lookup(key("b")));
+  EXPECT_TRUE(b.lookup(key("c")));
+  EXPECT_EQ(b.counts().actors, 1u);
+  auto before = b.health_check().memory_bytes;
+  ASSERT_FALSE(b.unregister(key("c")));
+  EXPECT_LT(b.health_check().memory_bytes, before);
+  EXPECT_EQ(b.health_check().memory_bytes, 0u);
+}
+
+TEST_P(backend_contract, namespaces_are_created_and_dropped) {
+  auto b = make();
+  auto ns = name_space::test(fresh_namespace_ref());
+  EXPECT_TRUE(is(b.register_name({{ns, "x"}, worker(), {}}),
+                 registry_errc::invalid_namespace));
+  ASSERT_FALSE(b.create_namespace(ns));
+  EXPECT_TRUE(is(b.create_namespace(ns), registry_errc::invalid_namespace));
+  EXPECT_TRUE(is(b.create_namespace(prod), registry_errc::invalid_namespace));
+  auto w = worker();
+  ASSERT_FALSE(b.register_name({{ns, "x"}, w, {}}));
+  EXPECT_EQ(b.count(ns).value(), 1u);
+  EXPECT_EQ(b.counts().namespaces, 2u);
+  ASSERT_FALSE(b.drop_namespace(ns));
+  EXPECT_FALSE(b.lookup({ns, "x"}));
+  EXPECT_EQ(b.names_of(w.address()), 0u);
+  EXPECT_TRUE(is(b.count(ns).error(), registry_errc::invalid_namespace));
+  EXPECT_TRUE(is(b.drop_namespace(prod), registry_errc::invalid_namespace));
+}
+
+TEST_P(backend_contract, closing_empties_what_readers_see) {
+  auto reader = [&] {
+    auto b = make();
+    EXPECT_FALSE(b.register_name({key("svc"), worker(), {}}));
+    auto r = b.reader();
+    EXPECT_NE(r->lookup(key("svc")), nullptr);
+    return r;
+  }();
+  EXPECT_EQ(reader->lookup(key("svc")), nullptr);
+}
+
+INSTANTIATE_TEST_SUITE_P(backends, backend_contract,
+                         ::testing::ValuesIn(backend_names()));
+
+TEST(backend_catalog, names_ets_first_and_refuses_unknown_names) {
+  ASSERT_FALSE(backend_names().empty());
+  EXPECT_EQ(backend_names().front(), "ets");
+  EXPECT_TRUE(is(make_backend("nope").error(), registry_errc::unknown_backend));
+}
+
+TEST(ets_backend, refuses_a_bad_shard_count) {
+  caf::settings opts;
+  opts.emplace("shards", metadata_value{int64_t{0}});
+  EXPECT_TRUE(is(make_backend("ets", opts).error(), registry_errc::backend_error));
+  opts["shards"] = metadata_value{int64_t{8}};
+  auto b = make_backend("ets", opts);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(caf::get_or(b->health_check().details, "shards", int64_t{0}), 8);
+}
+
+} // namespace

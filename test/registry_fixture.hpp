@@ -1,0 +1,95 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <gtest/gtest.h>
+
+#include "actors/blocking_registry.hpp"
+#include "actors/registry.hpp"
+#include "libregistry/errors.hpp"
+
+namespace libregistry::test {
+
+/// A worker that answers an integer with the integer plus one.
+inline caf::behavior echo_worker(caf::event_based_actor*) {
+  return {[](int x) { return x + 1; }};
+}
+
+/// True if `err` is the registry error `code`.
+inline bool is(const caf::error& err, registry_errc code) {
+  return err == make_error(code);
+}
+
+/// An actor system, a registry over one backend, a blocking client, and
+/// workers that are killed when the test ends.
+class registry_fixture {
+public:
+  explicit registry_fixture(registry_options opts = {})
+    : sys_(cfg_), reg_(spawn_or_fail(sys_, std::move(opts))),
+      client_(sys_, reg_), self_(sys_) {}
+
+  ~registry_fixture() {
+    for (auto& w : workers_)
+      caf::anon_send_exit(w, caf::exit_reason::kill);
+    caf::anon_send_exit(reg_.actor, caf::exit_reason::kill);
+  }
+
+  caf::actor_system& sys() { return sys_; }
+  const registry& reg() { return reg_; }
+  blocking_registry& client() { return client_; }
+  caf::scoped_actor& self() { return self_; }
+
+  /// Spawns an echo worker that lives until the test ends.
+  caf::actor worker() {
+    workers_.push_back(sys_.spawn(echo_worker));
+    return workers_.back();
+  }
+
+  /// Kills `who` with `reason` and waits for its down message.
+  void stop(const caf::actor& who, caf::error reason = caf::exit_reason::kill) {
+    self_->monitor(who);
+    self_->send_exit(who, std::move(reason));
+    self_->receive([](caf::down_msg&) {});
+  }
+
+  /// Polls `condition` until it holds or 10 s pass; returns whether it held.
+  /// Used where the registry's down handling races with the test.
+  template <class Predicate>
+  static bool eventually(Predicate condition) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (condition())
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return condition();
+  }
+
+private:
+  static registry spawn_or_fail(caf::actor_system& sys, registry_options opts) {
+    auto reg = spawn_registry(sys, std::move(opts));
+    if (!reg)
+      throw std::runtime_error("spawn_registry failed: "
+                               + sys.render(reg.error()));
+    return std::move(*reg);
+  }
+
+  caf::actor_system_config cfg_;
+  caf::actor_system sys_;
+  registry reg_;
+  blocking_registry client_;
+  caf::scoped_actor self_;
+  std::vector<caf::actor> workers_;
+};
+
+} // namespace libregistry::test

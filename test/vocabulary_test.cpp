@@ -1,0 +1,100 @@
+// Keys, metadata, limits, errors and health thresholds.
+
+#include <unordered_set>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <gtest/gtest.h>
+
+#include "libregistry/errors.hpp"
+#include "libregistry/health.hpp"
+#include "libregistry/key.hpp"
+#include "libregistry/limits.hpp"
+#include "libregistry/metadata.hpp"
+
+using namespace libregistry;
+
+namespace {
+
+TEST(vocabulary, keys_render_and_compare) {
+  auto ns = name_space::test(7);
+  registry_key plain{name_space::production(), "db"};
+  registry_key pair{ns, {"agent", "planner"}};
+  EXPECT_EQ(to_string(plain), "production/db");
+  EXPECT_EQ(to_string(pair), "test#7/{agent, planner}");
+  EXPECT_NE(plain, pair);
+  EXPECT_NE((registry_key{name_space::production(), "x"}),
+            (registry_key{name_space::test(1), "x"}));
+  std::unordered_set<registry_key> keys{plain, pair, plain};
+  EXPECT_EQ(keys.size(), 2u);
+}
+
+TEST(vocabulary, fresh_namespace_refs_are_unique) {
+  auto a = fresh_namespace_ref();
+  auto b = fresh_namespace_ref();
+  EXPECT_NE(a, b);
+  EXPECT_NE(a, 0u);
+}
+
+TEST(vocabulary, key_limits) {
+  registry_limits limits;
+  limits.max_name_length = 3;
+  EXPECT_FALSE(check_key({name_space::production(), "abc"}, limits));
+  EXPECT_EQ(check_key({name_space::production(), ""}, limits),
+            make_error(registry_errc::invalid_key));
+  EXPECT_EQ(check_key({name_space::production(), "abcd"}, limits),
+            make_error(registry_errc::invalid_key));
+  EXPECT_EQ(check_key({name_space::production(), {"kind", "a"}}, limits),
+            make_error(registry_errc::invalid_key));
+}
+
+TEST(vocabulary, metadata_limit_counts_serialized_bytes) {
+  metadata m;
+  m.emplace("k", metadata_value{std::string(1000, 'x')});
+  auto size = serialized_size(m);
+  EXPECT_GT(size, 1000u);
+  EXPECT_LT(size, 1100u);
+  registry_limits limits;
+  limits.max_metadata_bytes = size;
+  EXPECT_FALSE(check_metadata(m, limits));
+  limits.max_metadata_bytes = size - 1;
+  EXPECT_EQ(check_metadata(m, limits), make_error(registry_errc::invalid_metadata));
+  EXPECT_GT(heap_bytes(m), 1000u);
+}
+
+TEST(vocabulary, field_matching_covers_values_and_list_elements) {
+  metadata m;
+  m.emplace("type", metadata_value{"worker"});
+  m.emplace("caps", metadata_value{metadata_value::list{metadata_value{"ml"},
+                                                        metadata_value{"io"}}});
+  EXPECT_TRUE(field_matches(m, "type", metadata_value{"worker"}));
+  EXPECT_FALSE(field_matches(m, "type", metadata_value{"ml"}));
+  EXPECT_TRUE(field_matches(m, "caps", metadata_value{"io"}));
+  EXPECT_FALSE(field_matches(m, "missing", metadata_value{"io"}));
+}
+
+TEST(vocabulary, errors_carry_the_holder_and_render) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto holder = sys.spawn([] {});
+  auto err = make_already_registered(holder);
+  EXPECT_EQ(err, make_error(registry_errc::already_registered));
+  EXPECT_EQ(holder_of(err), holder);
+  EXPECT_EQ(holder_of(make_error(registry_errc::not_found)), nullptr);
+  EXPECT_EQ(render_registry_error(
+              static_cast<uint8_t>(registry_errc::invalid_key),
+              caf::make_message(std::string{"empty service name"})),
+            "registry_error(invalid_key, empty service name)");
+}
+
+TEST(vocabulary, health_thresholds_follow_the_ets_backend) {
+  EXPECT_EQ(status_from_counts(0, 0), health_status::healthy);
+  EXPECT_EQ(status_from_counts(91, 9), health_status::healthy);
+  EXPECT_EQ(status_from_counts(90, 10), health_status::degraded);
+  EXPECT_EQ(status_from_counts(71, 29), health_status::degraded);
+  EXPECT_EQ(status_from_counts(70, 30), health_status::unhealthy);
+  EXPECT_EQ(to_string(health_status::degraded), "degraded");
+}
+
+} // namespace
