@@ -15,8 +15,8 @@ struct blocking_registry::impl {
   caf::expected<T> ask(const registry_actor& dest, Ts&&... xs) {
     caf::expected<T> result{caf::sec::request_timeout};
     self->request(dest, timeout, std::forward<Ts>(xs)...)
-      .receive([&](T& value) { result = std::move(value); },
-               [&](caf::error& err) { result = std::move(err); });
+        .receive([&](T& value) { result = std::move(value); },
+                 [&](caf::error& err) { result = std::move(err); });
     return result;
   }
 
@@ -25,7 +25,7 @@ struct blocking_registry::impl {
   caf::error tell(const registry_actor& dest, Ts&&... xs) {
     caf::error result;
     self->request(dest, timeout, std::forward<Ts>(xs)...)
-      .receive([] {}, [&](caf::error& err) { result = std::move(err); });
+        .receive([] {}, [&](caf::error& err) { result = std::move(err); });
     return result;
   }
 
@@ -50,7 +50,7 @@ caf::expected<T> found(caf::expected<caf::optional<T>>&& x,
 
 blocking_registry::blocking_registry(caf::actor_system& sys, registry reg,
                                      caf::timespan timeout)
-  : reg_(std::move(reg)), impl_(std::make_unique<impl>(sys, timeout)) {}
+    : reg_(std::move(reg)), impl_(std::make_unique<impl>(sys, timeout)) {}
 
 blocking_registry::~blocking_registry() = default;
 
@@ -89,23 +89,23 @@ caf::expected<uint64_t> blocking_registry::teardown(const name_space& ns) {
 }
 
 caf::expected<caf::actor> blocking_registry::lookup(const registry_key& key) {
-  return found(
-    impl_->ask<caf::optional<caf::actor>>(reg_.actor, lookup_atom::value, key),
-    key);
+  return found(impl_->ask<caf::optional<caf::actor>>(reg_.actor,
+                                                     lookup_atom::value, key),
+               key);
 }
 
 caf::expected<entry>
 blocking_registry::lookup_with_metadata(const registry_key& key) {
   return found(
-    impl_->ask<caf::optional<entry>>(reg_.actor, lookup_md_atom::value, key),
-    key);
+      impl_->ask<caf::optional<entry>>(reg_.actor, lookup_md_atom::value, key),
+      key);
 }
 
 caf::expected<metadata>
 blocking_registry::get_metadata(const registry_key& key) {
   return found(
-    impl_->ask<caf::optional<metadata>>(reg_.actor, get_md_atom::value, key),
-    key);
+      impl_->ask<caf::optional<metadata>>(reg_.actor, get_md_atom::value, key),
+      key);
 }
 
 caf::expected<bool> blocking_registry::registered(const registry_key& key) {
@@ -124,17 +124,17 @@ blocking_registry::list_services_with_metadata(const name_space& ns) {
 }
 
 caf::expected<std::vector<entry>> blocking_registry::find_services(
-  const name_space& ns, std::function<bool(const metadata&)> predicate) {
-  return impl_->ask<std::vector<entry>>(reg_.actor, find_atom::value, ns,
-                                        metadata_predicate{
-                                          std::move(predicate)});
+    const name_space& ns, std::function<bool(const metadata&)> predicate) {
+  return impl_->ask<std::vector<entry>>(
+      reg_.actor, find_atom::value, ns,
+      metadata_predicate{std::move(predicate)});
 }
 
 caf::expected<std::vector<entry>>
 blocking_registry::find_services(const name_space& ns, const std::string& field,
                                  metadata_value value) {
-  return impl_->ask<std::vector<entry>>(reg_.actor, find_atom::value, ns,
-                                        field, std::move(value));
+  return impl_->ask<std::vector<entry>>(reg_.actor, find_atom::value, ns, field,
+                                        std::move(value));
 }
 
 caf::expected<uint64_t>

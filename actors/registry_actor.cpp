@@ -75,30 +75,26 @@ caf::error register_one(registry_pointer self, entry e) {
   return caf::none;
 }
 
-/// Finishes the teardown of `job` once no actor is left to wait for.
-void finish_if_done(registry_state& st, teardown_job& job) {
-  if (!job.waiting.empty())
-    return;
-  auto promise = job.promise;
-  auto stopped = job.stopped;
-  auto ns = job.ns;
-  st.teardowns.erase(ns.ref);
-  if (auto err = st.backend->drop_namespace(ns))
-    promise.deliver(std::move(err));
+/// Drops the namespace of a teardown whose actors are all gone, and answers.
+void finish_teardown(registry_state& st, uint64_t ref) {
+  auto job = std::move(st.teardowns.at(ref));
+  st.teardowns.erase(ref);
+  if (auto err = st.backend->drop_namespace(job.ns))
+    job.promise.deliver(std::move(err));
   else
-    promise.deliver(stopped);
+    job.promise.deliver(job.stopped);
 }
 
 void on_down(registry_pointer self, const caf::down_msg& msg) {
   auto& st = self->state;
   st.monitored.erase(msg.source);
   st.backend->unregister_actor(msg.source);
-  std::vector<uint64_t> refs;
+  std::vector<uint64_t> finished;
   for (auto& [ref, job] : st.teardowns)
     if (job.waiting.erase(msg.source) > 0 && job.waiting.empty())
-      refs.push_back(ref);
-  for (auto ref : refs)
-    finish_if_done(st, st.teardowns.at(ref));
+      finished.push_back(ref);
+  for (auto ref : finished)
+    finish_teardown(st, ref);
 }
 
 caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns) {
@@ -151,116 +147,117 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   self->set_default_handler(caf::drop);
   return {
-    [self](register_atom, registry_key& key, caf::actor& who,
-           metadata& meta) -> caf::result<void> {
-      return reply(
-        register_one(self, entry{std::move(key), std::move(who), std::move(meta)}));
-    },
-    [self](lookup_atom,
-           const registry_key& key) -> caf::result<caf::optional<caf::actor>> {
-      if (auto e = self->state.backend->lookup(key))
-        return caf::optional<caf::actor>{std::move(e->actor)};
-      return caf::optional<caf::actor>{};
-    },
-    [self](lookup_md_atom,
-           const registry_key& key) -> caf::result<caf::optional<entry>> {
-      return self->state.backend->lookup(key);
-    },
-    [self](get_md_atom,
-           const registry_key& key) -> caf::result<caf::optional<metadata>> {
-      if (auto e = self->state.backend->lookup(key))
-        return caf::optional<metadata>{std::move(e->meta)};
-      return caf::optional<metadata>{};
-    },
-    [self](unregister_atom, const registry_key& key) -> caf::result<void> {
-      return reply(self->state.backend->unregister(key));
-    },
-    [self](update_md_atom, const registry_key& key,
-           metadata& meta) -> caf::result<void> {
-      if (auto err = check_metadata(meta, self->state.limits))
-        return err;
-      return reply(self->state.backend->update_metadata(key, std::move(meta)));
-    },
-    [self](list_atom,
-           const name_space& ns) -> caf::result<std::vector<service_name>> {
-      auto entries = self->state.backend->list_all(ns);
-      if (!entries)
-        return std::move(entries.error());
-      std::vector<service_name> names;
-      names.reserve(entries->size());
-      for (auto& e : *entries)
-        names.emplace_back(std::move(e.key.service));
-      return names;
-    },
-    [self](list_md_atom,
-           const name_space& ns) -> caf::result<std::vector<entry>> {
-      return reply(self->state.backend->list_all(ns));
-    },
-    [self](find_atom, const name_space& ns,
-           const metadata_predicate& pred) -> caf::result<std::vector<entry>> {
-      if (!pred.test)
-        return make_error(registry_errc::invalid_metadata,
-                          "empty predicate (predicates do not cross nodes)");
-      auto entries = self->state.backend->list_all(ns);
-      if (!entries)
-        return std::move(entries.error());
-      std::vector<entry> result;
-      for (auto& e : *entries)
-        if (pred.test(e.meta))
-          result.emplace_back(std::move(e));
-      return result;
-    },
-    [self](find_atom, const name_space& ns, const std::string& field,
-           const metadata_value& value) -> caf::result<std::vector<entry>> {
-      return reply(self->state.backend->find_by_field(ns, field, value));
-    },
-    [self](count_atom, const name_space& ns) -> caf::result<uint64_t> {
-      auto n = self->state.backend->count(ns);
-      if (!n)
-        return std::move(n.error());
-      return static_cast<uint64_t>(*n);
-    },
-    [self](registered_atom, const registry_key& key) -> caf::result<bool> {
-      return static_cast<bool>(self->state.backend->lookup(key));
-    },
-    [self](bulk_atom,
-           std::vector<entry>& entries) -> caf::result<std::vector<caf::error>> {
-      std::vector<caf::error> result;
-      result.reserve(entries.size());
-      for (auto& e : entries)
-        result.emplace_back(register_one(self, std::move(e)));
-      return result;
-    },
-    [self](new_ns_atom) -> caf::result<name_space> {
-      auto ns = name_space::test(fresh_namespace_ref());
-      if (auto err = self->state.backend->create_namespace(ns))
-        return err;
-      return ns;
-    },
-    [self](teardown_atom, const name_space& ns) -> caf::result<uint64_t> {
-      return teardown(self, ns);
-    },
-    [self](health_atom) -> caf::result<health_report> {
-      auto& st = self->state;
-      health_report report;
-      report.details = st.backend->health_check();
-      report.status = report.details.status;
-      report.backend = st.backend->name();
-      report.uptime = std::chrono::steady_clock::now() - st.started;
-      return report;
-    },
-    [self](stats_atom) -> caf::result<registry_stats> {
-      auto& st = self->state;
-      auto counts = st.backend->counts();
-      registry_stats stats;
-      stats.backend = st.backend->name();
-      stats.uptime = std::chrono::steady_clock::now() - st.started;
-      stats.registrations = counts.registrations;
-      stats.namespaces = counts.namespaces;
-      stats.actors = counts.actors;
-      stats.monitored = st.monitored.size();
-      return stats;
-    },
+      [self](register_atom, registry_key& key, caf::actor& who,
+             metadata& meta) -> caf::result<void> {
+        return reply(register_one(
+            self, entry{std::move(key), std::move(who), std::move(meta)}));
+      },
+      [self](lookup_atom, const registry_key& key)
+          -> caf::result<caf::optional<caf::actor>> {
+        if (auto e = self->state.backend->lookup(key))
+          return caf::optional<caf::actor>{std::move(e->actor)};
+        return caf::optional<caf::actor>{};
+      },
+      [self](lookup_md_atom,
+             const registry_key& key) -> caf::result<caf::optional<entry>> {
+        return self->state.backend->lookup(key);
+      },
+      [self](get_md_atom,
+             const registry_key& key) -> caf::result<caf::optional<metadata>> {
+        if (auto e = self->state.backend->lookup(key))
+          return caf::optional<metadata>{std::move(e->meta)};
+        return caf::optional<metadata>{};
+      },
+      [self](unregister_atom, const registry_key& key) -> caf::result<void> {
+        return reply(self->state.backend->unregister(key));
+      },
+      [self](update_md_atom, const registry_key& key,
+             metadata& meta) -> caf::result<void> {
+        if (auto err = check_metadata(meta, self->state.limits))
+          return err;
+        return reply(
+            self->state.backend->update_metadata(key, std::move(meta)));
+      },
+      [self](list_atom,
+             const name_space& ns) -> caf::result<std::vector<service_name>> {
+        auto entries = self->state.backend->list_all(ns);
+        if (!entries)
+          return std::move(entries.error());
+        std::vector<service_name> names;
+        names.reserve(entries->size());
+        for (auto& e : *entries)
+          names.emplace_back(std::move(e.key.service));
+        return names;
+      },
+      [self](list_md_atom,
+             const name_space& ns) -> caf::result<std::vector<entry>> {
+        return reply(self->state.backend->list_all(ns));
+      },
+      [self](find_atom, const name_space& ns, const metadata_predicate& pred)
+          -> caf::result<std::vector<entry>> {
+        if (!pred.test)
+          return make_error(registry_errc::invalid_metadata,
+                            "empty predicate (predicates do not cross nodes)");
+        auto entries = self->state.backend->list_all(ns);
+        if (!entries)
+          return std::move(entries.error());
+        std::vector<entry> result;
+        for (auto& e : *entries)
+          if (pred.test(e.meta))
+            result.emplace_back(std::move(e));
+        return result;
+      },
+      [self](find_atom, const name_space& ns, const std::string& field,
+             const metadata_value& value) -> caf::result<std::vector<entry>> {
+        return reply(self->state.backend->find_by_field(ns, field, value));
+      },
+      [self](count_atom, const name_space& ns) -> caf::result<uint64_t> {
+        auto n = self->state.backend->count(ns);
+        if (!n)
+          return std::move(n.error());
+        return static_cast<uint64_t>(*n);
+      },
+      [self](registered_atom, const registry_key& key) -> caf::result<bool> {
+        return static_cast<bool>(self->state.backend->lookup(key));
+      },
+      [self](bulk_atom, std::vector<entry>& entries)
+          -> caf::result<std::vector<caf::error>> {
+        std::vector<caf::error> result;
+        result.reserve(entries.size());
+        for (auto& e : entries)
+          result.emplace_back(register_one(self, std::move(e)));
+        return result;
+      },
+      [self](new_ns_atom) -> caf::result<name_space> {
+        auto ns = name_space::test(fresh_namespace_ref());
+        if (auto err = self->state.backend->create_namespace(ns))
+          return err;
+        return ns;
+      },
+      [self](teardown_atom, const name_space& ns) -> caf::result<uint64_t> {
+        return teardown(self, ns);
+      },
+      [self](health_atom) -> caf::result<health_report> {
+        auto& st = self->state;
+        health_report report;
+        report.details = st.backend->health_check();
+        report.status = report.details.status;
+        report.backend = st.backend->name();
+        report.uptime = std::chrono::steady_clock::now() - st.started;
+        return report;
+      },
+      [self](stats_atom) -> caf::result<registry_stats> {
+        auto& st = self->state;
+        auto counts = st.backend->counts();
+        registry_stats stats;
+        stats.backend = st.backend->name();
+        stats.uptime = std::chrono::steady_clock::now() - st.started;
+        stats.registrations = counts.registrations;
+        stats.namespaces = counts.namespaces;
+        stats.actors = counts.actors;
+        stats.monitored = st.monitored.size();
+        return stats;
+      },
   };
 }
 

@@ -42,45 +42,48 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 ///
 /// | request | answer |
 /// |---|---|
-/// | register, key, actor, metadata | done; `already_registered` (carrying the holder) if another live actor holds the name; the same actor again replaces the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`, `invalid_metadata`, `invalid_namespace` |
-/// | lookup, key | the live actor, or none |
-/// | lookup_md, key | the live registration with metadata, or none |
-/// | get_md, key | the metadata, or none |
-/// | unregister, key | done, also if nothing was registered |
-/// | update_md, key, metadata | done, replacing the whole map; `not_found` |
-/// | list, namespace | the names in that namespace |
+/// | register, key, actor, metadata | done; `already_registered` (carrying the
+/// holder) if another live actor holds the name; the same actor again replaces
+/// the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`,
+/// `invalid_metadata`, `invalid_namespace` | | lookup, key | the live actor, or
+/// none | | lookup_md, key | the live registration with metadata, or none | |
+/// get_md, key | the metadata, or none | | unregister, key | done, also if
+/// nothing was registered | | update_md, key, metadata | done, replacing the
+/// whole map; `not_found` | | list, namespace | the names in that namespace |
 /// | list_md, namespace | the registrations in that namespace |
-/// | find, namespace, predicate | registrations whose metadata satisfy the predicate (same process only) |
-/// | find, namespace, field, value | registrations for which `field_matches` holds |
-/// | count, namespace | the number of names in that namespace |
-/// | registered, key | whether a live actor holds the name |
-/// | bulk_reg, entries | one error (or none) per entry, in input order; a failure does not stop the rest |
-/// | new_ns | a fresh test namespace |
-/// | teardown, test namespace | kills the namespace's actors, waits for them, drops the namespace; answers how many actors it stopped |
-/// | health | status, backend, uptime, backend details |
-/// | stats | counts, O(1) |
+/// | find, namespace, predicate | registrations whose metadata satisfy the
+/// predicate (same process only) | | find, namespace, field, value |
+/// registrations for which `field_matches` holds | | count, namespace | the
+/// number of names in that namespace | | registered, key | whether a live actor
+/// holds the name | | bulk_reg, entries | one error (or none) per entry, in
+/// input order; a failure does not stop the rest | | new_ns | a fresh test
+/// namespace | | teardown, test namespace | kills the namespace's actors, waits
+/// for them, drops the namespace; answers how many actors it stopped | | health
+/// | status, backend, uptime, backend details | | stats | counts, O(1) |
 ///
 /// Namespace-wide requests answer `invalid_namespace` for a namespace the
 /// registry does not hold. Lookups never return a terminated actor.
 using registry_actor = caf::typed_actor<
-  caf::replies_to<register_atom, registry_key, caf::actor, metadata>::with<void>,
-  caf::replies_to<lookup_atom, registry_key>::with<caf::optional<caf::actor>>,
-  caf::replies_to<lookup_md_atom, registry_key>::with<caf::optional<entry>>,
-  caf::replies_to<get_md_atom, registry_key>::with<caf::optional<metadata>>,
-  caf::replies_to<unregister_atom, registry_key>::with<void>,
-  caf::replies_to<update_md_atom, registry_key, metadata>::with<void>,
-  caf::replies_to<list_atom, name_space>::with<std::vector<service_name>>,
-  caf::replies_to<list_md_atom, name_space>::with<std::vector<entry>>,
-  caf::replies_to<find_atom, name_space, metadata_predicate>::with<
-    std::vector<entry>>,
-  caf::replies_to<find_atom, name_space, std::string, metadata_value>::with<
-    std::vector<entry>>,
-  caf::replies_to<count_atom, name_space>::with<uint64_t>,
-  caf::replies_to<registered_atom, registry_key>::with<bool>,
-  caf::replies_to<bulk_atom, std::vector<entry>>::with<std::vector<caf::error>>,
-  caf::replies_to<new_ns_atom>::with<name_space>,
-  caf::replies_to<teardown_atom, name_space>::with<uint64_t>,
-  caf::replies_to<health_atom>::with<health_report>,
-  caf::replies_to<stats_atom>::with<registry_stats>>;
+    caf::replies_to<register_atom, registry_key, caf::actor,
+                    metadata>::with<void>,
+    caf::replies_to<lookup_atom, registry_key>::with<caf::optional<caf::actor>>,
+    caf::replies_to<lookup_md_atom, registry_key>::with<caf::optional<entry>>,
+    caf::replies_to<get_md_atom, registry_key>::with<caf::optional<metadata>>,
+    caf::replies_to<unregister_atom, registry_key>::with<void>,
+    caf::replies_to<update_md_atom, registry_key, metadata>::with<void>,
+    caf::replies_to<list_atom, name_space>::with<std::vector<service_name>>,
+    caf::replies_to<list_md_atom, name_space>::with<std::vector<entry>>,
+    caf::replies_to<find_atom, name_space,
+                    metadata_predicate>::with<std::vector<entry>>,
+    caf::replies_to<find_atom, name_space, std::string,
+                    metadata_value>::with<std::vector<entry>>,
+    caf::replies_to<count_atom, name_space>::with<uint64_t>,
+    caf::replies_to<registered_atom, registry_key>::with<bool>,
+    caf::replies_to<bulk_atom,
+                    std::vector<entry>>::with<std::vector<caf::error>>,
+    caf::replies_to<new_ns_atom>::with<name_space>,
+    caf::replies_to<teardown_atom, name_space>::with<uint64_t>,
+    caf::replies_to<health_atom>::with<health_report>,
+    caf::replies_to<stats_atom>::with<registry_stats>>;
 
 } // namespace libregistry

@@ -22,7 +22,7 @@ catalog_entry entry_for() {
 /// Every backend, one line each.
 const std::vector<catalog_entry>& catalog() {
   static const std::vector<catalog_entry> entries{
-    entry_for<ets::backend>(),
+      entry_for<ets::backend>(),
   };
   return entries;
 }

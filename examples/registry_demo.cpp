@@ -36,7 +36,7 @@ caf::behavior worker(caf::event_based_actor* self, registry_actor reg,
   self->request(reg, std::chrono::seconds(5), register_atom::value,
                 registry_key{prod, name}, caf::actor_cast<caf::actor>(self),
                 std::move(meta))
-    .then([=] { self->send(boss, ready_atom::value, name); });
+      .then([=] { self->send(boss, ready_atom::value, name); });
   return {[](job_atom, int x) { return 2 * x; }};
 }
 
@@ -47,28 +47,29 @@ caf::behavior dispatcher(caf::event_based_actor* self, registry_actor reg,
   return {[=](job_atom, std::string name, int x) {
     self->request(reg, std::chrono::seconds(5), lookup_atom::value,
                   registry_key{prod, name})
-      .then([=](caf::optional<caf::actor> found) {
-        if (!found) {
-          std::cout << "dispatcher: no worker named " << name << "\n";
-          self->send(done, ready_atom::value);
-          return;
-        }
-        self->request(*found, std::chrono::seconds(5), job_atom::value, x)
-          .then([=](int y) {
-            std::cout << "dispatcher: " << name << " turned " << x << " into "
-                      << y << "\n";
-            self->request(reg, std::chrono::seconds(5), find_atom::value, prod,
-                          std::string{"capabilities"}, metadata_value{"ml"})
-              .then([=](const std::vector<entry>& ml) {
-                std::cout << "dispatcher: " << ml.size()
-                          << " worker(s) with capability ml:";
-                for (auto& e : ml)
-                  std::cout << " " << to_string(e.key.service);
-                std::cout << "\n";
-                self->send(done, ready_atom::value);
+        .then([=](caf::optional<caf::actor> found) {
+          if (!found) {
+            std::cout << "dispatcher: no worker named " << name << "\n";
+            self->send(done, ready_atom::value);
+            return;
+          }
+          self->request(*found, std::chrono::seconds(5), job_atom::value, x)
+              .then([=](int y) {
+                std::cout << "dispatcher: " << name << " turned " << x
+                          << " into " << y << "\n";
+                self->request(reg, std::chrono::seconds(5), find_atom::value,
+                              prod, std::string{"capabilities"},
+                              metadata_value{"ml"})
+                    .then([=](const std::vector<entry>& ml) {
+                      std::cout << "dispatcher: " << ml.size()
+                                << " worker(s) with capability ml:";
+                      for (auto& e : ml)
+                        std::cout << " " << to_string(e.key.service);
+                      std::cout << "\n";
+                      self->send(done, ready_atom::value);
+                    });
               });
-          });
-      });
+        });
   }};
 }
 
@@ -119,8 +120,8 @@ int main(int argc, char** argv) {
   auto stats = client.get_stats();
   if (health && stats)
     std::cout << "health: " << to_string(health->status) << " (backend "
-              << health->backend << ", " << health->details.alive
-              << " alive, " << health->details.dead << " dead, "
+              << health->backend << ", " << health->details.alive << " alive, "
+              << health->details.dead << " dead, "
               << health->details.memory_bytes << " bytes)\n"
               << "stats: " << stats->registrations << " registrations, "
               << stats->actors << " actors, " << stats->namespaces

@@ -23,7 +23,7 @@ public:
     if (!st)
       return std::move(st.error());
     return any_backend{
-      std::make_unique<detail::backend_model<Backend>>(std::move(*st))};
+        std::make_unique<detail::backend_model<Backend>>(std::move(*st))};
   }
 
   any_backend(any_backend&&) noexcept = default;
@@ -88,7 +88,7 @@ public:
 
 private:
   explicit any_backend(std::unique_ptr<detail::backend_concept> impl)
-    : impl_(std::move(impl)) {}
+      : impl_(std::move(impl)) {}
 
   std::unique_ptr<detail::backend_concept> impl_;
 };

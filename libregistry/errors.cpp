@@ -6,24 +6,24 @@ namespace libregistry {
 
 std::string to_string(registry_errc x) {
   switch (x) {
-    case registry_errc::already_registered:
-      return "already_registered";
-    case registry_errc::not_found:
-      return "not_found";
-    case registry_errc::invalid_actor:
-      return "invalid_actor";
-    case registry_errc::process_not_alive:
-      return "process_not_alive";
-    case registry_errc::invalid_metadata:
-      return "invalid_metadata";
-    case registry_errc::invalid_key:
-      return "invalid_key";
-    case registry_errc::invalid_namespace:
-      return "invalid_namespace";
-    case registry_errc::unknown_backend:
-      return "unknown_backend";
-    case registry_errc::backend_error:
-      return "backend_error";
+  case registry_errc::already_registered:
+    return "already_registered";
+  case registry_errc::not_found:
+    return "not_found";
+  case registry_errc::invalid_actor:
+    return "invalid_actor";
+  case registry_errc::process_not_alive:
+    return "process_not_alive";
+  case registry_errc::invalid_metadata:
+    return "invalid_metadata";
+  case registry_errc::invalid_key:
+    return "invalid_key";
+  case registry_errc::invalid_namespace:
+    return "invalid_namespace";
+  case registry_errc::unknown_backend:
+    return "unknown_backend";
+  case registry_errc::backend_error:
+    return "backend_error";
   }
   return "unknown_error";
 }
@@ -43,8 +43,8 @@ caf::error make_already_registered(caf::actor holder) {
 }
 
 caf::actor holder_of(const caf::error& x) {
-  if (x.category() != registry_error_category
-      || x.code() != static_cast<uint8_t>(registry_errc::already_registered))
+  if (x.category() != registry_error_category ||
+      x.code() != static_cast<uint8_t>(registry_errc::already_registered))
     return nullptr;
   auto& ctx = x.context();
   if (ctx.match_elements<caf::actor>())

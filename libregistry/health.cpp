@@ -4,12 +4,12 @@ namespace libregistry {
 
 std::string to_string(health_status x) {
   switch (x) {
-    case health_status::healthy:
-      return "healthy";
-    case health_status::degraded:
-      return "degraded";
-    case health_status::unhealthy:
-      return "unhealthy";
+  case health_status::healthy:
+    return "healthy";
+  case health_status::degraded:
+    return "degraded";
+  case health_status::unhealthy:
+    return "unhealthy";
   }
   return "unknown";
 }

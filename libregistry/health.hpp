@@ -38,8 +38,8 @@ struct backend_health {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, backend_health& x) {
-  return f(caf::meta::type_name("backend_health"), x.status, x.backend,
-           x.alive, x.dead, x.memory_bytes, x.details);
+  return f(caf::meta::type_name("backend_health"), x.status, x.backend, x.alive,
+           x.dead, x.memory_bytes, x.details);
 }
 
 /// Answer of the registry's health check.
@@ -54,8 +54,8 @@ struct health_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_report& x) {
-  return f(caf::meta::type_name("health_report"), x.status, x.backend,
-           x.uptime, x.details);
+  return f(caf::meta::type_name("health_report"), x.status, x.backend, x.uptime,
+           x.details);
 }
 
 /// Counters a backend keeps so that statistics never walk the registrations.

@@ -66,20 +66,20 @@ std::string to_string(const registry_key& x) {
 
 namespace std {
 
-size_t
-hash<libregistry::name_space>::operator()(const libregistry::name_space& x) const
-  noexcept {
-  return libregistry::combine(static_cast<size_t>(x.kind), hash<uint64_t>{}(x.ref));
+size_t hash<libregistry::name_space>::operator()(
+    const libregistry::name_space& x) const noexcept {
+  return libregistry::combine(static_cast<size_t>(x.kind),
+                              hash<uint64_t>{}(x.ref));
 }
 
 size_t hash<libregistry::service_name>::operator()(
-  const libregistry::service_name& x) const noexcept {
+    const libregistry::service_name& x) const noexcept {
   hash<string> h;
   return libregistry::combine(h(x.kind), h(x.name));
 }
 
 size_t hash<libregistry::registry_key>::operator()(
-  const libregistry::registry_key& x) const noexcept {
+    const libregistry::registry_key& x) const noexcept {
   return libregistry::combine(hash<libregistry::name_space>{}(x.ns),
                               hash<libregistry::service_name>{}(x.service));
 }

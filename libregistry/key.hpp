@@ -64,7 +64,7 @@ struct service_name {
 
   /// A kind + name pair.
   service_name(std::string kind_part, std::string name_part)
-    : kind(std::move(kind_part)), name(std::move(name_part)) {}
+      : kind(std::move(kind_part)), name(std::move(name_part)) {}
 
   bool is_plain() const { return kind.empty(); }
 };

@@ -9,8 +9,8 @@ bool is_terminated(const caf::actor& x) noexcept {
   if (!x)
     return true;
   auto ptr = caf::actor_cast<caf::abstract_actor*>(x);
-  return ptr->getf(caf::abstract_actor::is_terminated_flag
-                   | caf::abstract_actor::is_cleaned_up_flag);
+  return ptr->getf(caf::abstract_actor::is_terminated_flag |
+                   caf::abstract_actor::is_cleaned_up_flag);
 }
 
 } // namespace libregistry

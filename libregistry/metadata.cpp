@@ -40,8 +40,8 @@ size_t value_heap_bytes(const metadata_value& x) {
 
 size_t heap_bytes(const metadata& x) {
   // A std::map node: four pointer-sized words of bookkeeping plus the pair.
-  constexpr size_t node_bytes = 4 * sizeof(void*)
-                                + sizeof(std::pair<std::string, metadata_value>);
+  constexpr size_t node_bytes =
+      4 * sizeof(void*) + sizeof(std::pair<std::string, metadata_value>);
   size_t result = 0;
   for (auto& [key, value] : x)
     result += node_bytes + string_heap_bytes(key) + value_heap_bytes(value);

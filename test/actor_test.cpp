@@ -29,17 +29,22 @@ client_actor::behavior_type typed_client(client_actor::pointer self,
                                          registry_actor reg,
                                          caf::actor report) {
   return {[=](int x) {
-    self->request(reg, std::chrono::seconds(5), lookup_atom::value, key("adder"))
-      .then(
-        [=](caf::optional<caf::actor> found) {
-          if (!found) {
-            caf::anon_send(report, result_atom::value, -1);
-            return;
-          }
-          self->request(*found, std::chrono::seconds(5), x)
-            .then([=](int y) { caf::anon_send(report, result_atom::value, y); });
-        },
-        [=](caf::error&) { caf::anon_send(report, result_atom::value, -2); });
+    self->request(reg, std::chrono::seconds(5), lookup_atom::value,
+                  key("adder"))
+        .then(
+            [=](caf::optional<caf::actor> found) {
+              if (!found) {
+                caf::anon_send(report, result_atom::value, -1);
+                return;
+              }
+              self->request(*found, std::chrono::seconds(5), x)
+                  .then([=](int y) {
+                    caf::anon_send(report, result_atom::value, y);
+                  });
+            },
+            [=](caf::error&) {
+              caf::anon_send(report, result_atom::value, -2);
+            });
   }};
 }
 
@@ -63,15 +68,15 @@ TEST(registry_actor, an_actor_registers_itself_and_gets_errors_as_errors) {
     auto me = caf::actor_cast<caf::actor>(self);
     self->request(reg, std::chrono::seconds(5), register_atom::value, key("me"),
                   me, metadata{})
-      .then([=] {
-        self->request(reg, std::chrono::seconds(5), register_atom::value,
-                      key("taken"), me, metadata{})
-          .then([=] { caf::anon_send(report, result_atom::value, 0); },
-                [=](caf::error& err) {
-                  caf::anon_send(report, result_atom::value,
-                             holder_of(err) == holder ? 1 : 2);
-                });
-      });
+        .then([=] {
+          self->request(reg, std::chrono::seconds(5), register_atom::value,
+                        key("taken"), me, metadata{})
+              .then([=] { caf::anon_send(report, result_atom::value, 0); },
+                    [=](caf::error& err) {
+                      caf::anon_send(report, result_atom::value,
+                                     holder_of(err) == holder ? 1 : 2);
+                    });
+        });
     return {[](int x) { return x; }};
   });
   fx.self()->receive([](result_atom, int outcome) { EXPECT_EQ(outcome, 1); });
@@ -79,14 +84,15 @@ TEST(registry_actor, an_actor_registers_itself_and_gets_errors_as_errors) {
   caf::anon_send_exit(a, caf::exit_reason::kill);
 }
 
-TEST(registry_actor, an_unknown_message_gets_an_error_and_the_registry_serves_on) {
+TEST(registry_actor,
+     an_unknown_message_gets_an_error_and_the_registry_serves_on) {
   registry_fixture fx;
   auto untyped = caf::actor_cast<caf::actor>(fx.reg().actor);
   caf::error got;
   fx.self()
-    ->request(untyped, std::chrono::seconds(5), std::string{"bogus"}, 3)
-    .receive([] { FAIL() << "unexpected success"; },
-             [&](caf::error& err) { got = err; });
+      ->request(untyped, std::chrono::seconds(5), std::string{"bogus"}, 3)
+      .receive([] { FAIL() << "unexpected success"; },
+               [&](caf::error& err) { got = err; });
   EXPECT_EQ(got, caf::sec::unexpected_message);
   ASSERT_FALSE(fx.client().register_name(key("still"), fx.worker()));
   EXPECT_TRUE(fx.client().registered(key("still")).value());
@@ -126,7 +132,8 @@ TEST(registry_actor, direct_lookups_work_from_many_threads) {
           ++misses;
     });
   for (int i = 0; i < 200; ++i)
-    ASSERT_FALSE(fx.client().register_name(key("churn" + std::to_string(i)), w));
+    ASSERT_FALSE(
+        fx.client().register_name(key("churn" + std::to_string(i)), w));
   for (auto& t : readers)
     t.join();
   EXPECT_EQ(misses, 0);
@@ -171,9 +178,9 @@ TEST(registry_actor, requests_time_out_with_a_clear_error) {
   fx.stop(caf::actor_cast<caf::actor>(reg.actor));
   blocking_registry late{fx.sys(), reg, std::chrono::milliseconds(50)};
   auto err = late.lookup(key("x")).error();
-  EXPECT_TRUE(err == caf::sec::request_receiver_down
-              || err == caf::sec::request_timeout)
-    << fx.sys().render(err);
+  EXPECT_TRUE(err == caf::sec::request_receiver_down ||
+              err == caf::sec::request_timeout)
+      << fx.sys().render(err);
 }
 
 } // namespace

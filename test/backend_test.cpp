@@ -163,7 +163,8 @@ TEST(backend_catalog, names_ets_first_and_refuses_unknown_names) {
 TEST(ets_backend, refuses_a_bad_shard_count) {
   caf::settings opts;
   opts.emplace("shards", metadata_value{int64_t{0}});
-  EXPECT_TRUE(is(make_backend("ets", opts).error(), registry_errc::backend_error));
+  EXPECT_TRUE(
+      is(make_backend("ets", opts).error(), registry_errc::backend_error));
   opts["shards"] = metadata_value{int64_t{8}};
   auto b = make_backend("ets", opts);
   ASSERT_TRUE(b);

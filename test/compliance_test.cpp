@@ -47,7 +47,8 @@ protected:
 
 TEST_P(compliance, register_then_lookup_returns_the_actor_and_metadata) {
   auto w = fx.worker();
-  ASSERT_FALSE(client.register_name(key("svc"), w, meta("role", metadata_value{"worker"})));
+  ASSERT_FALSE(client.register_name(key("svc"), w,
+                                    meta("role", metadata_value{"worker"})));
   EXPECT_EQ(client.lookup(key("svc")).value(), w);
   EXPECT_EQ(fx.reg().lookup(key("svc")), w);
   auto e = client.lookup_with_metadata(key("svc"));
@@ -70,18 +71,19 @@ TEST_P(compliance, metadata_holds_every_value_kind) {
   m.emplace("float", metadata_value{2.5});
   m.emplace("boolean", metadata_value{true});
   m.emplace("list", metadata_value{metadata_value::list{
-                      metadata_value{"ml"}, metadata_value{int64_t{7}}}});
+                        metadata_value{"ml"}, metadata_value{int64_t{7}}}});
   m.emplace("map", metadata_value{nested});
   ASSERT_FALSE(client.register_name(key("svc"), fx.worker(), m));
   EXPECT_EQ(client.get_metadata(key("svc")).value(), m);
 }
 
 TEST_P(compliance, lookup_of_a_missing_name_is_not_found) {
-  EXPECT_TRUE(is(client.lookup(key("nobody")).error(), registry_errc::not_found));
+  EXPECT_TRUE(
+      is(client.lookup(key("nobody")).error(), registry_errc::not_found));
   EXPECT_TRUE(is(client.lookup_with_metadata(key("nobody")).error(),
                  registry_errc::not_found));
-  EXPECT_TRUE(is(client.get_metadata(key("nobody")).error(),
-                 registry_errc::not_found));
+  EXPECT_TRUE(
+      is(client.get_metadata(key("nobody")).error(), registry_errc::not_found));
   EXPECT_EQ(fx.reg().lookup(key("nobody")), nullptr);
   EXPECT_FALSE(fx.reg().lookup_entry(key("nobody")));
   EXPECT_FALSE(client.registered(key("nobody")).value());
@@ -90,20 +92,26 @@ TEST_P(compliance, lookup_of_a_missing_name_is_not_found) {
 TEST_P(compliance, another_live_actor_gets_already_registered_with_the_holder) {
   auto first = fx.worker();
   auto second = fx.worker();
-  ASSERT_FALSE(client.register_name(key("svc"), first, meta("v", metadata_value{int64_t{1}})));
-  auto err = client.register_name(key("svc"), second, meta("v", metadata_value{int64_t{2}}));
+  ASSERT_FALSE(client.register_name(key("svc"), first,
+                                    meta("v", metadata_value{int64_t{1}})));
+  auto err = client.register_name(key("svc"), second,
+                                  meta("v", metadata_value{int64_t{2}}));
   EXPECT_TRUE(is(err, registry_errc::already_registered));
   EXPECT_EQ(holder_of(err), first);
   // The refused registration changed nothing.
   EXPECT_EQ(client.lookup(key("svc")).value(), first);
-  EXPECT_EQ(client.get_metadata(key("svc")).value(), meta("v", metadata_value{int64_t{1}}));
+  EXPECT_EQ(client.get_metadata(key("svc")).value(),
+            meta("v", metadata_value{int64_t{1}}));
 }
 
 TEST_P(compliance, the_same_actor_again_replaces_the_metadata) {
   auto w = fx.worker();
-  ASSERT_FALSE(client.register_name(key("svc"), w, meta("v", metadata_value{int64_t{1}})));
-  ASSERT_FALSE(client.register_name(key("svc"), w, meta("w", metadata_value{int64_t{2}})));
-  EXPECT_EQ(client.get_metadata(key("svc")).value(), meta("w", metadata_value{int64_t{2}}));
+  ASSERT_FALSE(client.register_name(key("svc"), w,
+                                    meta("v", metadata_value{int64_t{1}})));
+  ASSERT_FALSE(client.register_name(key("svc"), w,
+                                    meta("w", metadata_value{int64_t{2}})));
+  EXPECT_EQ(client.get_metadata(key("svc")).value(),
+            meta("w", metadata_value{int64_t{2}}));
   EXPECT_EQ(client.count_services(prod).value(), 1u);
 }
 
@@ -138,10 +146,12 @@ TEST_P(compliance, oversized_metadata_is_invalid_metadata_and_changes_nothing) {
   EXPECT_TRUE(is(client.register_name(key("svc"), w, big),
                  registry_errc::invalid_metadata));
   EXPECT_FALSE(client.registered(key("svc")).value());
-  ASSERT_FALSE(client.register_name(key("svc"), w, meta("v", metadata_value{int64_t{1}})));
+  ASSERT_FALSE(client.register_name(key("svc"), w,
+                                    meta("v", metadata_value{int64_t{1}})));
   EXPECT_TRUE(is(client.update_metadata(key("svc"), big),
                  registry_errc::invalid_metadata));
-  EXPECT_EQ(client.get_metadata(key("svc")).value(), meta("v", metadata_value{int64_t{1}}));
+  EXPECT_EQ(client.get_metadata(key("svc")).value(),
+            meta("v", metadata_value{int64_t{1}}));
 }
 
 TEST_P(compliance, kind_and_name_pairs_are_distinct_from_plain_names) {
@@ -151,7 +161,8 @@ TEST_P(compliance, kind_and_name_pairs_are_distinct_from_plain_names) {
   registry_key sup{prod, {"ecosystem_supervisor", "planner"}};
   ASSERT_FALSE(client.register_name(agent, a));
   ASSERT_FALSE(client.register_name(sup, b));
-  EXPECT_TRUE(is(client.lookup(key("planner")).error(), registry_errc::not_found));
+  EXPECT_TRUE(
+      is(client.lookup(key("planner")).error(), registry_errc::not_found));
   EXPECT_EQ(client.lookup(agent).value(), a);
   EXPECT_EQ(client.lookup(sup).value(), b);
   EXPECT_EQ(names_of(client.list_services(prod).value()),
@@ -173,15 +184,18 @@ TEST_P(compliance, update_metadata_replaces_the_whole_map) {
   metadata m = meta("a", metadata_value{int64_t{1}});
   m.emplace("b", metadata_value{int64_t{2}});
   ASSERT_FALSE(client.register_name(key("svc"), w, m));
-  ASSERT_FALSE(client.update_metadata(key("svc"), meta("c", metadata_value{int64_t{3}})));
-  EXPECT_EQ(client.get_metadata(key("svc")).value(), meta("c", metadata_value{int64_t{3}}));
-  EXPECT_EQ(fx.reg().lookup_entry(key("svc"))->meta, meta("c", metadata_value{int64_t{3}}));
+  ASSERT_FALSE(client.update_metadata(key("svc"),
+                                      meta("c", metadata_value{int64_t{3}})));
+  EXPECT_EQ(client.get_metadata(key("svc")).value(),
+            meta("c", metadata_value{int64_t{3}}));
+  EXPECT_EQ(fx.reg().lookup_entry(key("svc"))->meta,
+            meta("c", metadata_value{int64_t{3}}));
   EXPECT_EQ(client.lookup(key("svc")).value(), w);
 }
 
 TEST_P(compliance, update_metadata_of_a_missing_name_is_not_found) {
-  EXPECT_TRUE(is(client.update_metadata(key("nobody"), {}),
-                 registry_errc::not_found));
+  EXPECT_TRUE(
+      is(client.update_metadata(key("nobody"), {}), registry_errc::not_found));
   EXPECT_FALSE(client.registered(key("nobody")).value());
 }
 
@@ -195,30 +209,40 @@ TEST_P(compliance, one_actor_may_hold_many_names) {
 }
 
 TEST_P(compliance, list_services_with_metadata_and_count) {
-  ASSERT_FALSE(client.register_name(key("a"), fx.worker(), meta("n", metadata_value{int64_t{1}})));
-  ASSERT_FALSE(client.register_name(key("b"), fx.worker(), meta("n", metadata_value{int64_t{2}})));
+  ASSERT_FALSE(client.register_name(key("a"), fx.worker(),
+                                    meta("n", metadata_value{int64_t{1}})));
+  ASSERT_FALSE(client.register_name(key("b"), fx.worker(),
+                                    meta("n", metadata_value{int64_t{2}})));
   auto xs = client.list_services_with_metadata(prod).value();
   ASSERT_EQ(xs.size(), 2u);
   for (auto& e : xs)
-    EXPECT_EQ(e.meta, meta("n", metadata_value{int64_t{e.key.service.name == "a" ? 1 : 2}}));
+    EXPECT_EQ(
+        e.meta,
+        meta("n", metadata_value{int64_t{e.key.service.name == "a" ? 1 : 2}}));
   EXPECT_EQ(client.count_services(prod).value(), 2u);
 }
 
 TEST_P(compliance, find_services_by_field_matches_values_and_list_elements) {
   auto ml = fx.worker();
   auto web = fx.worker();
-  auto caps = metadata_value{metadata_value::list{metadata_value{"ml"},
-                                                  metadata_value{"coordination"}}};
+  auto caps = metadata_value{metadata_value::list{
+      metadata_value{"ml"}, metadata_value{"coordination"}}};
   ASSERT_FALSE(client.register_name(key("ml"), ml, meta("capabilities", caps)));
-  ASSERT_FALSE(client.register_name(key("web"), web, meta("type", metadata_value{"http"})));
-  auto by_elem = client.find_services(prod, "capabilities", metadata_value{"coordination"});
+  ASSERT_FALSE(client.register_name(key("web"), web,
+                                    meta("type", metadata_value{"http"})));
+  auto by_elem = client.find_services(prod, "capabilities",
+                                      metadata_value{"coordination"});
   ASSERT_EQ(by_elem.value().size(), 1u);
   EXPECT_EQ(by_elem->front().actor, ml);
   auto by_value = client.find_services(prod, "type", metadata_value{"http"});
   ASSERT_EQ(by_value.value().size(), 1u);
   EXPECT_EQ(by_value->front().actor, web);
-  EXPECT_TRUE(client.find_services(prod, "missing", metadata_value{"x"}).value().empty());
-  EXPECT_TRUE(client.find_services(prod, "type", metadata_value{"ftp"}).value().empty());
+  EXPECT_TRUE(client.find_services(prod, "missing", metadata_value{"x"})
+                  .value()
+                  .empty());
+  EXPECT_TRUE(client.find_services(prod, "type", metadata_value{"ftp"})
+                  .value()
+                  .empty());
 }
 
 TEST_P(compliance, find_services_by_predicate) {
@@ -230,12 +254,14 @@ TEST_P(compliance, find_services_by_predicate) {
     return load && *load < 2;
   });
   EXPECT_EQ(light.value().size(), 2u);
-  EXPECT_TRUE(is(client.find_services(prod, std::function<bool(const metadata&)>{})
-                   .error(),
-                 registry_errc::invalid_metadata));
+  EXPECT_TRUE(
+      is(client.find_services(prod, std::function<bool(const metadata&)>{})
+             .error(),
+         registry_errc::invalid_metadata));
 }
 
-TEST_P(compliance, bulk_register_keeps_input_order_and_continues_past_failures) {
+TEST_P(compliance,
+       bulk_register_keeps_input_order_and_continues_past_failures) {
   auto holder = fx.worker();
   ASSERT_FALSE(client.register_name(key("taken"), holder));
   std::vector<entry> batch;
@@ -264,17 +290,24 @@ TEST_P(compliance, namespaces_are_isolated) {
   ASSERT_NE(ns1, ns2);
   auto a = fx.worker();
   auto b = fx.worker();
-  ASSERT_FALSE(client.register_name(key("svc", ns1), a, meta("ns", metadata_value{int64_t{1}})));
-  ASSERT_FALSE(client.register_name(key("svc", ns2), b, meta("ns", metadata_value{int64_t{2}})));
+  ASSERT_FALSE(client.register_name(key("svc", ns1), a,
+                                    meta("ns", metadata_value{int64_t{1}})));
+  ASSERT_FALSE(client.register_name(key("svc", ns2), b,
+                                    meta("ns", metadata_value{int64_t{2}})));
   EXPECT_EQ(client.lookup(key("svc", ns1)).value(), a);
   EXPECT_EQ(client.lookup(key("svc", ns2)).value(), b);
   EXPECT_EQ(fx.reg().lookup(key("svc", ns2)), b);
   EXPECT_FALSE(client.registered(key("svc")).value());
   EXPECT_EQ(client.count_services(ns1).value(), 1u);
   EXPECT_EQ(client.count_services(prod).value(), 0u);
-  EXPECT_EQ(client.find_services(ns1, "ns", metadata_value{int64_t{2}}).value().size(), 0u);
-  ASSERT_FALSE(client.update_metadata(key("svc", ns1), meta("ns", metadata_value{int64_t{9}})));
-  EXPECT_EQ(client.get_metadata(key("svc", ns2)).value(), meta("ns", metadata_value{int64_t{2}}));
+  EXPECT_EQ(client.find_services(ns1, "ns", metadata_value{int64_t{2}})
+                .value()
+                .size(),
+            0u);
+  ASSERT_FALSE(client.update_metadata(key("svc", ns1),
+                                      meta("ns", metadata_value{int64_t{9}})));
+  EXPECT_EQ(client.get_metadata(key("svc", ns2)).value(),
+            meta("ns", metadata_value{int64_t{2}}));
   ASSERT_FALSE(client.unregister(key("svc", ns1)));
   EXPECT_EQ(client.lookup(key("svc", ns2)).value(), b);
 }
@@ -283,10 +316,14 @@ TEST_P(compliance, a_namespace_never_created_is_invalid_namespace) {
   auto bogus = name_space::test(fresh_namespace_ref());
   EXPECT_TRUE(is(client.register_name(key("svc", bogus), fx.worker()),
                  registry_errc::invalid_namespace));
-  EXPECT_TRUE(is(client.list_services(bogus).error(), registry_errc::invalid_namespace));
-  EXPECT_TRUE(is(client.count_services(bogus).error(), registry_errc::invalid_namespace));
-  EXPECT_TRUE(is(client.teardown(bogus).error(), registry_errc::invalid_namespace));
-  EXPECT_TRUE(is(client.lookup(key("svc", bogus)).error(), registry_errc::not_found));
+  EXPECT_TRUE(is(client.list_services(bogus).error(),
+                 registry_errc::invalid_namespace));
+  EXPECT_TRUE(is(client.count_services(bogus).error(),
+                 registry_errc::invalid_namespace));
+  EXPECT_TRUE(
+      is(client.teardown(bogus).error(), registry_errc::invalid_namespace));
+  EXPECT_TRUE(
+      is(client.lookup(key("svc", bogus)).error(), registry_errc::not_found));
 }
 
 TEST_P(compliance, teardown_stops_the_namespace_actors_and_drops_its_names) {
@@ -305,10 +342,12 @@ TEST_P(compliance, teardown_stops_the_namespace_actors_and_drops_its_names) {
   int downs = 0;
   fx.self()->receive_for(downs, 2)([](caf::down_msg&) {});
   EXPECT_EQ(fx.reg().lookup(key("a", ns)), nullptr);
-  EXPECT_TRUE(is(client.list_services(ns).error(), registry_errc::invalid_namespace));
+  EXPECT_TRUE(
+      is(client.list_services(ns).error(), registry_errc::invalid_namespace));
   EXPECT_TRUE(is(client.register_name(key("a", ns), fx.worker()),
                  registry_errc::invalid_namespace));
-  EXPECT_TRUE(is(client.teardown(ns).error(), registry_errc::invalid_namespace));
+  EXPECT_TRUE(
+      is(client.teardown(ns).error(), registry_errc::invalid_namespace));
   EXPECT_EQ(client.lookup(key("a")).value(), outsider);
   EXPECT_EQ(client.count_services(prod).value(), 1u);
 }
@@ -316,7 +355,8 @@ TEST_P(compliance, teardown_stops_the_namespace_actors_and_drops_its_names) {
 TEST_P(compliance, teardown_of_an_empty_namespace_and_of_production) {
   auto ns = client.create_test_namespace().value();
   EXPECT_EQ(client.teardown(ns).value(), 0u);
-  EXPECT_TRUE(is(client.teardown(prod).error(), registry_errc::invalid_namespace));
+  EXPECT_TRUE(
+      is(client.teardown(prod).error(), registry_errc::invalid_namespace));
 }
 
 TEST_P(compliance, health_and_stats_report_counts) {

@@ -29,9 +29,8 @@ class liveness : public ::testing::Test {
 protected:
   /// Waits until the registry has removed every name of a dead actor.
   bool names_gone(size_t expected_left = 0) {
-    return registry_fixture::eventually([&] {
-      return client.count_services(prod).value() == expected_left;
-    });
+    return registry_fixture::eventually(
+        [&] { return client.count_services(prod).value() == expected_left; });
   }
 
   registry_fixture fx;
@@ -124,21 +123,23 @@ TEST_F(liveness, concurrent_registrations_from_many_actors_all_land) {
   std::vector<caf::actor> registrants;
   for (int a = 0; a < actors; ++a) {
     registrants.push_back(fx.sys().spawn(
-      [a, reg, reporter](caf::event_based_actor* me) -> caf::behavior {
-        auto pending = std::make_shared<int>(names);
-        for (int n = 0; n < names; ++n) {
-          auto k = key("a" + std::to_string(a) + "n" + std::to_string(n));
-          me->request(reg, std::chrono::seconds(30), register_atom::value, k,
-                      caf::actor_cast<caf::actor>(me), metadata{})
-            .then(
-              [=] {
-                if (--*pending == 0)
-                  me->send(reporter, done_atom::value, a);
-              },
-              [=](caf::error&) { me->send(reporter, done_atom::value, -1); });
-        }
-        return {[](int x) { return x; }};
-      }));
+        [a, reg, reporter](caf::event_based_actor* me) -> caf::behavior {
+          auto pending = std::make_shared<int>(names);
+          for (int n = 0; n < names; ++n) {
+            auto k = key("a" + std::to_string(a) + "n" + std::to_string(n));
+            me->request(reg, std::chrono::seconds(30), register_atom::value, k,
+                        caf::actor_cast<caf::actor>(me), metadata{})
+                .then(
+                    [=] {
+                      if (--*pending == 0)
+                        me->send(reporter, done_atom::value, a);
+                    },
+                    [=](caf::error&) {
+                      me->send(reporter, done_atom::value, -1);
+                    });
+          }
+          return {[](int x) { return x; }};
+        }));
   }
   int reports = 0;
   int failures = 0;

@@ -35,8 +35,8 @@ inline bool is(const caf::error& err, registry_errc code) {
 class registry_fixture {
 public:
   explicit registry_fixture(registry_options opts = {})
-    : sys_(cfg_), reg_(spawn_or_fail(sys_, std::move(opts))),
-      client_(sys_, reg_), self_(sys_) {}
+      : sys_(cfg_), reg_(spawn_or_fail(sys_, std::move(opts))),
+        client_(sys_, reg_), self_(sys_) {}
 
   ~registry_fixture() {
     for (auto& w : workers_)
@@ -79,8 +79,8 @@ private:
   static registry spawn_or_fail(caf::actor_system& sys, registry_options opts) {
     auto reg = spawn_registry(sys, std::move(opts));
     if (!reg)
-      throw std::runtime_error("spawn_registry failed: "
-                               + sys.render(reg.error()));
+      throw std::runtime_error("spawn_registry failed: " +
+                               sys.render(reg.error()));
     return std::move(*reg);
   }
 

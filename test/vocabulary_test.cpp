@@ -59,7 +59,8 @@ TEST(vocabulary, metadata_limit_counts_serialized_bytes) {
   limits.max_metadata_bytes = size;
   EXPECT_FALSE(check_metadata(m, limits));
   limits.max_metadata_bytes = size - 1;
-  EXPECT_EQ(check_metadata(m, limits), make_error(registry_errc::invalid_metadata));
+  EXPECT_EQ(check_metadata(m, limits),
+            make_error(registry_errc::invalid_metadata));
   EXPECT_GT(heap_bytes(m), 1000u);
 }
 
@@ -83,8 +84,8 @@ TEST(vocabulary, errors_carry_the_holder_and_render) {
   EXPECT_EQ(holder_of(err), holder);
   EXPECT_EQ(holder_of(make_error(registry_errc::not_found)), nullptr);
   EXPECT_EQ(render_registry_error(
-              static_cast<uint8_t>(registry_errc::invalid_key),
-              caf::make_message(std::string{"empty service name"})),
+                static_cast<uint8_t>(registry_errc::invalid_key),
+                caf::make_message(std::string{"empty service name"})),
             "registry_error(invalid_key, empty service name)");
 }
 

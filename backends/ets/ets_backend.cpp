@@ -27,8 +27,8 @@ uint64_t footprint(const node& x) {
   constexpr size_t fixed = sizeof(node) + 2 * sizeof(void*) // table node
                            + 3 * sizeof(void*) // namespace set node
                            + sizeof(void*);    // by-actor vector element
-  return fixed + string_bytes(x.first.service.kind)
-         + string_bytes(x.first.service.name) + heap_bytes(x.second.meta);
+  return fixed + string_bytes(x.first.service.kind) +
+         string_bytes(x.first.service.name) + heap_bytes(x.second.meta);
 }
 
 caf::error unknown_namespace(const name_space& ns) {
@@ -98,10 +98,11 @@ caf::expected<ets_state> backend::init(const caf::settings& options) {
   auto shards = caf::get_or(options, "shards", default_shards);
   if (shards < 1 || shards > max_shards)
     return make_error(registry_errc::backend_error,
-                      "ets: shards must be between 1 and "
-                        + std::to_string(max_shards));
+                      "ets: shards must be between 1 and " +
+                          std::to_string(max_shards));
   ets_state st;
-  st.table = std::make_shared<detail::shared_table>(static_cast<size_t>(shards));
+  st.table =
+      std::make_shared<detail::shared_table>(static_cast<size_t>(shards));
   st.namespaces.emplace(name_space::production(),
                         std::unordered_set<const node*>{});
   return st;
@@ -126,8 +127,8 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
     remove(st, *old);
   }
   auto addr = e.actor.address();
-  auto x = st.table->insert(std::move(e.key),
-                            detail::slot{std::move(e.actor), std::move(e.meta)});
+  auto x = st.table->insert(
+      std::move(e.key), detail::slot{std::move(e.actor), std::move(e.meta)});
   ns->second.insert(x);
   st.by_actor[addr].push_back(x);
   ++st.registrations;
@@ -154,9 +155,9 @@ caf::expected<std::vector<entry>> backend::list_all(const ets_state& st,
   return collect(st, ns, [](const node&) { return true; });
 }
 
-write_result<ets_state>
-backend::update_metadata(ets_state&& st, const registry_key& key,
-                         metadata meta) {
+write_result<ets_state> backend::update_metadata(ets_state&& st,
+                                                 const registry_key& key,
+                                                 metadata meta) {
   auto x = find_live(st, key);
   if (x == nullptr)
     return {std::move(st),
@@ -189,9 +190,8 @@ backend_health backend::health_check(const ets_state& st) {
 write_result<ets_state> backend::create_namespace(ets_state&& st,
                                                   const name_space& ns) {
   if (!ns.is_test() || st.namespaces.count(ns) > 0)
-    return {std::move(st),
-            make_error(registry_errc::invalid_namespace,
-                       to_string(ns) + " exists already")};
+    return {std::move(st), make_error(registry_errc::invalid_namespace,
+                                      to_string(ns) + " exists already")};
   st.namespaces.emplace(ns, std::unordered_set<const node*>{});
   return {std::move(st), caf::none};
 }

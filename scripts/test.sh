@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what is missing, then builds and runs the whole test suite:
+#  1. the regular build (warnings as errors) and its tests,
+#  2. an install, and a small consumer project built against it and run,
+#  3. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Exits non-zero on the first failure.
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/install-deps.sh
+
+echo "== build and test"
+cmake -S . -B build -DLIBREGISTRY_WERROR=ON >/dev/null
+cmake --build build -j2
+ctest --test-dir build -j2 --output-on-failure
+
+echo "== install and build a consumer project"
+rm -rf build/stage build/consumer
+cmake --install build --prefix "$root/build/stage" >/dev/null
+cmake -S test/consumer -B build/consumer \
+  -DCMAKE_PREFIX_PATH="$root/build/stage" >/dev/null
+cmake --build build/consumer -j2
+build/consumer/consumer
+
+echo "== build and test with ASan + UBSan"
+cmake -S . -B build-sanitize -DLIBREGISTRY_SANITIZE=ON \
+  -DLIBREGISTRY_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-sanitize -j2
+ctest --test-dir build-sanitize -j2 --output-on-failure
