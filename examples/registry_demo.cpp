@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -115,6 +116,14 @@ int main(int argc, char** argv) {
   self->receive([](caf::down_msg&) {});
   std::cout << "stopped scorer; direct lookup now: "
             << (reg->lookup({prod, "scorer"}) ? "found" : "gone") << "\n";
+  // Lookups hide a dead actor at once; the registry removes its names when
+  // its own down message arrives, which may be a moment later.
+  auto names_left = [&] {
+    auto n = client.count_services(prod);
+    return n ? *n : 0;
+  };
+  for (int i = 0; i < 1000 && names_left() > 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
 
   auto health = client.health_check();
   auto stats = client.get_stats();
