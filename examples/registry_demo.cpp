@@ -15,6 +15,7 @@
 
 #include "actors/blocking_registry.hpp"
 #include "actors/registry.hpp"
+#include "libregistry/errors.hpp"
 
 using namespace libregistry;
 
@@ -78,6 +79,7 @@ caf::behavior dispatcher(caf::event_based_actor* self, registry_actor reg,
 
 int main(int argc, char** argv) {
   caf::actor_system_config cfg;
+  add_registry_error_category(cfg);
   if (auto err = cfg.parse(argc, argv)) {
     std::cerr << "bad arguments: " << cfg.render(err) << "\n";
     return 1;

@@ -1,5 +1,6 @@
 #include "libregistry/errors.hpp"
 
+#include <caf/actor_system_config.hpp>
 #include <caf/message.hpp>
 
 namespace libregistry {
@@ -58,6 +59,14 @@ std::string render_registry_error(uint8_t code, const caf::message& context) {
     result += ", " + context.get_as<std::string>(0);
   result += ")";
   return result;
+}
+
+void add_registry_error_category(caf::actor_system_config& cfg) {
+  cfg.add_error_category(
+      registry_error_category,
+      [](uint8_t code, caf::atom_value, const caf::message& context) {
+        return render_registry_error(code, context);
+      });
 }
 
 } // namespace libregistry

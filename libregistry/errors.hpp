@@ -6,6 +6,7 @@
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
+#include <caf/fwd.hpp>
 
 namespace libregistry {
 
@@ -52,8 +53,12 @@ caf::error make_already_registered(caf::actor holder);
 /// any other error.
 caf::actor holder_of(const caf::error& x);
 
-/// Renders a registry error for humans, for example as the rendering
-/// function of `actor_system_config::add_error_category`.
+/// Renders a registry error for humans, e.g.
+/// `registry_error(invalid_key, empty service name)`.
 std::string render_registry_error(uint8_t code, const caf::message& context);
+
+/// Makes `actor_system::render` print registry errors by name (with
+/// `render_registry_error`). Call before the actor system is created.
+void add_registry_error_category(caf::actor_system_config& cfg);
 
 } // namespace libregistry

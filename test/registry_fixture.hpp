@@ -35,8 +35,9 @@ inline bool is(const caf::error& err, registry_errc code) {
 class registry_fixture {
 public:
   explicit registry_fixture(registry_options opts = {})
-      : sys_(cfg_), reg_(spawn_or_fail(sys_, std::move(opts))),
-        client_(sys_, reg_), self_(sys_) {}
+      : sys_(with_error_category(cfg_)),
+        reg_(spawn_or_fail(sys_, std::move(opts))), client_(sys_, reg_),
+        self_(sys_) {}
 
   ~registry_fixture() {
     for (auto& w : workers_)
@@ -76,6 +77,12 @@ public:
   }
 
 private:
+  static caf::actor_system_config&
+  with_error_category(caf::actor_system_config& cfg) {
+    add_registry_error_category(cfg);
+    return cfg;
+  }
+
   static registry spawn_or_fail(caf::actor_system& sys, registry_options opts) {
     auto reg = spawn_registry(sys, std::move(opts));
     if (!reg)

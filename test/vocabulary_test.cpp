@@ -89,6 +89,14 @@ TEST(vocabulary, errors_carry_the_holder_and_render) {
             "registry_error(invalid_key, empty service name)");
 }
 
+TEST(vocabulary, an_actor_system_renders_registry_errors_by_name) {
+  caf::actor_system_config cfg;
+  add_registry_error_category(cfg);
+  caf::actor_system sys{cfg};
+  EXPECT_EQ(sys.render(make_error(registry_errc::not_found, "production/x")),
+            "registry_error(not_found, production/x)");
+}
+
 TEST(vocabulary, health_thresholds_follow_the_ets_backend) {
   EXPECT_EQ(status_from_counts(0, 0), health_status::healthy);
   EXPECT_EQ(status_from_counts(91, 9), health_status::healthy);
