@@ -17,14 +17,9 @@ size_t serialized_size(const metadata& x) {
 
 namespace {
 
-size_t string_heap_bytes(const std::string& x) {
-  // libstdc++ keeps strings of up to 15 bytes inline.
-  return x.capacity() > 15 ? x.capacity() + 1 : 0;
-}
-
 size_t value_heap_bytes(const metadata_value& x) {
   if (auto str = caf::get_if<std::string>(&x))
-    return string_heap_bytes(*str);
+    return heap_bytes(*str);
   if (auto xs = caf::get_if<metadata_value::list>(&x)) {
     auto result = xs->capacity() * sizeof(metadata_value);
     for (auto& element : *xs)
@@ -38,13 +33,18 @@ size_t value_heap_bytes(const metadata_value& x) {
 
 } // namespace
 
+size_t heap_bytes(const std::string& x) {
+  // libstdc++ keeps strings of up to 15 bytes inline.
+  return x.capacity() > 15 ? x.capacity() + 1 : 0;
+}
+
 size_t heap_bytes(const metadata& x) {
   // A std::map node: four pointer-sized words of bookkeeping plus the pair.
   constexpr size_t node_bytes =
       4 * sizeof(void*) + sizeof(std::pair<std::string, metadata_value>);
   size_t result = 0;
   for (auto& [key, value] : x)
-    result += node_bytes + string_heap_bytes(key) + value_heap_bytes(value);
+    result += node_bytes + heap_bytes(key) + value_heap_bytes(value);
   return result;
 }
 

@@ -23,6 +23,10 @@ using metadata_value = caf::config_value;
 /// of `x`.
 size_t serialized_size(const metadata& x);
 
+/// Heap bytes a string holds beyond its own object (none while it fits the
+/// small-string buffer). Cost: O(1).
+size_t heap_bytes(const std::string& x);
+
 /// Estimated heap bytes that `x` occupies in memory: map nodes, strings
 /// and lists, recursively. Cost: O(size of `x`).
 size_t heap_bytes(const metadata& x);

@@ -16,10 +16,6 @@ using node = ets_state::node;
 constexpr int64_t default_shards = 16;
 constexpr int64_t max_shards = 1024;
 
-size_t string_bytes(const std::string& x) {
-  return x.capacity() > 15 ? x.capacity() + 1 : 0;
-}
-
 /// Estimated bytes one registration holds: its table node (with the hash
 /// table's next pointer and cached hash), its pointers in both indexes, the
 /// heap parts of its key and its metadata.
@@ -27,8 +23,8 @@ uint64_t footprint(const node& x) {
   constexpr size_t fixed = sizeof(node) + 2 * sizeof(void*) // table node
                            + 3 * sizeof(void*) // namespace set node
                            + sizeof(void*);    // by-actor vector element
-  return fixed + string_bytes(x.first.service.kind) +
-         string_bytes(x.first.service.name) + heap_bytes(x.second.meta);
+  return fixed + heap_bytes(x.first.service.kind) +
+         heap_bytes(x.first.service.name) + heap_bytes(x.second.meta);
 }
 
 caf::error unknown_namespace(const name_space& ns) {
