@@ -154,8 +154,10 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
       },
       [self](lookup_atom, const registry_key& key)
           -> caf::result<caf::optional<caf::actor>> {
-        if (auto e = self->state.backend->lookup(key))
-          return caf::optional<caf::actor>{std::move(e->actor)};
+        // The reader returns the handle alone; backend->lookup would copy
+        // the metadata too.
+        if (auto who = self->state.backend->reader()->lookup(key))
+          return caf::optional<caf::actor>{std::move(who)};
         return caf::optional<caf::actor>{};
       },
       [self](lookup_md_atom,
@@ -218,7 +220,7 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
         return static_cast<uint64_t>(*n);
       },
       [self](registered_atom, const registry_key& key) -> caf::result<bool> {
-        return static_cast<bool>(self->state.backend->lookup(key));
+        return self->state.backend->reader()->lookup(key) != nullptr;
       },
       [self](bulk_atom, std::vector<entry>& entries)
           -> caf::result<std::vector<caf::error>> {
