@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 
 scripts/install-deps.sh
-cmake -S . -B "$build" -DLIBREGISTRY_BUILD_TESTS=OFF >/dev/null
+# Configure with the defaults (tests included) so that scripts/test.sh can
+# reuse the same build folder; only the demo target is built here.
+cmake -S . -B "$build" >/dev/null
 cmake --build "$build" -j2 --target registry_demo >/dev/null
 "$build/examples/registry_demo"
