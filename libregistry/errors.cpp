@@ -38,6 +38,11 @@ caf::error make_error(registry_errc x, std::string what) {
           caf::make_message(std::move(what))};
 }
 
+caf::error make_unknown_namespace(const name_space& ns) {
+  return make_error(registry_errc::invalid_namespace,
+                    "no namespace " + to_string(ns) + " in this registry");
+}
+
 caf::error make_already_registered(caf::actor holder) {
   return {static_cast<uint8_t>(registry_errc::already_registered),
           registry_error_category, caf::make_message(std::move(holder))};

@@ -8,6 +8,8 @@
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 
+#include "libregistry/key.hpp"
+
 namespace libregistry {
 
 /// Error codes of the registry, in the CAF error category `registry`.
@@ -45,6 +47,9 @@ caf::error make_error(registry_errc x);
 
 /// A registry error whose context carries `what` (a reason for the user).
 caf::error make_error(registry_errc x, std::string what);
+
+/// An `invalid_namespace` error for a namespace the registry does not hold.
+caf::error make_unknown_namespace(const name_space& ns);
 
 /// An `already_registered` error carrying the actor that holds the name.
 caf::error make_already_registered(caf::actor holder);

@@ -12,6 +12,7 @@ namespace libregistry::ets {
 namespace {
 
 using node = ets_state::node;
+using detail::to_entry;
 
 constexpr int64_t default_shards = 16;
 constexpr int64_t max_shards = 1024;
@@ -25,11 +26,6 @@ uint64_t footprint(const node& x) {
                            + sizeof(void*);    // by-actor vector element
   return fixed + heap_bytes(x.first.service.kind) +
          heap_bytes(x.first.service.name) + heap_bytes(x.second.meta);
-}
-
-caf::error unknown_namespace(const name_space& ns) {
-  return make_error(registry_errc::invalid_namespace,
-                    "no namespace " + to_string(ns) + " in this registry");
 }
 
 /// Drops `x` from the by-actor index.
@@ -64,10 +60,6 @@ void remove(ets_state& st, const node& x) {
   erase_node(st, x);
 }
 
-entry to_entry(const node& x) {
-  return {x.first, x.second.actor, x.second.meta};
-}
-
 /// The node of a live registration under `key`, or null.
 const node* find_live(const ets_state& st, const registry_key& key) {
   auto x = st.table->find(key);
@@ -79,7 +71,7 @@ caf::expected<std::vector<entry>>
 collect(const ets_state& st, const name_space& ns, Predicate pred) {
   auto i = st.namespaces.find(ns);
   if (i == st.namespaces.end())
-    return unknown_namespace(ns);
+    return make_unknown_namespace(ns);
   std::vector<entry> result;
   result.reserve(i->second.size());
   for (auto x : i->second)
@@ -109,7 +101,7 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
     return {std::move(st), make_error(registry_errc::invalid_actor)};
   auto ns = st.namespaces.find(e.key.ns);
   if (ns == st.namespaces.end())
-    return {std::move(st), unknown_namespace(e.key.ns)};
+    return {std::move(st), make_unknown_namespace(e.key.ns)};
   if (auto old = st.table->find(e.key)) {
     if (old->second.actor == e.actor) {
       st.memory_bytes -= footprint(*old);
@@ -196,7 +188,7 @@ write_result<ets_state> backend::drop_namespace(ets_state&& st,
                                                 const name_space& ns) {
   auto i = st.namespaces.find(ns);
   if (!ns.is_test() || i == st.namespaces.end())
-    return {std::move(st), unknown_namespace(ns)};
+    return {std::move(st), make_unknown_namespace(ns)};
   for (auto x : i->second) {
     unlink_actor(st, *x);
     erase_node(st, *x);
@@ -236,7 +228,7 @@ caf::expected<size_t> backend::count(const ets_state& st,
                                      const name_space& ns) {
   auto i = st.namespaces.find(ns);
   if (i == st.namespaces.end())
-    return unknown_namespace(ns);
+    return make_unknown_namespace(ns);
   return i->second.size();
 }
 

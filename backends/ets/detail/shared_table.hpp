@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <shared_mutex>
 #include <unordered_map>
@@ -29,6 +31,10 @@ struct slot {
 /// the `const node*` that `insert` returns stays valid until the key is
 /// erased (std::unordered_map keeps references stable across rehashing).
 ///
+/// Each shard has a version that every write to it changes (under the
+/// shard's lock), so a reader can tell whether what it read from a shard
+/// earlier may have changed without locking it again.
+///
 /// Cost: a read is one hash, one shared lock of one shard and one probe;
 /// writers lock only the shard they change.
 class shared_table final : public direct_reader {
@@ -46,6 +52,20 @@ public:
   caf::actor lookup(const registry_key& key) const override;
 
   caf::optional<entry> lookup_entry(const registry_key& key) const override;
+
+  // -- versioned reads --------------------------------------------------------
+
+  /// The hash that picks the shard of `key`.
+  static size_t hash(const registry_key& key);
+
+  /// The version of the shard for keys of hash `h`: equal results of two
+  /// calls mean no write reached that shard in between. Cost: one atomic
+  /// load.
+  uint64_t version(size_t h) const;
+
+  /// Like `lookup`, given `h = hash(key)`, and stores into `version` the
+  /// version of the shard read under the same lock.
+  caf::actor lookup(const registry_key& key, size_t h, uint64_t& version) const;
 
   // -- writer side ------------------------------------------------------------
 
@@ -69,13 +89,28 @@ public:
 private:
   struct alignas(64) shard {
     mutable std::shared_mutex mtx;
+    std::atomic<uint64_t> version{0};
     map_type map;
   };
 
-  shard& shard_for(const registry_key& key) const;
+  shard& shard_for(size_t h) const;
+
+  shard& shard_for(const registry_key& key) const {
+    return shard_for(hash(key));
+  }
+
+  /// Marks a write to `s`; the caller holds its exclusive lock.
+  static void bump(shard& s) {
+    s.version.fetch_add(1, std::memory_order_release);
+  }
 
   std::unique_ptr<shard[]> shards_;
   size_t mask_;
 };
+
+/// The registration a node holds, as an entry. Copies the metadata.
+inline entry to_entry(const shared_table::node& x) {
+  return {x.first, x.second.actor, x.second.meta};
+}
 
 } // namespace libregistry::ets::detail

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "backends/ets/detail/shared_table.hpp"
+#include "libregistry/key.hpp"
+#include "libregistry/metadata.hpp"
+
+namespace libregistry::optimized_ets::detail {
+
+/// An inverted index from metadata `field = value` pairs to registrations,
+/// per namespace, with the reverse index that makes removal cheap.
+///
+/// Every top-level field of a registration's metadata is indexed under its
+/// value; a list value is also indexed under each of its elements, so the
+/// index answers exactly what `field_matches` accepts.
+///
+/// Invariants: the index holds a registration iff `add` was called for it
+/// and `remove` was not since. It refers to the table's nodes by address and
+/// never dereferences a node after `add`, so `remove` may be called with the
+/// address of a node already erased from the table.
+///
+/// Cost: `add` and `remove` O(size of that registration's metadata); `find`
+/// O(1) expected and returns the matches without copying them; `drop`
+/// O(registrations in the namespace).
+class metadata_index {
+public:
+  using node = ets::detail::shared_table::node;
+  using node_set = std::unordered_set<const node*>;
+
+  /// Indexes `x`, which the index does not hold yet.
+  void add(const node& x);
+
+  /// Removes `x` from every posting; does nothing if `x` is not indexed.
+  void remove(const node* x);
+
+  /// A superset of the registrations of `ns` for which `field_matches`
+  /// holds, or null if there is none: it can also hold registrations with
+  /// other values that render alike, so confirm each with `field_matches`.
+  const node_set* find(const name_space& ns, const std::string& field,
+                       const metadata_value& value) const;
+
+  /// Forgets namespace `ns`; `nodes` are its registrations.
+  void drop(const name_space& ns, const std::unordered_set<const node*>& nodes);
+
+  /// Forgets everything.
+  void clear();
+
+  /// Distinct `field = value` pairs indexed, over all namespaces.
+  size_t postings() const { return postings_; }
+
+  /// Registration references held, over all postings.
+  size_t references() const { return references_; }
+
+  /// Estimated heap bytes of the index.
+  uint64_t memory_bytes() const { return memory_bytes_; }
+
+private:
+  /// Postings of one namespace, by encoded `field = value` pair.
+  using posting_map = std::unordered_map<std::string, node_set>;
+
+  /// Where one registration is indexed.
+  struct reverse_entry {
+    posting_map* owner;
+    std::vector<posting_map::value_type*> postings;
+  };
+
+  void link(posting_map& owner, reverse_entry& rev, std::string pair,
+            const node& x);
+
+  std::unordered_map<name_space, posting_map> by_namespace_;
+  std::unordered_map<const node*, reverse_entry> reverse_;
+  size_t postings_ = 0;
+  size_t references_ = 0;
+  uint64_t memory_bytes_ = 0;
+};
+
+} // namespace libregistry::optimized_ets::detail
