@@ -8,18 +8,13 @@
 #include "registry_fixture.hpp"
 
 using namespace libregistry;
-using libregistry::test::is;
-using libregistry::test::registry_fixture;
+using namespace libregistry::test;
 
 namespace {
 
 using result_atom = caf::atom_constant<caf::atom("result")>;
 
 const auto prod = name_space::production();
-
-registry_key key(std::string name) {
-  return {prod, service_name{std::move(name)}};
-}
 
 /// A user's typed actor: it finds its collaborator `adder` by name through
 /// the registry (request/then) and forwards the answer to `report`.

@@ -10,15 +10,11 @@
 #include "registry_fixture.hpp"
 
 using namespace libregistry;
-using libregistry::test::is;
+using namespace libregistry::test;
 
 namespace {
 
 const auto prod = name_space::production();
-
-registry_key key(std::string name) {
-  return {prod, service_name{std::move(name)}};
-}
 
 class backend_contract : public ::testing::TestWithParam<std::string> {
 protected:

@@ -8,22 +8,11 @@
 #include "registry_fixture.hpp"
 
 using namespace libregistry;
-using libregistry::test::is;
-using libregistry::test::registry_fixture;
+using namespace libregistry::test;
 
 namespace {
 
 const auto prod = name_space::production();
-
-registry_key key(std::string name, name_space ns = prod) {
-  return {ns, service_name{std::move(name)}};
-}
-
-metadata meta(std::string k, metadata_value v) {
-  metadata m;
-  m.emplace(std::move(k), std::move(v));
-  return m;
-}
 
 std::vector<std::string> names_of(const std::vector<service_name>& xs) {
   std::vector<std::string> result;
@@ -262,26 +251,39 @@ TEST_P(compliance, find_services_by_predicate) {
 
 TEST_P(compliance,
        bulk_register_keeps_input_order_and_continues_past_failures) {
+  // 50 entries, one conflicting in the middle, one invalid at the end.
   auto holder = fx.worker();
   ASSERT_FALSE(client.register_name(key("taken"), holder));
+  constexpr size_t n = 50;
+  constexpr size_t conflict = 25;
   std::vector<entry> batch;
-  for (int i = 0; i < 10; ++i)
-    batch.push_back({key(i == 5 ? "taken" : "bulk" + std::to_string(i)),
-                     fx.worker(), meta("i", metadata_value{int64_t{i}})});
+  for (size_t i = 0; i < n; ++i) {
+    metadata m = meta("i", metadata_value{static_cast<int64_t>(i)});
+    m.emplace("batch", metadata_value{"b1"});
+    batch.push_back({key(i == conflict ? "taken" : "bulk" + std::to_string(i)),
+                     fx.worker(), std::move(m)});
+  }
   batch.push_back({key(""), fx.worker(), {}});
   auto results = client.register_all(batch).value();
   ASSERT_EQ(results.size(), batch.size());
-  for (size_t i = 0; i < 10; ++i) {
-    if (i == 5) {
+  for (size_t i = 0; i < n; ++i) {
+    if (i == conflict) {
       EXPECT_TRUE(is(results[i], registry_errc::already_registered));
       EXPECT_EQ(holder_of(results[i]), holder);
     } else {
       EXPECT_FALSE(results[i]) << i;
       EXPECT_EQ(client.lookup(batch[i].key).value(), batch[i].actor);
+      auto by_i =
+          client.find_services(prod, "i", batch[i].meta.find("i")->second);
+      ASSERT_EQ(by_i.value().size(), 1u) << i;
+      EXPECT_EQ(by_i.value().front().actor, batch[i].actor);
     }
   }
   EXPECT_TRUE(is(results.back(), registry_errc::invalid_key));
-  EXPECT_EQ(client.count_services(prod).value(), 10u);
+  EXPECT_EQ(client.count_services(prod).value(), n);
+  EXPECT_EQ(
+      client.find_services(prod, "batch", metadata_value{"b1"}).value().size(),
+      n - 1);
 }
 
 TEST_P(compliance, namespaces_are_isolated) {

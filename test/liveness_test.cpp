@@ -7,8 +7,7 @@
 #include "registry_fixture.hpp"
 
 using namespace libregistry;
-using libregistry::test::is;
-using libregistry::test::registry_fixture;
+using namespace libregistry::test;
 
 namespace {
 
@@ -16,10 +15,6 @@ using quit_atom = caf::atom_constant<caf::atom("quit")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
 
 const auto prod = name_space::production();
-
-registry_key key(std::string name) {
-  return {prod, service_name{std::move(name)}};
-}
 
 caf::behavior quitter(caf::event_based_actor* self) {
   return {[self](quit_atom) { self->quit(); }};

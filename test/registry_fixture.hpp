@@ -25,6 +25,20 @@ inline caf::behavior echo_worker(caf::event_based_actor*) {
   return {[](int x) { return x + 1; }};
 }
 
+/// The key of `name` in `ns`.
+inline registry_key key(std::string name,
+                        name_space ns = name_space::production()) {
+  return {ns, service_name{std::move(name)}};
+}
+
+/// Metadata with one field.
+template <class T>
+metadata meta(std::string field, T value) {
+  metadata m;
+  m.emplace(std::move(field), metadata_value{std::move(value)});
+  return m;
+}
+
 /// True if `err` is the registry error `code`.
 inline bool is(const caf::error& err, registry_errc code) {
   return err == make_error(code);

@@ -1,0 +1,269 @@
+// What the OptimizedETS backend adds to the ETS backend: the metadata index
+// and the lookup cache, observed through the registry and its health.
+
+#include <chrono>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "backends/catalog.hpp"
+#include "registry_fixture.hpp"
+
+using namespace libregistry;
+using namespace libregistry::test;
+
+namespace {
+
+const auto prod = name_space::production();
+
+registry_options optimized(caf::settings backend_options = {}) {
+  registry_options opts;
+  opts.backend = "optimized_ets";
+  opts.backend_options = std::move(backend_options);
+  return opts;
+}
+
+class optimized_ets : public ::testing::Test {
+protected:
+  explicit optimized_ets(registry_options opts = optimized())
+      : fx(std::move(opts)) {}
+
+  /// An integer detail of the backend's health, or -1 if absent.
+  int64_t detail(const std::string& name) {
+    auto health = client.health_check().value();
+    return caf::get_or(health.details.details, name, int64_t{-1});
+  }
+
+  template <class T>
+  std::vector<caf::actor> found(const std::string& field, T value) {
+    auto entries =
+        client.find_services(prod, field, metadata_value{std::move(value)});
+    std::vector<caf::actor> result;
+    for (auto& e : entries.value())
+      result.push_back(e.actor);
+    return result;
+  }
+
+  registry_fixture fx;
+  blocking_registry& client = fx.client();
+};
+
+using actors = std::vector<caf::actor>;
+
+TEST_F(optimized_ets, finds_by_a_plain_field) {
+  auto a = fx.worker();
+  auto b = fx.worker();
+  ASSERT_FALSE(client.register_name(key("a"), a, meta("role", "worker")));
+  ASSERT_FALSE(client.register_name(key("b"), b, meta("role", "leader")));
+  EXPECT_EQ(found("role", "worker"), actors{a});
+  EXPECT_EQ(found("role", "leader"), actors{b});
+  EXPECT_TRUE(found("role", "other").empty());
+  EXPECT_EQ(detail("index-postings"), 2);
+}
+
+TEST_F(optimized_ets, finds_by_each_element_of_a_list_field) {
+  auto a = fx.worker();
+  metadata_value::list caps{metadata_value{"ml"},
+                            metadata_value{"coordination"}};
+  ASSERT_FALSE(client.register_name(key("a"), a, meta("capabilities", caps)));
+  EXPECT_EQ(found("capabilities", "ml"), actors{a});
+  EXPECT_EQ(found("capabilities", "coordination"), actors{a});
+  EXPECT_EQ(found("capabilities", metadata_value{caps}), actors{a});
+  EXPECT_TRUE(found("capabilities", "storage").empty());
+}
+
+TEST_F(optimized_ets, a_missing_field_or_another_type_finds_nothing) {
+  ASSERT_FALSE(client.register_name(key("a"), fx.worker(), meta("port", 80)));
+  EXPECT_TRUE(found("host", 80).empty());
+  EXPECT_TRUE(found("port", "80").empty());
+  EXPECT_EQ(found("port", 80).size(), 1u);
+}
+
+TEST_F(optimized_ets, values_that_render_alike_are_told_apart) {
+  auto a = fx.worker();
+  auto b = fx.worker();
+  ASSERT_FALSE(client.register_name(key("a"), a, meta("load", 0.1000001)));
+  ASSERT_FALSE(client.register_name(key("b"), b, meta("load", 0.1000002)));
+  EXPECT_EQ(found("load", 0.1000001), actors{a});
+  EXPECT_EQ(found("load", 0.1000002), actors{b});
+}
+
+TEST_F(optimized_ets, a_terminated_actor_drops_out_of_results_and_index) {
+  auto a = fx.worker();
+  ASSERT_FALSE(client.register_name(key("a"), a, meta("role", "worker")));
+  ASSERT_FALSE(client.register_name(key("b"), a, meta("role", "worker")));
+  fx.stop(a);
+  // Hidden at once (staleness rule), removed when the registry sees the
+  // down message.
+  EXPECT_TRUE(found("role", "worker").empty());
+  EXPECT_TRUE(registry_fixture::eventually(
+      [&] { return detail("index-references") == 0; }));
+  EXPECT_EQ(detail("index-postings"), 0);
+}
+
+TEST_F(optimized_ets, unregister_update_and_reregister_drop_old_index_entries) {
+  auto a = fx.worker();
+  auto b = fx.worker();
+  ASSERT_FALSE(client.register_name(key("svc"), a, meta("v", 1)));
+  ASSERT_FALSE(client.update_metadata(key("svc"), meta("v", 2)));
+  EXPECT_TRUE(found("v", 1).empty());
+  EXPECT_EQ(found("v", 2), actors{a});
+  ASSERT_FALSE(client.register_name(key("svc"), a, meta("v", 3)));
+  EXPECT_TRUE(found("v", 2).empty());
+  EXPECT_EQ(found("v", 3), actors{a});
+  ASSERT_FALSE(client.unregister(key("svc")));
+  EXPECT_TRUE(found("v", 3).empty());
+  EXPECT_EQ(detail("index-references"), 0);
+  ASSERT_FALSE(client.register_name(key("svc"), b, meta("v", 3)));
+  EXPECT_EQ(found("v", 3), actors{b});
+  EXPECT_EQ(detail("index-references"), 1);
+}
+
+TEST_F(optimized_ets, teardown_drops_the_namespace_from_the_index) {
+  auto ns = client.create_test_namespace().value();
+  ASSERT_FALSE(
+      client.register_name(key("a", ns), fx.worker(), meta("role", "x")));
+  ASSERT_FALSE(client.register_name(key("b"), fx.worker(), meta("role", "x")));
+  EXPECT_EQ(
+      client.find_services(ns, "role", metadata_value{"x"}).value().size(), 1u);
+  ASSERT_EQ(client.teardown(ns).value(), 1u);
+  EXPECT_EQ(detail("index-references"), 1);
+  EXPECT_EQ(found("role", "x").size(), 1u);
+}
+
+TEST_F(optimized_ets, the_index_answers_what_a_scan_answers) {
+  // The same random registrations in an `ets` registry (which scans) and
+  // here; every query must give the same names.
+  registry_fixture scan;
+  std::minstd_rand rng{42};
+  auto pick = [&](int n) { return static_cast<int64_t>(rng() % n); };
+  auto w = fx.worker();
+  auto v = scan.worker();
+  for (int i = 0; i < 300; ++i) {
+    metadata m;
+    m.emplace("zone", metadata_value{pick(5)});
+    if (pick(2) == 0)
+      m.emplace("tags", metadata_value::list{
+                            metadata_value{pick(4)},
+                            metadata_value{"t" + std::to_string(pick(4))}});
+    auto name = "s" + std::to_string(pick(200));
+    if (pick(4) == 0) {
+      ASSERT_FALSE(client.unregister(key(name)));
+      ASSERT_FALSE(scan.client().unregister(key(name)));
+    } else {
+      ASSERT_FALSE(client.register_name(key(name), w, m));
+      ASSERT_FALSE(scan.client().register_name(key(name), v, m));
+    }
+  }
+  auto names = [](std::vector<entry> xs) {
+    std::vector<std::string> result;
+    for (auto& x : xs)
+      result.push_back(to_string(x.key.service));
+    std::sort(result.begin(), result.end());
+    return result;
+  };
+  std::vector<std::pair<std::string, metadata_value>> queries;
+  for (int64_t i = 0; i < 5; ++i)
+    queries.emplace_back("zone", metadata_value{i});
+  for (int64_t i = 0; i < 4; ++i) {
+    queries.emplace_back("tags", metadata_value{i});
+    queries.emplace_back("tags", metadata_value{"t" + std::to_string(i)});
+  }
+  for (auto& [field, value] : queries)
+    EXPECT_EQ(names(client.find_services(prod, field, value).value()),
+              names(scan.client().find_services(prod, field, value).value()))
+        << field << " = " << to_string(value);
+}
+
+TEST_F(optimized_ets, cache_hits_twice_then_misses_after_the_actor_is_killed) {
+  auto a = fx.worker();
+  ASSERT_FALSE(client.register_name(key("svc"), a));
+  auto& reg = fx.reg();
+  EXPECT_EQ(reg.lookup(key("svc")), a); // miss, fills the cache
+  EXPECT_EQ(reg.lookup(key("svc")), a); // hit
+  EXPECT_EQ(reg.lookup(key("svc")), a); // hit
+  EXPECT_EQ(detail("cache-hits"), 2);
+  EXPECT_EQ(detail("cache-misses"), 1);
+  EXPECT_EQ(detail("cache-size"), 1);
+  fx.stop(a);
+  EXPECT_EQ(reg.lookup(key("svc")), nullptr); // miss: the actor is dead
+  EXPECT_EQ(detail("cache-hits"), 2);
+  EXPECT_EQ(detail("cache-misses"), 2);
+  EXPECT_EQ(detail("cache-size"), 0);
+  auto health = client.health_check().value();
+  EXPECT_DOUBLE_EQ(caf::get_or(health.details.details, "cache-hit-rate", -1.0),
+                   0.5);
+}
+
+TEST_F(optimized_ets, cache_never_serves_a_changed_name) {
+  auto a = fx.worker();
+  auto b = fx.worker();
+  auto& reg = fx.reg();
+  ASSERT_FALSE(client.register_name(key("svc"), a));
+  EXPECT_EQ(reg.lookup(key("svc")), a);
+  EXPECT_EQ(reg.lookup(key("svc")), a);
+  ASSERT_EQ(detail("cache-hits"), 1);
+  // A metadata change invalidates: the next lookup reads the table again.
+  ASSERT_FALSE(client.update_metadata(key("svc"), meta("v", 2)));
+  EXPECT_EQ(reg.lookup(key("svc")), a);
+  EXPECT_EQ(detail("cache-misses"), 2);
+  ASSERT_FALSE(client.unregister(key("svc")));
+  EXPECT_EQ(reg.lookup(key("svc")), nullptr);
+  ASSERT_FALSE(client.register_name(key("svc"), b));
+  EXPECT_EQ(reg.lookup(key("svc")), b);
+  EXPECT_EQ(reg.lookup(key("svc")), b);
+  EXPECT_EQ(detail("cache-hits"), 2);
+  EXPECT_EQ(detail("cache-misses"), 4);
+}
+
+TEST_F(optimized_ets, counts_add_up_over_threads) {
+  for (int i = 0; i < 10; ++i)
+    ASSERT_FALSE(
+        client.register_name(key("s" + std::to_string(i)), fx.worker()));
+  constexpr int rounds = 1000;
+  auto reader = [&] {
+    for (int i = 0; i < rounds; ++i)
+      ASSERT_NE(fx.reg().lookup(key("s" + std::to_string(i % 10))), nullptr);
+  };
+  std::thread t1{reader};
+  std::thread t2{reader};
+  t1.join();
+  t2.join();
+  EXPECT_EQ(detail("cache-hits") + detail("cache-misses"), 2 * rounds);
+  // Each thread misses each name at least once.
+  EXPECT_GE(detail("cache-misses"), 20);
+  // The threads ended: their slots are gone, their counts stay.
+  EXPECT_EQ(detail("cache-size"), 0);
+}
+
+class optimized_ets_short_ttl : public optimized_ets {
+protected:
+  optimized_ets_short_ttl()
+      : optimized_ets(optimized(meta("cache-ttl", caf::timespan{1'000'000}))) {}
+};
+
+TEST_F(optimized_ets_short_ttl, an_expired_entry_is_read_again) {
+  auto a = fx.worker();
+  ASSERT_FALSE(client.register_name(key("svc"), a));
+  EXPECT_EQ(fx.reg().lookup(key("svc")), a);
+  // Well past the 1 ms TTL and the coarse clock's resolution.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(fx.reg().lookup(key("svc")), a);
+  EXPECT_EQ(detail("cache-hits"), 0);
+  EXPECT_EQ(detail("cache-misses"), 2);
+}
+
+TEST(optimized_ets_options, out_of_range_options_are_refused) {
+  auto with = [](std::string name, auto value) {
+    return make_backend("optimized_ets", meta(std::move(name), value));
+  };
+  EXPECT_FALSE(with("cache-ttl", caf::timespan{0}));
+  EXPECT_FALSE(with("cache-ttl", caf::timespan{-5}));
+  EXPECT_FALSE(with("cache-slots", 0));
+  EXPECT_FALSE(with("cache-slots", 65537));
+  EXPECT_FALSE(with("shards", 0));
+  EXPECT_TRUE(with("cache-slots", 1));
+  EXPECT_TRUE(with("cache-ttl", caf::timespan{std::chrono::hours{1}}));
+}
+
+} // namespace
