@@ -48,6 +48,11 @@ struct registry {
 /// registry stops like any actor (`send_exit`); stop it before the actor
 /// system goes, since it holds handles of the registered actors.
 caf::expected<registry> spawn_registry(caf::actor_system& sys,
-                                       registry_options options = {});
+                                       registry_options options);
+
+/// Spawns a registry configured by `sys.config()` (see
+/// `registry_options_from` in registry_config.hpp); with no configuration,
+/// the defaults of `registry_options`.
+caf::expected<registry> spawn_registry(caf::actor_system& sys);
 
 } // namespace libregistry

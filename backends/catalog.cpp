@@ -1,5 +1,10 @@
 #include "backends/catalog.hpp"
 
+#include <type_traits>
+#include <utility>
+
+#include <caf/config_option_adder.hpp>
+
 #include "backends/ets/ets_backend.hpp"
 #include "backends/optimized_ets/optimized_ets_backend.hpp"
 #include "libregistry/errors.hpp"
@@ -10,14 +15,30 @@ namespace {
 
 using factory = caf::expected<any_backend> (*)(const caf::settings&);
 
+using declarer = void (*)(caf::config_option_adder&);
+
 struct catalog_entry {
   const char* name;
   factory make;
+  /// Null for a backend that declares no options.
+  declarer declare_options;
 };
+
+template <class Backend, class = void>
+struct declares_options : std::false_type {};
+
+template <class Backend>
+struct declares_options<Backend,
+                        std::void_t<decltype(Backend::declare_options(
+                            std::declval<caf::config_option_adder&>()))>>
+    : std::true_type {};
 
 template <class Backend>
 catalog_entry entry_for() {
-  return {Backend::name, &any_backend::make<Backend>};
+  declarer declare = nullptr;
+  if constexpr (declares_options<Backend>::value)
+    declare = &Backend::declare_options;
+  return {Backend::name, &any_backend::make<Backend>, declare};
 }
 
 /// Every backend, one line each.
@@ -45,6 +66,18 @@ caf::expected<any_backend> make_backend(const std::string& name,
       return x.make(options);
   return make_error(registry_errc::unknown_backend,
                     "no backend named '" + name + "'");
+}
+
+void declare_backend_options(caf::config_option_set& opts,
+                             const std::string& prefix) {
+  for (auto& x : catalog()) {
+    if (x.declare_options == nullptr)
+      continue;
+    // The adder keeps a view of its category: the string must outlive it.
+    auto category = prefix + "." + x.name;
+    caf::config_option_adder group{opts, category};
+    x.declare_options(group);
+  }
 }
 
 } // namespace libregistry

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/config_option_set.hpp>
 #include <caf/expected.hpp>
 #include <caf/settings.hpp>
 
@@ -18,5 +19,12 @@ std::vector<std::string> backend_names();
 /// own error for options it refuses.
 caf::expected<any_backend> make_backend(const std::string& name,
                                         const caf::settings& options = {});
+
+/// Declares the options of every backend that names them (a backend's
+/// optional `static void declare_options(caf::config_option_adder&)`) in
+/// `opts`, each under `<prefix>.<backend name>`, e.g. `libregistry.ets.shards`,
+/// so that they can be given on the command line as well as in a config file.
+void declare_backend_options(caf::config_option_set& opts,
+                             const std::string& prefix);
 
 } // namespace libregistry

@@ -1,6 +1,10 @@
 // A tour of libregistry: workers register themselves with metadata, a
 // dispatcher finds them by name and by metadata and messages them, one
 // worker stops and its name goes, and the registry reports its health.
+//
+// The registry is configured like any CAF option, e.g.
+// `registry_demo --libregistry.backend=optimized_ets` or a
+// `caf-application.ini` with a `[libregistry]` group.
 
 #include <iostream>
 #include <string>
@@ -15,6 +19,7 @@
 
 #include "actors/blocking_registry.hpp"
 #include "actors/registry.hpp"
+#include "actors/registry_config.hpp"
 #include "libregistry/errors.hpp"
 
 using namespace libregistry;
@@ -77,9 +82,16 @@ caf::behavior dispatcher(caf::event_based_actor* self, registry_actor reg,
 
 } // namespace
 
+/// The demo's configuration: CAF's plus the registry's options.
+struct demo_config : caf::actor_system_config {
+  demo_config() {
+    add_registry_error_category(*this);
+    declare_registry_options(custom_options_);
+  }
+};
+
 int main(int argc, char** argv) {
-  caf::actor_system_config cfg;
-  add_registry_error_category(cfg);
+  demo_config cfg;
   if (auto err = cfg.parse(argc, argv)) {
     std::cerr << "bad arguments: " << cfg.render(err) << "\n";
     return 1;

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include <caf/actor_cast.hpp>
+#include <caf/config_option_adder.hpp>
+#include <caf/make_config_option.hpp>
 
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
@@ -81,6 +83,11 @@ collect(const ets_state& st, const name_space& ns, Predicate pred) {
 }
 
 } // namespace
+
+void backend::declare_options(caf::config_option_adder& group) {
+  group.add<int64_t>("shards", "independently locked parts of the table "
+                               "(1 to 1024, default 16)");
+}
 
 caf::expected<ets_state> backend::init(const caf::settings& options) {
   auto shards = caf::get_or(options, "shards", default_shards);

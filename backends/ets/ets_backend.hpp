@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <caf/actor_addr.hpp>
+#include <caf/fwd.hpp>
 
 #include "backends/ets/detail/shared_table.hpp"
 #include "libregistry/backend.hpp"
@@ -47,6 +48,9 @@ struct backend {
   using state = ets_state;
 
   static constexpr const char* name = "ets";
+
+  /// Declares `shards` for the command line and config files.
+  static void declare_options(caf::config_option_adder& group);
 
   static caf::expected<state> init(const caf::settings& options);
 

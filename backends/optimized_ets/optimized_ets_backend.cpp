@@ -2,6 +2,9 @@
 
 #include <chrono>
 
+#include <caf/config_option_adder.hpp>
+#include <caf/make_config_option.hpp>
+
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
 
@@ -27,6 +30,15 @@ caf::error on_base(optimized_ets_state& st, Write write) {
 }
 
 } // namespace
+
+void backend::declare_options(caf::config_option_adder& group) {
+  base_backend::declare_options(group);
+  group
+      .add<caf::timespan>("cache-ttl", "longest time a cached lookup is served "
+                                       "(default 5min)")
+      .add<int64_t>("cache-slots", "cached names per thread (1 to 65536, "
+                                   "default 256)");
+}
 
 caf::expected<optimized_ets_state> backend::init(const caf::settings& options) {
   auto ttl = caf::get_or(options, "cache-ttl", default_ttl);

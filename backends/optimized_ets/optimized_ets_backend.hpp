@@ -49,6 +49,9 @@ struct backend {
 
   static constexpr const char* name = "optimized_ets";
 
+  /// Declares the ETS backend's options, `cache-ttl` and `cache-slots`.
+  static void declare_options(caf::config_option_adder& group);
+
   static caf::expected<state> init(const caf::settings& options);
 
   static write_result<state> register_name(state&& st, entry e);

@@ -1,0 +1,132 @@
+// Registry options read from CAF's actor_system_config: config file text,
+// command line, defaults, and refused values.
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "actors/registry_config.hpp"
+#include "registry_fixture.hpp"
+
+using namespace libregistry;
+using namespace libregistry::test;
+
+namespace {
+
+/// A configuration as an application declares it.
+struct app_config : caf::actor_system_config {
+  app_config() { declare_registry_options(custom_options_); }
+};
+
+/// Parses `args` and `ini` into a fresh configuration; fails the test on a
+/// parse error.
+void parse(app_config& cfg, std::vector<std::string> args,
+           const std::string& ini = "") {
+  std::istringstream in{ini};
+  auto err = cfg.parse(std::move(args), in);
+  ASSERT_FALSE(err) << to_string(err);
+}
+
+TEST(config, no_configuration_gives_the_defaults) {
+  app_config cfg;
+  parse(cfg, {});
+  auto opts = registry_options_from(cfg);
+  ASSERT_TRUE(opts);
+  registry_options defaults;
+  EXPECT_EQ(opts->backend, defaults.backend);
+  EXPECT_TRUE(opts->backend_options.empty());
+  EXPECT_EQ(opts->limits.max_name_length, defaults.limits.max_name_length);
+  EXPECT_EQ(opts->limits.max_metadata_bytes,
+            defaults.limits.max_metadata_bytes);
+}
+
+TEST(config, a_config_file_selects_the_backend_and_its_options) {
+  app_config cfg;
+  parse(cfg, {},
+        "[libregistry]\n"
+        "backend=\"optimized_ets\"\n"
+        "max-name-length=10\n"
+        "[libregistry.optimized_ets]\n"
+        "cache-slots=64\n"
+        "[libregistry.ets]\n"
+        "shards=2\n");
+  caf::actor_system sys{cfg};
+  auto reg = spawn_registry(sys);
+  ASSERT_TRUE(reg) << sys.render(reg.error());
+  blocking_registry client{sys, *reg};
+  auto health = client.health_check().value();
+  EXPECT_EQ(health.details.backend, "optimized_ets");
+  EXPECT_EQ(caf::get_or(health.details.details, "cache-slots", int64_t{0}), 64);
+  // Only the selected backend's group applies.
+  EXPECT_EQ(caf::get_or(health.details.details, "shards", int64_t{0}), 16);
+  auto w = sys.spawn(echo_worker);
+  EXPECT_TRUE(is(client.register_name(key("eleven-long"), w),
+                 registry_errc::invalid_key));
+  EXPECT_FALSE(client.register_name(key("ten-long!!"), w));
+  caf::anon_send_exit(w, caf::exit_reason::kill);
+  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+}
+
+TEST(config, the_command_line_sets_declared_options) {
+  app_config cfg;
+  parse(cfg,
+        {"--libregistry.backend=ets", "--libregistry.ets.shards=4",
+         "--libregistry.max-metadata-bytes=100"},
+        "[libregistry]\nbackend=\"optimized_ets\"\n");
+  auto opts = registry_options_from(cfg);
+  ASSERT_TRUE(opts);
+  EXPECT_EQ(opts->backend, "ets");
+  EXPECT_EQ(caf::get_or(opts->backend_options, "shards", int64_t{0}), 4);
+  EXPECT_EQ(opts->limits.max_metadata_bytes, 100u);
+}
+
+TEST(config, every_backend_option_can_be_given_on_the_command_line) {
+  app_config cfg;
+  parse(cfg, {"--libregistry.backend=optimized_ets",
+              "--libregistry.optimized_ets.cache-ttl=1s",
+              "--libregistry.optimized_ets.cache-slots=8",
+              "--libregistry.optimized_ets.shards=2"});
+  caf::actor_system sys{cfg};
+  auto reg = spawn_registry(sys);
+  ASSERT_TRUE(reg) << sys.render(reg.error());
+  blocking_registry client{sys, *reg};
+  auto details = client.health_check().value().details.details;
+  EXPECT_EQ(caf::get_or(details, "cache-slots", int64_t{0}), 8);
+  EXPECT_EQ(caf::get_or(details, "shards", int64_t{0}), 2);
+  EXPECT_EQ(caf::get_or(details, "cache-ttl", caf::timespan{0}),
+            caf::timespan{std::chrono::seconds{1}});
+  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+}
+
+/// The error of spawning a registry configured by `args`, or none.
+caf::error spawn_error(std::vector<std::string> args) {
+  app_config cfg;
+  parse(cfg, std::move(args));
+  caf::actor_system sys{cfg};
+  auto reg = spawn_registry(sys);
+  if (!reg)
+    return std::move(reg.error());
+  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+  return caf::none;
+}
+
+TEST(config, refused_values_are_clear_errors) {
+  EXPECT_TRUE(is(spawn_error({"--libregistry.max-name-length=0"}),
+                 registry_errc::backend_error));
+  EXPECT_TRUE(is(spawn_error({"--libregistry.backend=nosuch"}),
+                 registry_errc::unknown_backend));
+  EXPECT_TRUE(is(spawn_error({"--libregistry.ets.shards=0"}),
+                 registry_errc::backend_error));
+  EXPECT_FALSE(spawn_error({"--libregistry.ets.shards=2"}));
+  app_config cfg;
+  parse(cfg, {}, "[libregistry]\nmax-metadata-bytes=-5\n");
+  EXPECT_FALSE(registry_options_from(cfg));
+}
+
+TEST(config, an_undeclared_option_on_the_command_line_is_refused_by_caf) {
+  app_config cfg;
+  std::istringstream in;
+  EXPECT_TRUE(cfg.parse({"--libregistry.ets.no-such-option=1"}, in));
+}
+
+} // namespace
