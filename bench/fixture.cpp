@@ -138,7 +138,18 @@ caf::atom_value caf_name(size_t i) {
   return caf::atom_from_string("n" + std::to_string(i));
 }
 
+std::atomic<bool> failed{false};
+
 } // namespace
+
+void fail(benchmark::State& state, const std::string& why) {
+  failed = true;
+  state.SkipWithError(why.c_str());
+}
+
+bool any_failed() {
+  return failed;
+}
 
 caf::actor_system& sys() {
   return *the_system().sys;
@@ -270,7 +281,7 @@ void request_loop(benchmark::State& state, const request_issuer& issue) {
   };
   auto driver = sys().spawn([&](caf::event_based_actor* self) {
     self->set_error_handler([&, self](caf::error& err) {
-      state.SkipWithError(to_string(err).c_str());
+      fail(state, to_string(err));
       step(self);
     });
     step(self);

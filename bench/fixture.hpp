@@ -28,6 +28,13 @@
 
 namespace libregistry::bench {
 
+/// Ends the benchmark of `state` with `why`, and makes the run's exit
+/// status non-zero (see `any_failed`), so a broken benchmark fails CI.
+void fail(benchmark::State& state, const std::string& why);
+
+/// Whether any benchmark failed.
+bool any_failed();
+
 /// Entry counts of the families that take `<entries>`.
 inline const std::vector<int64_t> entry_counts{1000, 100000, 1000000};
 

@@ -81,7 +81,7 @@ void find_by_metadata(benchmark::State& state, const std::string& backend) {
                   values[i % values.size()])
         .then([&state, next](const std::vector<entry>& found) {
           if (found.size() != 10)
-            state.SkipWithError("find did not return exactly 10 matches");
+            fail(state, "find did not return exactly 10 matches");
           next();
         });
   });

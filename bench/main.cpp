@@ -68,5 +68,5 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   bench::shutdown();
   benchmark::Shutdown();
-  return 0;
+  return bench::any_failed() ? 1 : 0;
 }
