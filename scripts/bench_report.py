@@ -128,10 +128,12 @@ def family_tables(results):
         keys = sorted((k for k in results if k[0] == family),
                       key=lambda k: (k[1] or "", k[2] or 0, k[3]))
         base = BASELINES[family]
-        out.append(f"### {family}\n\n{WHAT[family]}." +
+        what = WHAT[family]
+        out.append(f"### {family}\n\n{what[0].upper()}{what[1:]}." +
                    (f" Baseline: {base}.\n" if base else "\n"))
         counters = [c for c in COUNTERS if any(c in results[k] for k in keys)]
-        head = ["backend", "entries", "threads", "time"]
+        size = "actors" if family == "DeathCleanup" else "entries"
+        head = ["backend", size, "threads", "time"]
         if base:
             head += ["baseline", "ratio"]
         head += counters
