@@ -3,7 +3,8 @@
 # Usage: scripts/install-deps.sh
 set -euo pipefail
 
-packages=(cmake g++ make ccache libcaf-dev libgtest-dev clang-format)
+packages=(cmake g++ make ccache libcaf-dev libgtest-dev clang-format
+  libbenchmark-dev gnuplot-nox python3)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite:
-#  1. the regular build (warnings as errors) and its tests,
+#  1. the regular build (warnings as errors) and its tests, and one short
+#     run of every benchmark (no timing checks: it only keeps them working),
 #  2. an install, and a small consumer project built against it and run,
 #  3. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 # Exits non-zero on the first failure.
@@ -13,9 +14,12 @@ scripts/install-deps.sh
 
 echo "== build and test"
 cmake -S . -B build -DLIBREGISTRY_WERROR=ON -DLIBREGISTRY_BUILD_TESTS=ON \
-  -DLIBREGISTRY_BUILD_EXAMPLES=ON >/dev/null
+  -DLIBREGISTRY_BUILD_EXAMPLES=ON -DLIBREGISTRY_BUILD_BENCH=ON >/dev/null
 cmake --build build -j2
 ctest --test-dir build -j2 --output-on-failure --no-tests=error
+
+echo "== run every benchmark once, briefly"
+build/bench/registry_bench --benchmark_min_time=0.001
 
 echo "== install and build a consumer project"
 rm -rf build/stage build/consumer

@@ -1,0 +1,90 @@
+// The limits our operations are measured against.
+
+#include <caf/actor_registry.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "bench/families.hpp"
+#include "bench/fixture.hpp"
+
+namespace libregistry::bench {
+
+namespace {
+
+/// An actor answering the registry's lookup request without looking up.
+using lookup_only = caf::typed_actor<caf::replies_to<
+    lookup_atom, registry_key>::with<caf::optional<caf::actor>>>;
+
+lookup_only::behavior_type no_op(lookup_only::pointer self) {
+  return {
+      [self](lookup_atom,
+             const registry_key&) -> caf::result<caf::optional<caf::actor>> {
+        // A handle copy, as in a found lookup.
+        return caf::optional<caf::actor>{caf::actor_cast<caf::actor>(self)};
+      },
+  };
+}
+
+/// BM_RawMapFind/<entries>: find a key in a plain
+/// std::unordered_map<registry_key, caf::actor> and copy the handle. The
+/// limit of any lookup by key: no lock, no liveness check.
+void raw_map_find(benchmark::State& state) {
+  auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
+  read_loop(state, fx->keys, [&](const registry_key& key) {
+    auto i = fx->map.find(key);
+    return i == fx->map.end() ? caf::actor{} : i->second;
+  });
+}
+
+caf::strong_actor_ptr caf_get(caf::atom_value name) {
+  return sys().registry().get(name);
+}
+
+/// BM_CafRegistryGet/<entries>: CAF's own actor_registry, `get(atom)` by
+/// name, with <entries> named actors in it (atoms are 10 characters of a
+/// 64-letter alphabet, so every entry count fits).
+void caf_registry_get(benchmark::State& state) {
+  auto names = caf_names(static_cast<size_t>(state.range(0)));
+  read_loop(state, *names, caf_get);
+}
+
+/// BM_CafRegistryGetWhileWriting/<entries>: BM_CafRegistryGet while a
+/// paced_writer puts and erases other names in the same registry.
+void caf_registry_get_while_writing(benchmark::State& state) {
+  auto names = caf_names(static_cast<size_t>(state.range(0)));
+  auto writer = shared_writer([] {
+    auto name = [](size_t i) {
+      return caf::atom_from_string("w" + std::to_string(i));
+    };
+    return std::make_unique<paced_writer>(
+        [name](size_t i) { sys().registry().put(name(i), holder_for(i)); },
+        [name](size_t i) { sys().registry().erase(name(i)); });
+  });
+  read_loop(state, *names, caf_get, writer.get());
+}
+
+/// BM_BareRequestResponse: the lookup request of BM_MessageLookup, sent
+/// the same way, to an actor that answers with a handle without looking
+/// anything up. The floor of any request to the registry actor.
+void bare_request_response(benchmark::State& state) {
+  auto target = sys().spawn(no_op);
+  auto keys = shuffled_keys(1000);
+  request_loop(state, lookup_requests(target, keys));
+  stop(caf::actor_cast<caf::actor>(target));
+}
+
+} // namespace
+
+void register_baseline_lookups(int64_t entries) {
+  register_readers("BM_RawMapFind", entries, raw_map_find);
+  register_readers("BM_CafRegistryGet", entries, caf_registry_get);
+  register_readers("BM_CafRegistryGetWhileWriting", entries,
+                   caf_registry_get_while_writing);
+}
+
+void register_bare_request() {
+  benchmark::RegisterBenchmark("BM_BareRequestResponse", bare_request_response)
+      ->UseRealTime();
+}
+
+} // namespace libregistry::bench

@@ -1,0 +1,26 @@
+#pragma once
+
+// The benchmark families, registered by main in an order that lets each
+// populated fixture serve all its benchmarks before the next is built.
+
+#include <cstdint>
+#include <string>
+
+namespace libregistry::bench {
+
+/// BM_RawMapFind, BM_CafRegistryGet and BM_CafRegistryGetWhileWriting at
+/// `entries`.
+void register_baseline_lookups(int64_t entries);
+
+/// BM_BareRequestResponse.
+void register_bare_request();
+
+/// BM_DirectLookup, BM_DirectLookupWhileWriting, BM_MessageLookup and
+/// BM_FindByMetadata for `backend` at `entries`.
+void register_backend_lookups(const std::string& backend, int64_t entries);
+
+/// BM_Register, BM_Unregister, BM_UpdateMetadata and BM_DeathCleanup for
+/// `backend`.
+void register_writes(const std::string& backend);
+
+} // namespace libregistry::bench

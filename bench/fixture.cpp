@@ -1,0 +1,337 @@
+#include "bench/fixture.hpp"
+
+#include <algorithm>
+#include <malloc.h>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+
+#include <caf/actor_registry.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "libregistry/errors.hpp"
+
+namespace libregistry::bench {
+
+namespace {
+
+constexpr size_t holder_count = 16;
+constexpr size_t bulk_batch = 10000;
+
+struct system_holder {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  std::vector<caf::actor> holders;
+
+  system_holder() {
+    add_registry_error_category(cfg);
+    sys = std::make_unique<caf::actor_system>(cfg);
+    for (size_t i = 0; i < holder_count; ++i)
+      holders.push_back(
+          sys->spawn([]() -> caf::behavior { return {[](int) {}}; }));
+  }
+};
+
+system_holder& the_system() {
+  static system_holder instance;
+  return instance;
+}
+
+/// Keeps the value built for the last key asked for: enough when the
+/// benchmarks that share a value run one after the other, and it bounds
+/// memory to one large fixture of each kind.
+template <class T>
+class last_value_cache {
+public:
+  template <class Build>
+  std::shared_ptr<const T> get(const std::string& key, Build build) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (value_ == nullptr || key_ != key) {
+      value_.reset(); // Frees the old value before the new one is built.
+      value_ = build();
+      key_ = key;
+    }
+    return value_;
+  }
+
+  void clear() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    value_.reset();
+  }
+
+private:
+  std::mutex mtx_;
+  std::string key_;
+  std::shared_ptr<const T> value_;
+};
+
+last_value_cache<populated_registry>& registry_cache() {
+  static last_value_cache<populated_registry> instance;
+  return instance;
+}
+
+last_value_cache<raw_map>& raw_map_cache() {
+  static last_value_cache<raw_map> instance;
+  return instance;
+}
+
+struct caf_registry_names {
+  std::mutex mtx;
+  std::vector<caf::atom_value> names; // the names held, n0, n1, ...
+};
+
+caf_registry_names& caf_registry() {
+  static caf_registry_names instance;
+  return instance;
+}
+
+/// Bytes the heap holds: small blocks plus mmapped ones.
+size_t heap_in_use() {
+  auto info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+template <class T>
+void shuffle(std::vector<T>& xs) {
+  std::mt19937_64 rng{42};
+  std::shuffle(xs.begin(), xs.end(), rng);
+}
+
+std::shared_ptr<const populated_registry> build_registry(const std::string& be,
+                                                         size_t n) {
+  auto result = std::make_shared<populated_registry>();
+  result->keys = shuffled_keys(n);
+  auto before = heap_in_use();
+  result->reg = spawn_or_throw(be);
+  std::vector<entry> batch;
+  for (size_t i = 0; i < n; ++i) {
+    batch.push_back(entry{key_for(i), holder_for(i), metadata_for(i, n)});
+    if (batch.size() == bulk_batch || i + 1 == n)
+      register_bulk(result->reg, std::exchange(batch, {}));
+  }
+  // register_bulk awaited the last answer, so the registry has dropped
+  // every request message by the time this health check is answered.
+  caf::scoped_actor self{sys()};
+  auto health = ask<health_report>(self, result->reg, health_atom::value);
+  auto grown = static_cast<double>(heap_in_use() - before);
+  auto meta_bytes = static_cast<double>(heap_bytes(metadata_for(0, n)) * n);
+  auto count = static_cast<double>(n);
+  result->bytes_per_entry = (grown - meta_bytes) / count;
+  result->estimated_bytes_per_entry =
+      (static_cast<double>(health.details.memory_bytes) - meta_bytes) / count;
+  return result;
+}
+
+std::shared_ptr<const raw_map> build_raw_map(size_t n) {
+  auto result = std::make_shared<raw_map>();
+  result->keys = shuffled_keys(n);
+  for (size_t i = 0; i < n; ++i)
+    result->map.emplace(key_for(i), holder_for(i));
+  return result;
+}
+
+caf::atom_value caf_name(size_t i) {
+  return caf::atom_from_string("n" + std::to_string(i));
+}
+
+std::atomic<bool> failed{false};
+
+} // namespace
+
+void fail(benchmark::State& state, const std::string& why) {
+  failed = true;
+  state.SkipWithError(why.c_str());
+}
+
+bool any_failed() {
+  return failed;
+}
+
+caf::actor_system& sys() {
+  return *the_system().sys;
+}
+
+void shutdown() {
+  registry_cache().clear();
+  raw_map_cache().clear();
+  caf_names(0);
+  auto& x = the_system();
+  for (auto& h : x.holders)
+    caf::anon_send_exit(h, caf::exit_reason::kill);
+  x.holders.clear();
+  x.sys.reset();
+}
+
+const std::vector<caf::actor>& holders() {
+  return the_system().holders;
+}
+
+const caf::actor& holder_for(size_t i) {
+  return holders()[i % holder_count];
+}
+
+registry_key key_for(size_t i, name_space ns) {
+  return registry_key{ns, service_name{"svc-" + std::to_string(i)}};
+}
+
+metadata metadata_for(size_t i, size_t n) {
+  auto groups = std::max<size_t>(n / 10, 1);
+  metadata result;
+  result.emplace(group_field, static_cast<int64_t>(i % groups));
+  return result;
+}
+
+std::vector<registry_key> shuffled_keys(size_t n) {
+  std::vector<registry_key> result;
+  result.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    result.push_back(key_for(i));
+  shuffle(result);
+  return result;
+}
+
+std::vector<metadata_value> shuffled_groups(size_t n) {
+  std::vector<metadata_value> result;
+  for (size_t i = 0; i < std::max<size_t>(n / 10, 1); ++i)
+    result.emplace_back(metadata_for(i, n)[group_field]);
+  shuffle(result);
+  return result;
+}
+
+registry spawn_or_throw(const std::string& backend) {
+  registry_options opts;
+  opts.backend = backend;
+  auto reg = spawn_registry(sys(), std::move(opts));
+  if (!reg)
+    throw std::runtime_error("spawn_registry(" + backend +
+                             ") failed: " + sys().render(reg.error()));
+  return std::move(*reg);
+}
+
+void stop(const caf::actor& who) {
+  caf::scoped_actor self{sys()};
+  self->monitor(who);
+  self->send_exit(who, caf::exit_reason::kill);
+  self->receive([](const caf::down_msg&) {});
+}
+
+void register_bulk(const registry& reg, std::vector<entry> entries) {
+  caf::scoped_actor self{sys()};
+  auto fail = [](const caf::error& err) {
+    throw std::runtime_error("bulk registration failed: " + to_string(err));
+  };
+  for (size_t first = 0; first < entries.size(); first += bulk_batch) {
+    auto last = std::min(entries.size(), first + bulk_batch);
+    std::vector<entry> batch(std::make_move_iterator(entries.begin() + first),
+                             std::make_move_iterator(entries.begin() + last));
+    self->request(reg.actor, caf::infinite, bulk_atom::value, std::move(batch))
+        .receive(
+            [&](const std::vector<caf::error>& errs) {
+              for (auto& err : errs)
+                if (err)
+                  fail(err);
+            },
+            [&](caf::error& err) { fail(err); });
+  }
+}
+
+populated_registry::~populated_registry() {
+  if (reg.actor)
+    stop(caf::actor_cast<caf::actor>(reg.actor));
+}
+
+std::shared_ptr<const populated_registry> populated(const std::string& backend,
+                                                    size_t n) {
+  return registry_cache().get(backend + "/" + std::to_string(n),
+                              [&] { return build_registry(backend, n); });
+}
+
+std::shared_ptr<const raw_map> raw_map_of(size_t n) {
+  return raw_map_cache().get(std::to_string(n),
+                             [&] { return build_raw_map(n); });
+}
+
+std::shared_ptr<const std::vector<caf::atom_value>> caf_names(size_t n) {
+  auto& x = caf_registry();
+  std::lock_guard<std::mutex> guard{x.mtx};
+  auto& names = x.names;
+  for (; names.size() > n; names.pop_back())
+    sys().registry().erase(names.back());
+  for (auto i = names.size(); i < n; ++i) {
+    names.push_back(caf_name(i));
+    sys().registry().put(names.back(), holder_for(i));
+  }
+  auto result = std::make_shared<std::vector<caf::atom_value>>(names);
+  shuffle(*result);
+  return result;
+}
+
+void request_loop(benchmark::State& state, const request_issuer& issue) {
+  size_t i = 0;
+  std::function<void(caf::event_based_actor*)> step;
+  step = [&](caf::event_based_actor* self) {
+    if (state.KeepRunning())
+      issue(self, i++, [&step, self] { step(self); });
+    else
+      self->quit();
+  };
+  auto driver = sys().spawn([&](caf::event_based_actor* self) {
+    self->set_error_handler([&, self](caf::error& err) {
+      fail(state, to_string(err));
+      step(self);
+    });
+    step(self);
+  });
+  // Waiting for the driver's termination, not for a signal from inside
+  // it, keeps `step` alive until the driver no longer runs it.
+  caf::scoped_actor self{sys()};
+  self->monitor(driver);
+  self->receive([](const caf::down_msg&) {});
+}
+
+paced_writer::paced_writer(std::function<void(size_t)> put,
+                           std::function<void(size_t)> erase)
+    : started_(std::chrono::steady_clock::now()) {
+  thread_ = std::thread{[this, put{std::move(put)}, erase{std::move(erase)}] {
+    constexpr size_t per_tick = 10;
+    auto tick = std::chrono::steady_clock::now();
+    while (running_) {
+      for (size_t i = 0; i < per_tick; ++i)
+        put(i);
+      for (size_t i = 0; i < per_tick; ++i)
+        erase(i);
+      writes_ += 2 * per_tick;
+      tick += std::chrono::milliseconds(1);
+      std::this_thread::sleep_until(tick);
+    }
+  }};
+}
+
+paced_writer::~paced_writer() {
+  running_ = false;
+  thread_.join();
+}
+
+double paced_writer::writes_per_second() const {
+  std::chrono::duration<double> elapsed =
+      std::chrono::steady_clock::now() - started_;
+  return static_cast<double>(writes_) / elapsed.count();
+}
+
+std::shared_ptr<paced_writer>
+shared_writer(const std::function<std::unique_ptr<paced_writer>()>& make) {
+  static std::mutex mtx;
+  static std::weak_ptr<paced_writer> current;
+  std::lock_guard<std::mutex> guard{mtx};
+  if (auto w = current.lock())
+    return w;
+  std::shared_ptr<paced_writer> w = make();
+  current = w;
+  return w;
+}
+
+} // namespace libregistry::bench

@@ -1,0 +1,224 @@
+#pragma once
+
+// What the benchmarks share: one actor system, populated registries and
+// baseline tables built once and cached, a loop that times requests sent
+// from an actor, and a writer that loads a table while readers run.
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/fwd.hpp>
+#include <caf/optional.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/registry.hpp"
+
+namespace libregistry::bench {
+
+/// Ends the benchmark of `state` with `why`, and makes the run's exit
+/// status non-zero (see `any_failed`), so a broken benchmark fails CI.
+void fail(benchmark::State& state, const std::string& why);
+
+/// Whether any benchmark failed.
+bool any_failed();
+
+/// Entry counts of the families that take `<entries>`.
+inline const std::vector<int64_t> entry_counts{1000, 100000, 1000000};
+
+/// The metadata field that `metadata_for` sets and FindByMetadata queries.
+inline const std::string group_field = "group";
+
+/// The actor system of the whole run, created on first use.
+caf::actor_system& sys();
+
+/// Stops every actor the fixtures hold, then the actor system. Call once,
+/// after the last benchmark.
+void shutdown();
+
+/// A few cheap actors that hold all registered names (one actor may hold
+/// many names). They live until `shutdown`.
+const std::vector<caf::actor>& holders();
+
+/// The holder of the `i`th entry.
+const caf::actor& holder_for(size_t i);
+
+/// The key of the `i`th entry: `svc-<i>` in `ns`.
+registry_key key_for(size_t i, name_space ns = name_space::production());
+
+/// Metadata of the `i`th of `n` entries: `{group: i % (n / 10)}`, so that
+/// every group value matches exactly 10 entries (n a multiple of 10).
+metadata metadata_for(size_t i, size_t n);
+
+/// `key_for(0)` to `key_for(n - 1)` in a random order (fixed seed).
+std::vector<registry_key> shuffled_keys(size_t n);
+
+/// Every value of the `group` field among `n` entries, shuffled.
+std::vector<metadata_value> shuffled_groups(size_t n);
+
+/// Spawns a registry over `backend`; throws if that fails.
+registry spawn_or_throw(const std::string& backend);
+
+/// Kills `who` and waits until it has terminated.
+void stop(const caf::actor& who);
+
+/// Registers `entries` through the registry actor (bulk_reg requests of
+/// at most 10,000 entries, each awaited); throws on any refused entry.
+void register_bulk(const registry& reg, std::vector<entry> entries);
+
+/// A registry over one backend holding `n` entries (`key_for(i)`,
+/// `metadata_for(i, n)`, `holder_for(i)`), and its memory per entry.
+struct populated_registry {
+  registry reg;
+  /// Every key, shuffled.
+  std::vector<registry_key> keys;
+  /// Heap growth while filling (mallinfo2), per entry, minus the heap bytes
+  /// of the metadata.
+  double bytes_per_entry = 0;
+  /// The backend's own estimate (health_check().memory_bytes), per entry,
+  /// minus the heap bytes of the metadata.
+  double estimated_bytes_per_entry = 0;
+
+  populated_registry() = default;
+  populated_registry(const populated_registry&) = delete;
+  populated_registry& operator=(const populated_registry&) = delete;
+  ~populated_registry();
+};
+
+/// The populated registry for (`backend`, `n`), built on first use. Only
+/// the last one asked for is kept, so benchmarks are registered grouped by
+/// (backend, entries). Thread-safe.
+std::shared_ptr<const populated_registry> populated(const std::string& backend,
+                                                    size_t n);
+
+/// The baseline table: the same keys in a plain hash map.
+struct raw_map {
+  std::unordered_map<registry_key, caf::actor> map;
+  std::vector<registry_key> keys;
+};
+
+/// The raw map with `n` entries, built on first use (the last one kept).
+std::shared_ptr<const raw_map> raw_map_of(size_t n);
+
+/// Makes CAF's own registry (`sys().registry()`) hold exactly `n` named
+/// actors, `n<i>` for i < n, and returns those names shuffled. Thread-safe.
+std::shared_ptr<const std::vector<caf::atom_value>> caf_names(size_t n);
+
+/// Sends the `i`th request of a loop from `self` and calls `next` from its
+/// response handler.
+using request_issuer = std::function<void(
+    caf::event_based_actor* self, size_t i, const std::function<void()>& next)>;
+
+/// Runs the timing loop of `state` inside a fresh event-based actor, one
+/// request and its response per iteration, each awaited before the next:
+/// the way an actor talks to another. Blocks until the loop ends. An error
+/// response ends the benchmark with that error. Benchmarks using it need
+/// `UseRealTime()`, since the loop runs on a scheduler thread.
+void request_loop(benchmark::State& state, const request_issuer& issue);
+
+/// A thread that writes at a fixed pace while it lives: every millisecond
+/// `put(i)` for 10 values of `i`, then `erase(i)` for the same values
+/// (20,000 writes per second). Both baselines and our registry get the
+/// same pattern, so "under the same load" compares like with like.
+class paced_writer {
+public:
+  paced_writer(std::function<void(size_t)> put,
+               std::function<void(size_t)> erase);
+  ~paced_writer();
+
+  paced_writer(const paced_writer&) = delete;
+  paced_writer& operator=(const paced_writer&) = delete;
+
+  /// Writes per second achieved so far.
+  double writes_per_second() const;
+
+private:
+  std::atomic<bool> running_{true};
+  std::atomic<uint64_t> writes_{0};
+  std::chrono::steady_clock::time_point started_;
+  std::thread thread_;
+};
+
+/// The writer shared by the threads of one benchmark run: the first thread
+/// to ask starts it with `make`, the last one to drop it stops it.
+std::shared_ptr<paced_writer>
+shared_writer(const std::function<std::unique_ptr<paced_writer>()>& make);
+
+/// A counter that reads the same however many threads set it.
+inline benchmark::Counter per_thread(double x) {
+  return benchmark::Counter(x, benchmark::Counter::kAvgThreads);
+}
+
+/// Reads `keys` round-robin with `read` in the timing loop of `state`,
+/// each thread from its own offset, and reports `writes_per_second` when
+/// `writer` is set.
+template <class Key, class Read>
+void read_loop(benchmark::State& state, const std::vector<Key>& keys, Read read,
+               const paced_writer* writer = nullptr) {
+  auto n = keys.size();
+  auto i = static_cast<size_t>(state.thread_index()) * n / 2 % n;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(read(keys[i]));
+    if (++i == n)
+      i = 0;
+  }
+  if (writer != nullptr)
+    state.counters["writes_per_second"] =
+        per_thread(writer->writes_per_second());
+}
+
+/// Issues lookup requests (`lookup`, key) to `target`, the keys in turn:
+/// the same messages for the registry and for the no-op baseline.
+template <class Handle>
+request_issuer lookup_requests(Handle target,
+                               const std::vector<registry_key>& keys) {
+  return [target, &keys](caf::event_based_actor* self, size_t i,
+                         const std::function<void()>& next) {
+    self->request(target, caf::infinite, lookup_atom::value,
+                  keys[i % keys.size()])
+        .then([next](const caf::optional<caf::actor>& x) {
+          benchmark::DoNotOptimize(x);
+          next();
+        });
+  };
+}
+
+/// Asks the registry `reg` for one answer of type T, from `self`; throws
+/// on an error.
+template <class T, class... Ts>
+T ask(caf::scoped_actor& self, const registry& reg, Ts&&... xs) {
+  T result{};
+  self->request(reg.actor, caf::infinite, std::forward<Ts>(xs)...)
+      .receive([&](T& x) { result = std::move(x); },
+               [](caf::error& err) {
+                 throw std::runtime_error("request failed: " + to_string(err));
+               });
+  return result;
+}
+
+/// A benchmark function of `backend`.
+inline auto bind_backend(void (*fn)(benchmark::State&, const std::string&),
+                         const std::string& backend) {
+  return [fn, backend](benchmark::State& state) { fn(state, backend); };
+}
+
+/// Registers `fn` as `<name>/<entries>`, and again with two threads.
+template <class Fn>
+void register_readers(const std::string& name, int64_t entries, Fn fn) {
+  benchmark::RegisterBenchmark(name.c_str(), fn)->Arg(entries);
+  benchmark::RegisterBenchmark(name.c_str(), fn)->Arg(entries)->Threads(2);
+}
+
+} // namespace libregistry::bench

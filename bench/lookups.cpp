@@ -1,0 +1,107 @@
+// Our lookups: direct, by message, and by metadata.
+
+#include <caf/send.hpp>
+
+#include "bench/families.hpp"
+#include "bench/fixture.hpp"
+
+namespace libregistry::bench {
+
+namespace {
+
+using populated_ptr = std::shared_ptr<const populated_registry>;
+
+populated_ptr fixture_of(const std::string& backend,
+                         const benchmark::State& state) {
+  return populated(backend, static_cast<size_t>(state.range(0)));
+}
+
+/// Reads the keys of `fx` directly, as `registry::lookup` does from any
+/// thread, and reports the memory per entry beside the metadata.
+void direct_reads(benchmark::State& state, const populated_ptr& fx,
+                  const paced_writer* writer) {
+  read_loop(
+      state, fx->keys,
+      [&](const registry_key& key) { return fx->reg.lookup(key); }, writer);
+  state.counters["bytes_per_entry"] = per_thread(fx->bytes_per_entry);
+  state.counters["estimated_bytes_per_entry"] =
+      per_thread(fx->estimated_bytes_per_entry);
+}
+
+/// BM_DirectLookup/<backend>/<entries>: registry::lookup from the calling
+/// thread (no message) for random keys of a registry holding <entries>.
+/// Counters: `bytes_per_entry` (heap growth while filling, mallinfo2) and
+/// `estimated_bytes_per_entry` (the backend's health_check estimate), both
+/// beside the metadata.
+void direct_lookup(benchmark::State& state, const std::string& backend) {
+  direct_reads(state, fixture_of(backend, state), nullptr);
+}
+
+/// BM_DirectLookupWhileWriting/<backend>/<entries>: BM_DirectLookup while
+/// a paced_writer registers and unregisters other names through the
+/// registry actor (asynchronous messages, as a busy application would).
+void direct_lookup_while_writing(benchmark::State& state,
+                                 const std::string& backend) {
+  auto fx = fixture_of(backend, state);
+  auto writer = shared_writer([fx] {
+    auto key = [](size_t i) {
+      return registry_key{name_space::production(),
+                          service_name{"writer", std::to_string(i)}};
+    };
+    return std::make_unique<paced_writer>(
+        [fx, key](size_t i) {
+          caf::anon_send(fx->reg.actor, register_atom::value, key(i),
+                         holder_for(i), metadata{});
+        },
+        [fx, key](size_t i) {
+          caf::anon_send(fx->reg.actor, unregister_atom::value, key(i));
+        });
+  });
+  direct_reads(state, fx, writer.get());
+}
+
+/// BM_MessageLookup/<backend>/<entries>: a lookup request to the registry
+/// actor from another actor, each answer awaited (as
+/// BM_BareRequestResponse).
+void message_lookup(benchmark::State& state, const std::string& backend) {
+  auto fx = fixture_of(backend, state);
+  request_loop(state, lookup_requests(fx->reg.actor, fx->keys));
+}
+
+/// BM_FindByMetadata/<backend>/<entries>: a find request (field `group` =
+/// value) to the registry actor, matching exactly 10 of <entries>, for
+/// random values; each answer awaited.
+void find_by_metadata(benchmark::State& state, const std::string& backend) {
+  auto fx = fixture_of(backend, state);
+  auto values = shuffled_groups(static_cast<size_t>(state.range(0)));
+  request_loop(state, [&](caf::event_based_actor* self, size_t i,
+                          const std::function<void()>& next) {
+    self->request(fx->reg.actor, caf::infinite, find_atom::value,
+                  name_space::production(), group_field,
+                  values[i % values.size()])
+        .then([&state, next](const std::vector<entry>& found) {
+          if (found.size() != 10)
+            fail(state, "find did not return exactly 10 matches");
+          next();
+        });
+  });
+}
+
+} // namespace
+
+void register_backend_lookups(const std::string& backend, int64_t entries) {
+  register_readers("BM_DirectLookup/" + backend, entries,
+                   bind_backend(direct_lookup, backend));
+  register_readers("BM_DirectLookupWhileWriting/" + backend, entries,
+                   bind_backend(direct_lookup_while_writing, backend));
+  benchmark::RegisterBenchmark(("BM_MessageLookup/" + backend).c_str(),
+                               bind_backend(message_lookup, backend))
+      ->Arg(entries)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark(("BM_FindByMetadata/" + backend).c_str(),
+                               bind_backend(find_by_metadata, backend))
+      ->Arg(entries)
+      ->UseRealTime();
+}
+
+} // namespace libregistry::bench

@@ -1,0 +1,72 @@
+// registry_bench: our operations and their baselines, in one run.
+// Run with --benchmark_format=json; scripts/bench-report.sh renders the
+// result into docs/benchmarks.md.
+
+#include <fstream>
+#include <string>
+
+#include <caf/config.hpp>
+
+#include "backends/catalog.hpp"
+#include "bench/families.hpp"
+#include "bench/fixture.hpp"
+
+namespace {
+
+using namespace libregistry;
+
+std::string cpu_model() {
+  std::ifstream in{"/proc/cpuinfo"};
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0)
+      return line.substr(line.find(':') + 2);
+  return "unknown";
+}
+
+/// What the report needs to describe the run, beside Google Benchmark's
+/// own context.
+void add_context() {
+  benchmark::AddCustomContext("cpu_model", cpu_model());
+#if defined(__clang__)
+  benchmark::AddCustomContext("compiler", "clang " __clang_version__);
+#else
+  benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
+#endif
+  benchmark::AddCustomContext("caf_version",
+                              std::to_string(CAF_VERSION / 10000) + "." +
+                                  std::to_string(CAF_VERSION / 100 % 100) +
+                                  "." + std::to_string(CAF_VERSION % 100));
+  benchmark::AddCustomContext("build_type", LIBREGISTRY_BUILD_TYPE);
+  std::string names;
+  for (auto& name : backend_names())
+    names += (names.empty() ? "" : ",") + name;
+  benchmark::AddCustomContext("backends", names);
+}
+
+/// Grouped by entries, then backend, so that each populated registry
+/// serves all its benchmarks before the next one is built.
+void register_all() {
+  for (auto entries : bench::entry_counts) {
+    bench::register_baseline_lookups(entries);
+    for (auto& backend : backend_names())
+      bench::register_backend_lookups(backend, entries);
+  }
+  bench::register_bare_request();
+  for (auto& backend : backend_names())
+    bench::register_writes(backend);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
+  add_context();
+  register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  bench::shutdown();
+  benchmark::Shutdown();
+  return bench::any_failed() ? 1 : 0;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite (Release build, 3 repetitions) and renders the
+# report: docs/benchmarks.md (tables, ratios to baselines, targets as
+# PASS/MISS, machine description) and the plots docs/bench-*.png.
+# Usage: scripts/bench-report.sh                  run, then render
+#        scripts/bench-report.sh RESULT.json      render an existing result
+#        scripts/bench-report.sh --benchmark_...  run with extra flags
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ $# -ge 1 ] && [ -f "$1" ]; then
+  json=$1
+else
+  scripts/install-deps.sh
+  cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release \
+    -DLIBREGISTRY_BUILD_BENCH=ON -DLIBREGISTRY_BUILD_TESTS=OFF \
+    -DLIBREGISTRY_BUILD_EXAMPLES=OFF >/dev/null
+  cmake --build build-bench -j2 --target registry_bench
+  json=build-bench/bench.json
+  build-bench/bench/registry_bench --benchmark_repetitions=3 \
+    --benchmark_out="$json" --benchmark_out_format=json "$@"
+fi
+
+python3 scripts/bench_report.py "$json" docs
+echo "wrote docs/benchmarks.md, docs/bench-lookup.png, docs/bench-ratios.png"

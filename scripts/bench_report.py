@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Renders a registry_bench JSON result as docs/benchmarks.md plus plots.
+
+Usage: bench_report.py RESULT.json OUTDIR
+
+Times are medians over repetitions of real (wall-clock) time per iteration.
+Each family is compared with its baseline; the targets are checked and
+printed as PASS/MISS rows, in the report and on stdout.
+"""
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+SUFFIXES = {"real_time", "manual_time", "process_time"}
+
+# Family -> (baseline family, what the baseline stands for). A baseline row
+# has the same entries and threads; families without a baseline are absolute.
+BASELINES = {
+    "RawMapFind": None,
+    "CafRegistryGet": "RawMapFind",
+    "CafRegistryGetWhileWriting": "RawMapFind",
+    "DirectLookup": "RawMapFind",
+    "DirectLookupWhileWriting": "CafRegistryGetWhileWriting",
+    "BareRequestResponse": None,
+    "MessageLookup": "BareRequestResponse",
+    "FindByMetadata": "BareRequestResponse",
+    "Register": "BareRequestResponse",
+    "Unregister": "BareRequestResponse",
+    "UpdateMetadata": "BareRequestResponse",
+    "DeathCleanup": None,
+}
+
+WHAT = {
+    "RawMapFind": "find + handle copy in a plain `std::unordered_map<registry_key, caf::actor>`: the limit",
+    "CafRegistryGet": "CAF's `sys.registry().get(atom)` with <entries> named actors",
+    "CafRegistryGetWhileWriting": "CafRegistryGet while a thread puts and erases other names (20,000 writes/s)",
+    "DirectLookup": "`registry::lookup` from the calling thread, no message",
+    "DirectLookupWhileWriting": "DirectLookup while a thread registers and unregisters other names through the registry actor (20,000 writes/s)",
+    "BareRequestResponse": "the lookup request, from an actor, to a typed actor that answers without looking up: the floor of any request",
+    "MessageLookup": "lookup request to the registry actor from an actor, each answer awaited",
+    "FindByMetadata": "find request (field = value, exactly 10 matches) to the registry actor",
+    "Register": "register request (new name) to the registry actor",
+    "Unregister": "unregister request to the registry actor",
+    "UpdateMetadata": "update_md request to the registry actor",
+    "DeathCleanup": "from stopping <actors> registered actors until none of their names is left",
+}
+
+COUNTERS = ["bytes_per_entry", "estimated_bytes_per_entry", "writes_per_second"]
+
+
+def parse_name(run_name):
+    """BM_Family/backend/entries[/threads:N][/real_time] -> key tuple."""
+    parts = run_name.split("/")
+    family = parts[0].removeprefix("BM_")
+    backend, entries, threads = None, None, 1
+    for p in parts[1:]:
+        if p.startswith("threads:"):
+            threads = int(p.split(":")[1])
+        elif p in SUFFIXES:
+            continue
+        elif p.isdigit():
+            entries = int(p)
+        else:
+            backend = p
+    return family, backend, entries, threads
+
+
+def load(path):
+    """Returns (context, {key: {"ns": median ns, counters..., "error": str}})."""
+    data = json.loads(Path(path).read_text())
+    samples = defaultdict(list)
+    errors = {}
+    for b in data["benchmarks"]:
+        if b.get("run_type") == "aggregate":
+            continue
+        key = parse_name(b.get("run_name", b["name"]))
+        if b.get("error_occurred"):
+            errors[key] = b.get("error_message", "error")
+            continue
+        samples[key].append(b)
+    results = {}
+    for key, runs in samples.items():
+        row = {"ns": statistics.median(r["real_time"] * UNIT_NS[r["time_unit"]] for r in runs)}
+        for c in COUNTERS:
+            if c in runs[0]:
+                row[c] = statistics.median(r[c] for r in runs)
+        results[key] = row
+    for key, msg in errors.items():
+        results.setdefault(key, {})["error"] = msg
+    return data["context"], results
+
+
+def fmt_time(ns):
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def baseline_of(results, key):
+    family, _, entries, threads = key
+    base = BASELINES.get(family)
+    if base is None:
+        return None, None
+    for k, row in results.items():
+        if k[0] == base and k[3] == threads and (k[2] == entries or base == "BareRequestResponse"):
+            if "ns" in row:
+                return k, row
+    return None, None
+
+
+def label(key):
+    family, backend, entries, threads = key
+    parts = [family] + [str(x) for x in (backend, entries) if x is not None]
+    return "/".join(parts) + (f" ({threads} threads)" if threads > 1 else "")
+
+
+def family_tables(results):
+    out = []
+    families = [f for f in BASELINES if any(k[0] == f for k in results)]
+    for family in families:
+        keys = sorted((k for k in results if k[0] == family),
+                      key=lambda k: (k[1] or "", k[2] or 0, k[3]))
+        base = BASELINES[family]
+        what = WHAT[family]
+        out.append(f"### {family}\n\n{what[0].upper()}{what[1:]}." +
+                   (f" Baseline: {base}.\n" if base else "\n"))
+        counters = [c for c in COUNTERS if any(c in results[k] for k in keys)]
+        size = "actors" if family == "DeathCleanup" else "entries"
+        head = ["backend", size, "threads", "time"]
+        if base:
+            head += ["baseline", "ratio"]
+        head += counters
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        for k in keys:
+            row = results[k]
+            cells = [k[1] or "", str(k[2] or ""), str(k[3])]
+            if "error" in row:
+                cells.append("error: " + row["error"])
+                cells += [""] * (len(head) - len(cells))
+            else:
+                cells.append(fmt_time(row["ns"]))
+                if base:
+                    _, b = baseline_of(results, k)
+                    cells += [fmt_time(b["ns"]), f"{row['ns'] / b['ns']:.2f}x"] if b else ["", ""]
+                cells += [f"{row[c]:.0f}" if c in row else "" for c in counters]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def get(results, family, backend, entries, threads=1):
+    row = results.get((family, backend, entries, threads))
+    return row if row and "ns" in row else None
+
+
+def targets(results, backends):
+    """Yields (target, measured, PASS/MISS)."""
+    def ratio_row(name, a, b, limit):
+        if a is None or b is None:
+            return (name, "not measured", "MISS")
+        r = a["ns"] / b["ns"]
+        return (name, f"{r:.2f}x ({fmt_time(a['ns'])} vs {fmt_time(b['ns'])})",
+                "PASS" if r <= limit else "MISS")
+
+    def limit_row(name, a, limit_ns):
+        if a is None:
+            return (name, "not measured", "MISS")
+        return (name, fmt_time(a["ns"]), "PASS" if a["ns"] < limit_ns else "MISS")
+
+    m = 1000000
+    yield ratio_row("DirectLookup/ets/1000000 <= 1.5x RawMapFind/1000000",
+                    get(results, "DirectLookup", "ets", m),
+                    get(results, "RawMapFind", None, m), 1.5)
+    for be in backends:
+        for n in sorted({k[2] for k in results if k[0] == "DirectLookupWhileWriting"}):
+            yield ratio_row(
+                f"DirectLookupWhileWriting/{be}/{n} (2 threads) <= 1.0x CafRegistryGetWhileWriting/{n} (2 threads)",
+                get(results, "DirectLookupWhileWriting", be, n, 2),
+                get(results, "CafRegistryGetWhileWriting", None, n, 2), 1.0)
+    for be in backends:
+        yield ratio_row(f"DirectLookup/{be}/1000000 <= 2x DirectLookup/{be}/1000",
+                        get(results, "DirectLookup", be, m),
+                        get(results, "DirectLookup", be, 1000), 2.0)
+    for n in sorted({k[2] for k in results if k[0] == "MessageLookup" and k[1] == "ets"}):
+        yield ratio_row(f"MessageLookup/ets/{n} <= 1.2x BareRequestResponse",
+                        get(results, "MessageLookup", "ets", n),
+                        get(results, "BareRequestResponse", None, None), 1.2)
+    name = "FindByMetadata/optimized_ets/1000000 < 10 us"
+    if "optimized_ets" in backends:
+        yield limit_row(name, get(results, "FindByMetadata", "optimized_ets", m), 10e3)
+    else:
+        yield (name, "not measured: no optimized_ets backend in this build", "MISS")
+    for be in backends:
+        yield limit_row(f"DeathCleanup/{be}/100000 < 1 s",
+                        get(results, "DeathCleanup", be, 100000), 1e9)
+    row = get(results, "DirectLookup", "ets", m)
+    if row is None or "bytes_per_entry" not in row:
+        yield ("ets: bytes per entry beside metadata <= 150", "not measured", "MISS")
+    else:
+        worst = max(row["bytes_per_entry"], row["estimated_bytes_per_entry"])
+        yield ("ets: bytes per entry beside metadata <= 150 (1,000,000 entries)",
+               f"{row['bytes_per_entry']:.0f} measured, {row['estimated_bytes_per_entry']:.0f} estimated",
+               "PASS" if worst <= 150 else "MISS")
+
+
+def plot(results, backends, outdir):
+    """Writes bench-lookup.png and bench-ratios.png with gnuplot."""
+    tmp = Path(tempfile.mkdtemp())
+    series = [("RawMapFind", None), ("CafRegistryGet", None)]
+    series += [(f, be) for f in ("DirectLookup", "MessageLookup") for be in backends]
+    plots = []
+    for family, be in series:
+        pts = sorted((k[2], r["ns"]) for k, r in results.items()
+                     if k[0] == family and k[1] == be and k[3] == 1 and "ns" in r)
+        if not pts:
+            continue
+        f = tmp / f"{family}-{be}.dat"
+        f.write_text("".join(f"{x} {y}\n" for x, y in pts))
+        title = family + (f"/{be}" if be else "")
+        plots.append(f"'{f}' using 1:2 with linespoints title '{title}'")
+    bars = []
+    for k, r in sorted(results.items(), key=lambda kv: label(kv[0])):
+        if k[3] != 1 or k[2] not in (None, 1000000) or "ns" not in r:
+            continue
+        _, b = baseline_of(results, k)
+        if b:
+            bars.append((label(k), r["ns"] / b["ns"]))
+    (tmp / "ratios.dat").write_text("".join(f"\"{n}\" {v}\n" for n, v in bars))
+    script = f"""
+set terminal pngcairo size 1000,650 noenhanced
+set output '{outdir}/bench-lookup.png'
+set title 'Lookup time against entries (1 thread, median)'
+set logscale xy
+set xlabel 'entries'
+set ylabel 'ns per lookup'
+set key left top
+set grid
+plot {', '.join(plots)}
+set output '{outdir}/bench-ratios.png'
+set title 'Ratio to baseline (1,000,000 entries where the family takes entries; 1 thread)'
+unset logscale x
+set logscale y
+unset xlabel
+set ylabel 'time / baseline time'
+set style data histograms
+set style fill solid 0.7
+set boxwidth 0.8
+set xtics rotate by -40 scale 0
+set bmargin 12
+unset key
+plot '{tmp}/ratios.dat' using 2:xtic(1), 1 with lines lt 0 notitle
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def main():
+    path, outdir = sys.argv[1], Path(sys.argv[2])
+    ctx, results = load(path)
+    backends = [b for b in ctx.get("backends", "").split(",") if b]
+    rows = list(targets(results, backends))
+    plot(results, backends, outdir)
+    machine = [
+        ("CPU", ctx.get("cpu_model", "unknown")),
+        ("cores", str(ctx.get("num_cpus", "?"))),
+        ("load average at start", ", ".join(f"{x:.2f}" for x in ctx.get("load_avg", []))),
+        ("compiler", ctx.get("compiler", "?")),
+        ("CAF", ctx.get("caf_version", "?")),
+        ("build type", ctx.get("build_type", "?")),
+        ("Google Benchmark library", ctx.get("library_build_type", "?")),
+        ("date", ctx.get("date", "?")),
+        ("backends", ", ".join(backends)),
+    ]
+    md = [
+        "# Benchmarks",
+        "",
+        "Generated by `scripts/bench-report.sh` from a `registry_bench` run "
+        "(`bench/`); do not edit by hand. Times are the median over repetitions "
+        "of real (wall-clock) time per operation. With two threads, Google "
+        "Benchmark divides the wall time by the iterations of both threads, so "
+        "the figure is the inverse of the combined throughput. Names carry Google "
+        "Benchmark's suffixes: `real_time` for benchmarks timed from an actor, "
+        "`manual_time` for DeathCleanup, `threads:2` for two reader threads.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    md += [f"| {k} | {v} |" for k, v in machine]
+    md += ["", "## Targets", "", "| target | measured | result |", "|---|---|---|"]
+    md += [f"| {t} | {m} | {r} |" for t, m, r in rows]
+    md += ["", "## Plots", "", "![lookup time against entries](bench-lookup.png)", "",
+           "![ratio to baseline](bench-ratios.png)", "", "## Results", "",
+           family_tables(results)]
+    (outdir / "benchmarks.md").write_text("\n".join(md) + "\n")
+    for t, m, r in rows:
+        print(f"{r:4}  {t}: {m}")
+
+
+if __name__ == "__main__":
+    main()
