@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(cmake g++ make ccache libcaf-dev libgtest-dev clang-format
-  libbenchmark-dev gnuplot-nox python3)
+  libbenchmark-dev gnuplot-nox python3 libabsl-dev)
 
 missing=()
 for p in "${packages[@]}"; do

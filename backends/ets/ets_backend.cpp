@@ -19,13 +19,14 @@ using detail::to_entry;
 constexpr int64_t default_shards = 16;
 constexpr int64_t max_shards = 1024;
 
-/// Estimated bytes one registration holds: its table node (with the hash
-/// table's next pointer and cached hash), its pointers in both indexes, the
-/// heap parts of its key and its metadata.
+/// Estimated bytes one registration holds: its table node with malloc's
+/// header, a slot (pointer and control byte) in the table and in the
+/// namespace set at their highest load factor (7/8), its by-actor vector
+/// element, and the heap parts of its key and its metadata.
 uint64_t footprint(const node& x) {
-  constexpr size_t fixed = sizeof(node) + 2 * sizeof(void*) // table node
-                           + 3 * sizeof(void*) // namespace set node
-                           + sizeof(void*);    // by-actor vector element
+  constexpr size_t slot_bytes = (sizeof(void*) + 1) * 8 / 7;
+  constexpr size_t fixed =
+      sizeof(node) + sizeof(void*) + 2 * slot_bytes + sizeof(void*);
   return fixed + heap_bytes(x.first.service.kind) +
          heap_bytes(x.first.service.name) + heap_bytes(x.second.meta);
 }
@@ -98,8 +99,7 @@ caf::expected<ets_state> backend::init(const caf::settings& options) {
   ets_state st;
   st.table =
       std::make_shared<detail::shared_table>(static_cast<size_t>(shards));
-  st.namespaces.emplace(name_space::production(),
-                        std::unordered_set<const node*>{});
+  st.namespaces.emplace(name_space::production(), ets_state::node_set{});
   return st;
 }
 
@@ -187,7 +187,7 @@ write_result<ets_state> backend::create_namespace(ets_state&& st,
   if (!ns.is_test() || st.namespaces.count(ns) > 0)
     return {std::move(st), make_error(registry_errc::invalid_namespace,
                                       to_string(ns) + " exists already")};
-  st.namespaces.emplace(ns, std::unordered_set<const node*>{});
+  st.namespaces.emplace(ns, ets_state::node_set{});
   return {std::move(st), caf::none};
 }
 

@@ -2,10 +2,16 @@
 
 #include <mutex>
 
+#include <absl/hash/hash.h>
+
 #include "libregistry/detail/power_of_two.hpp"
 #include "libregistry/liveness.hpp"
 
 namespace libregistry::ets::detail {
+
+size_t key_hash::operator()(const registry_key& x) const {
+  return absl::HashOf(x.ns.kind, x.ns.ref, x.service.kind, x.service.name);
+}
 
 shared_table::shared_table(size_t shard_count) {
   auto n = libregistry::detail::round_up_to_power_of_two(
@@ -17,12 +23,12 @@ shared_table::shared_table(size_t shard_count) {
 shared_table::~shared_table() = default;
 
 size_t shared_table::hash(const registry_key& key) {
-  return std::hash<registry_key>{}(key);
+  return key_hash{}(key);
 }
 
 shared_table::shard& shared_table::shard_for(size_t h) const {
-  // Mix the high bits in: the maps inside use the low bits for buckets.
-  return shards_[(h ^ (h >> 29) ^ (h >> 47)) & mask_];
+  // The top bits: node_hash_map places keys by the low bits.
+  return shards_[(h >> 48) & mask_];
 }
 
 uint64_t shared_table::version(size_t h) const {
@@ -34,33 +40,31 @@ caf::actor shared_table::lookup(const registry_key& key, size_t h,
   auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
   version = s.version.load(std::memory_order_relaxed);
-  auto i = s.map.find(key);
+  auto i = s.map.find(hashed_key{h, key});
   if (i == s.map.end() || is_terminated(i->second.actor))
     return nullptr;
   return i->second.actor;
 }
 
 caf::actor shared_table::lookup(const registry_key& key) const {
-  auto& s = shard_for(key);
-  std::shared_lock<std::shared_mutex> guard{s.mtx};
-  auto i = s.map.find(key);
-  if (i == s.map.end() || is_terminated(i->second.actor))
-    return nullptr;
-  return i->second.actor;
+  uint64_t version = 0;
+  return lookup(key, hash(key), version);
 }
 
 caf::optional<entry> shared_table::lookup_entry(const registry_key& key) const {
-  auto& s = shard_for(key);
+  auto h = hash(key);
+  auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
-  auto i = s.map.find(key);
+  auto i = s.map.find(hashed_key{h, key});
   if (i == s.map.end() || is_terminated(i->second.actor))
     return caf::none;
   return entry{key, i->second.actor, i->second.meta};
 }
 
 const shared_table::node* shared_table::find(const registry_key& key) const {
-  auto& s = shard_for(key);
-  auto i = s.map.find(key);
+  auto h = hash(key);
+  auto& s = shard_for(h);
+  auto i = s.map.find(hashed_key{h, key});
   return i == s.map.end() ? nullptr : &*i;
 }
 

@@ -5,8 +5,9 @@
 #include <cstdint>
 #include <memory>
 #include <shared_mutex>
-#include <unordered_map>
 #include <utility>
+
+#include <absl/container/node_hash_map.h>
 
 #include <caf/actor.hpp>
 
@@ -22,24 +23,61 @@ struct slot {
   metadata meta;
 };
 
-/// A hash table split into shards, each a `std::unordered_map` behind its
+/// A key with its hash computed, for probing without hashing again.
+struct hashed_key {
+  size_t hash;
+  const registry_key& key;
+};
+
+/// The table's hash of a key: absl's, which is fast on short strings and
+/// mixes every bit, so the shard (top bits) and the position inside the
+/// shard (low bits) are independent. Transparent: a `hashed_key` hashes to
+/// its stored hash.
+struct key_hash {
+  using is_transparent = void;
+
+  size_t operator()(const registry_key& x) const;
+
+  size_t operator()(const hashed_key& x) const { return x.hash; }
+};
+
+/// Key equality, also between a key and a `hashed_key`.
+struct key_eq {
+  using is_transparent = void;
+
+  bool operator()(const registry_key& x, const registry_key& y) const {
+    return x == y;
+  }
+
+  bool operator()(const registry_key& x, const hashed_key& y) const {
+    return x == y.key;
+  }
+
+  bool operator()(const hashed_key& x, const registry_key& y) const {
+    return x.key == y;
+  }
+};
+
+/// A hash table split into shards, each an `absl::node_hash_map` behind its
 /// own reader/writer lock: the ETS table with read concurrency.
 ///
 /// Invariants: exactly one thread (the registry actor) calls the writer
 /// functions; any thread may call the `direct_reader` functions. The writer
 /// reads without locking, since nobody else mutates. Nodes never move, so
 /// the `const node*` that `insert` returns stays valid until the key is
-/// erased (std::unordered_map keeps references stable across rehashing).
+/// erased (node_hash_map keeps references stable across rehashing).
 ///
 /// Each shard has a version that every write to it changes (under the
 /// shard's lock), so a reader can tell whether what it read from a shard
 /// earlier may have changed without locking it again.
 ///
-/// Cost: a read is one hash, one shared lock of one shard and one probe;
-/// writers lock only the shard they change.
+/// Cost: a read is one hash, one shared lock of one shard and one probe
+/// that reuses the hash; writers lock only the shard they change. Memory per
+/// key: its node (key, handle, metadata map header, malloc's header) plus a
+/// pointer and a control byte in the shard's slot array.
 class shared_table final : public direct_reader {
 public:
-  using map_type = std::unordered_map<registry_key, slot>;
+  using map_type = absl::node_hash_map<registry_key, slot, key_hash, key_eq>;
   using node = map_type::value_type;
 
   /// `shard_count` is rounded up to a power of two.

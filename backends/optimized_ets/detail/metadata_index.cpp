@@ -4,9 +4,11 @@ namespace libregistry::optimized_ets::detail {
 
 namespace {
 
-/// Estimated bytes of one reference: a node of a posting's set (next
-/// pointer, element, cached hash, bucket slot) and a reverse-index element.
-constexpr uint64_t reference_bytes = 5 * sizeof(void*);
+/// Estimated bytes of one reference: a slot (pointer and control byte) in
+/// a posting's set at its highest load factor (7/8), and a reverse-index
+/// element.
+constexpr uint64_t reference_bytes =
+    (sizeof(void*) + 1) * 8 / 7 + sizeof(void*);
 
 /// Estimated bytes of one posting beside its key's heap bytes.
 constexpr uint64_t posting_bytes =
@@ -86,7 +88,7 @@ metadata_index::find(const name_space& ns, const std::string& field,
 }
 
 void metadata_index::drop(const name_space& ns,
-                          const std::unordered_set<const node*>& nodes) {
+                          const ets::ets_state::node_set& nodes) {
   for (auto x : nodes)
     remove(x);
   by_namespace_.erase(ns);

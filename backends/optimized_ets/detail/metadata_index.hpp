@@ -4,10 +4,9 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
-#include "backends/ets/detail/shared_table.hpp"
+#include "backends/ets/ets_backend.hpp"
 #include "libregistry/key.hpp"
 #include "libregistry/metadata.hpp"
 
@@ -31,7 +30,7 @@ namespace libregistry::optimized_ets::detail {
 class metadata_index {
 public:
   using node = ets::detail::shared_table::node;
-  using node_set = std::unordered_set<const node*>;
+  using node_set = ets::ets_state::node_set;
 
   /// Indexes `x`, which the index does not hold yet.
   void add(const node& x);
@@ -46,7 +45,7 @@ public:
                        const metadata_value& value) const;
 
   /// Forgets namespace `ns`; `nodes` are its registrations.
-  void drop(const name_space& ns, const std::unordered_set<const node*>& nodes);
+  void drop(const name_space& ns, const ets::ets_state::node_set& nodes);
 
   /// Forgets everything.
   void clear();
