@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "backends/ets/ets_backend.hpp"
 #include "libregistry/key.hpp"
 #include "libregistry/metadata.hpp"
@@ -73,7 +75,8 @@ private:
             const node& x);
 
   std::unordered_map<name_space, posting_map> by_namespace_;
-  std::unordered_map<const node*, reverse_entry> reverse_;
+  /// Registrations with at least one posting.
+  absl::flat_hash_map<const node*, reverse_entry> reverse_;
   size_t postings_ = 0;
   size_t references_ = 0;
   uint64_t memory_bytes_ = 0;
