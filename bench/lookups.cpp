@@ -37,6 +37,21 @@ void direct_lookup(benchmark::State& state, const std::string& backend) {
   direct_reads(state, fixture_of(backend, state), nullptr);
 }
 
+/// Names in the working set of BM_DirectLookupHot.
+constexpr size_t hot_names = 64;
+
+/// BM_DirectLookupHot/<backend>/<entries>: BM_DirectLookup over a working
+/// set of 64 of the <entries> names, as a service does that calls the same
+/// few collaborators again and again. This is where a lookup cache can pay
+/// off (OptimizedETS); BM_DirectLookup shows random lookups, where it
+/// cannot.
+void direct_lookup_hot(benchmark::State& state, const std::string& backend) {
+  auto fx = fixture_of(backend, state);
+  std::vector<registry_key> hot(fx->keys.begin(), fx->keys.begin() + hot_names);
+  read_loop(state, hot,
+            [&](const registry_key& key) { return fx->reg.lookup(key); });
+}
+
 /// BM_DirectLookupWhileWriting/<backend>/<entries>: BM_DirectLookup while
 /// a paced_writer registers and unregisters other names through the
 /// registry actor (asynchronous messages, as a busy application would).
@@ -92,6 +107,8 @@ void find_by_metadata(benchmark::State& state, const std::string& backend) {
 void register_backend_lookups(const std::string& backend, int64_t entries) {
   register_readers("BM_DirectLookup/" + backend, entries,
                    bind_backend(direct_lookup, backend));
+  register_readers("BM_DirectLookupHot/" + backend, entries,
+                   bind_backend(direct_lookup_hot, backend));
   register_readers("BM_DirectLookupWhileWriting/" + backend, entries,
                    bind_backend(direct_lookup_while_writing, backend));
   benchmark::RegisterBenchmark(("BM_MessageLookup/" + backend).c_str(),
