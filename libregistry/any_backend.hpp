@@ -86,6 +86,17 @@ public:
     return impl_->reader();
   }
 
+  /// The live members under `key`: a backend without groups answers its
+  /// lookup as zero or one member.
+  caf::expected<std::vector<entry>> members(const registry_key& key) const {
+    return impl_->members(key);
+  }
+
+  /// Removes `who` from the members under `key`; a no-op if it is not one.
+  caf::error leave(const registry_key& key, const caf::actor_addr& who) {
+    return impl_->leave(key, who);
+  }
+
 private:
   explicit any_backend(std::unique_ptr<detail::backend_concept> impl)
       : impl_(std::move(impl)) {}

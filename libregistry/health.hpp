@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/settings.hpp>
 #include <caf/timestamp.hpp>
@@ -41,6 +42,10 @@ typename Inspector::result_type inspect(Inspector& f, backend_health& x) {
   return f(caf::meta::type_name("backend_health"), x.status, x.backend, x.alive,
            x.dead, x.memory_bytes, x.details);
 }
+
+/// Counts one registration of `who` in `h` as alive or dead. Cost: one
+/// liveness check.
+void tally(backend_health& h, const caf::actor& who);
 
 /// Answer of the registry's health check.
 struct health_report {

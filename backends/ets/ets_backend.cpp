@@ -27,11 +27,6 @@ uint64_t footprint(const node& x) {
          heap_bytes(x.first.service.name) + heap_bytes(x.second.meta);
 }
 
-caf::error unknown_namespace(const name_space& ns) {
-  return make_error(registry_errc::invalid_namespace,
-                    "no namespace " + to_string(ns) + " in this registry");
-}
-
 /// Drops `x` from the by-actor index.
 void unlink_actor(ets_state& st, const node& x) {
   auto i = st.by_actor.find(x.second.actor.address());
@@ -79,7 +74,7 @@ caf::expected<std::vector<entry>>
 collect(const ets_state& st, const name_space& ns, Predicate pred) {
   auto i = st.namespaces.find(ns);
   if (i == st.namespaces.end())
-    return unknown_namespace(ns);
+    return make_unknown_namespace(ns);
   std::vector<entry> result;
   result.reserve(i->second.size());
   for (auto x : i->second)
@@ -109,7 +104,7 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
     return {std::move(st), make_error(registry_errc::invalid_actor)};
   auto ns = st.namespaces.find(e.key.ns);
   if (ns == st.namespaces.end())
-    return {std::move(st), unknown_namespace(e.key.ns)};
+    return {std::move(st), make_unknown_namespace(e.key.ns)};
   if (auto old = st.table->find(e.key)) {
     if (old->second.actor == e.actor) {
       st.memory_bytes -= footprint(*old);
@@ -168,12 +163,8 @@ backend_health backend::health_check(const ets_state& st) {
   backend_health result;
   result.backend = name;
   for (auto& [ns, nodes] : st.namespaces)
-    for (auto x : nodes) {
-      if (is_terminated(x->second.actor))
-        ++result.dead;
-      else
-        ++result.alive;
-    }
+    for (auto x : nodes)
+      tally(result, x->second.actor);
   result.status = status_from_counts(result.alive, result.dead);
   result.memory_bytes = st.memory_bytes;
   result.details.emplace("shards",
@@ -185,9 +176,8 @@ backend_health backend::health_check(const ets_state& st) {
 
 write_result<ets_state> backend::create_namespace(ets_state&& st,
                                                   const name_space& ns) {
-  if (!ns.is_test() || st.namespaces.count(ns) > 0)
-    return {std::move(st), make_error(registry_errc::invalid_namespace,
-                                      to_string(ns) + " exists already")};
+  if (auto err = check_new_namespace(ns, st.namespaces.count(ns) > 0))
+    return {std::move(st), std::move(err)};
   st.namespaces.emplace(ns, std::unordered_set<const node*>{});
   return {std::move(st), caf::none};
 }
@@ -196,7 +186,7 @@ write_result<ets_state> backend::drop_namespace(ets_state&& st,
                                                 const name_space& ns) {
   auto i = st.namespaces.find(ns);
   if (!ns.is_test() || i == st.namespaces.end())
-    return {std::move(st), unknown_namespace(ns)};
+    return {std::move(st), make_unknown_namespace(ns)};
   for (auto x : i->second) {
     unlink_actor(st, *x);
     erase_node(st, *x);
@@ -236,7 +226,7 @@ caf::expected<size_t> backend::count(const ets_state& st,
                                      const name_space& ns) {
   auto i = st.namespaces.find(ns);
   if (i == st.namespaces.end())
-    return unknown_namespace(ns);
+    return make_unknown_namespace(ns);
   return i->second.size();
 }
 
