@@ -8,6 +8,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "backends/catalog.hpp"
@@ -267,6 +268,10 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
 
 caf::expected<registry> spawn_registry(caf::actor_system& sys,
                                        registry_options options) {
+  // The hint every backend may read (backend.hpp); emplace keeps a value
+  // the caller gave.
+  options.backend_options.emplace(
+      "scheduler-threads", static_cast<int64_t>(sys.scheduler().num_workers()));
   auto backend = make_backend(options.backend, options.backend_options);
   if (!backend)
     return std::move(backend.error());

@@ -1,6 +1,7 @@
 #include "backends/catalog.hpp"
 
 #include "backends/ets/ets_backend.hpp"
+#include "backends/registry/partitioned_backend.hpp"
 #include "libregistry/errors.hpp"
 
 namespace libregistry {
@@ -23,6 +24,7 @@ catalog_entry entry_for() {
 const std::vector<catalog_entry>& catalog() {
   static const std::vector<catalog_entry> entries{
       entry_for<ets::backend>(),
+      entry_for<partitioned::backend>(),
   };
   return entries;
 }

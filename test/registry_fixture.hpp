@@ -25,6 +25,12 @@ inline caf::behavior echo_worker(caf::event_based_actor*) {
   return {[](int x) { return x + 1; }};
 }
 
+/// The key of `name` in `ns` (production by default).
+inline registry_key key(std::string name,
+                        name_space ns = name_space::production()) {
+  return {ns, service_name{std::move(name)}};
+}
+
 /// True if `err` is the registry error `code`.
 inline bool is(const caf::error& err, registry_errc code) {
   return err == make_error(code);
