@@ -9,6 +9,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/scheduler/abstract_coordinator.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "backends/catalog.hpp"
@@ -123,6 +124,24 @@ caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns) {
   auto promise = job.promise;
   st.teardowns.emplace(ns.ref, std::move(job));
   return promise;
+}
+
+/// Sends `msg` to each live member under `key` as the requester, or
+/// anonymously for an anonymous request. The member list is copied once
+/// under the reader's lock; sending happens after it is released.
+caf::result<uint64_t> dispatch(registry_pointer self, const registry_key& key,
+                               const caf::message& msg) {
+  auto& backend = *self->state.backend;
+  if (auto n = backend.count(key.ns); !n)
+    return std::move(n.error());
+  auto sender = caf::actor_cast<caf::actor>(self->current_sender());
+  return static_cast<uint64_t>(backend.reader()->for_each_member(
+      key, [&](const caf::actor& member, const metadata&) {
+        if (sender)
+          caf::send_as(sender, member, msg);
+        else
+          caf::anon_send(member, msg);
+      }));
 }
 
 template <class T>
@@ -261,6 +280,18 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
         stats.monitored = st.monitored.size();
         return stats;
       },
+      [self](members_atom,
+             const registry_key& key) -> caf::result<std::vector<entry>> {
+        return reply(self->state.backend->members(key));
+      },
+      [self](leave_atom, const registry_key& key,
+             const caf::actor& who) -> caf::result<void> {
+        if (!who)
+          return make_error(registry_errc::invalid_actor);
+        return reply(self->state.backend->leave(key, who.address()));
+      },
+      [self](dispatch_atom, const registry_key& key, const caf::message& msg)
+          -> caf::result<uint64_t> { return dispatch(self, key, msg); },
   };
 }
 

@@ -7,6 +7,7 @@
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
+#include <caf/message.hpp>
 #include <caf/optional.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -34,6 +35,9 @@ using new_ns_atom = caf::atom_constant<caf::atom("new_ns")>;
 using teardown_atom = caf::atom_constant<caf::atom("teardown")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using members_atom = caf::atom_constant<caf::atom("members")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;
 
 /// The registry's typed message interface. Every request is answered; a
 /// refused one with a registry error (see errors.hpp), after which the
@@ -84,6 +88,9 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<new_ns_atom>::with<name_space>,
     caf::replies_to<teardown_atom, name_space>::with<uint64_t>,
     caf::replies_to<health_atom>::with<health_report>,
-    caf::replies_to<stats_atom>::with<registry_stats>>;
+    caf::replies_to<stats_atom>::with<registry_stats>,
+    caf::replies_to<members_atom, registry_key>::with<std::vector<entry>>,
+    caf::replies_to<leave_atom, registry_key, caf::actor>::with<void>,
+    caf::replies_to<dispatch_atom, registry_key, caf::message>::with<uint64_t>>;
 
 } // namespace libregistry

@@ -105,4 +105,18 @@ private:
   std::vector<caf::actor> workers_;
 };
 
+/// A test parameterized by backend name: a fixture over that backend in its
+/// default configuration, and its blocking client.
+class per_backend : public ::testing::TestWithParam<std::string> {
+protected:
+  static registry_options options() {
+    registry_options opts;
+    opts.backend = GetParam();
+    return opts;
+  }
+
+  registry_fixture fx{options()};
+  blocking_registry& client = fx.client();
+};
+
 } // namespace libregistry::test
