@@ -90,6 +90,10 @@ caf::expected<uint64_t> blocking_registry::dispatch(const registry_key& key,
                               std::move(msg));
 }
 
+caf::error blocking_registry::listen(caf::actor listener) {
+  return impl_->tell(reg_.actor, listen_atom::value, std::move(listener));
+}
+
 caf::expected<name_space> blocking_registry::create_test_namespace() {
   return impl_->ask<name_space>(reg_.actor, new_ns_atom::value);
 }

@@ -62,6 +62,10 @@ public:
   /// sender; returns how many members it was sent to.
   caf::expected<uint64_t> dispatch(const registry_key& key, caf::message msg);
 
+  /// Makes `listener` receive the registry's events (see `registry_event`)
+  /// until it terminates.
+  caf::error listen(caf::actor listener);
+
   caf::expected<name_space> create_test_namespace();
 
   /// Kills the actors of a test namespace, waits for them and drops it.

@@ -22,6 +22,11 @@ struct registry_options {
   caf::settings backend_options;
   /// Bounds on names and metadata.
   registry_limits limits;
+  /// Actors that receive a `registry_event` (libregistry/event.hpp) for
+  /// every register, unregister, metadata update and removal by
+  /// termination, in the order the registry applies them. Null handles are
+  /// ignored; more can be added with the `listen` message.
+  std::vector<caf::actor> listeners;
 };
 
 /// A running registry: its actor, for messages and every write, and its

@@ -1,5 +1,6 @@
 #include "actors/registry.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <unordered_map>
@@ -39,6 +40,9 @@ struct registry_state {
   std::unordered_set<caf::actor_addr> monitored;
   /// Teardowns in progress, by namespace reference.
   std::unordered_map<uint64_t, teardown_job> teardowns;
+  /// Actors that receive a `registry_event` for every change, each once,
+  /// monitored and dropped when they terminate.
+  std::vector<caf::actor> listeners;
 
   static const char* name;
 };
@@ -56,6 +60,51 @@ bool is_closing(registry_state& st, const name_space& ns) {
   return ns.is_test() && st.teardowns.count(ns.ref) > 0;
 }
 
+/// Sends `ev` to every listener, as the registry. Sending only enqueues, so
+/// a slow listener cannot slow the registry down (its mailbox grows
+/// instead), and a failing one cannot crash it (listeners are monitored,
+/// not linked).
+void notify(registry_pointer self, event_kind kind, const registry_key& key,
+            const caf::actor_addr& who, metadata meta,
+            caf::error reason = caf::none) {
+  auto& listeners = self->state.listeners;
+  if (listeners.empty())
+    return;
+  registry_event ev{kind, key, who, std::move(meta), std::move(reason)};
+  auto me = caf::actor_cast<caf::actor>(self);
+  for (auto& listener : listeners)
+    caf::send_as(me, listener, ev);
+}
+
+/// Notifies the listeners of each registration in `removed`.
+void notify_each(registry_pointer self, event_kind kind,
+                 std::vector<entry> removed, const caf::error& reason) {
+  for (auto& e : removed)
+    notify(self, kind, e.key, e.actor.address(), std::move(e.meta), reason);
+}
+
+/// The live members under `key` if anybody listens, for the events of a
+/// removal; nothing otherwise.
+std::vector<entry> members_for_events(registry_pointer self,
+                                      const registry_key& key) {
+  if (self->state.listeners.empty())
+    return {};
+  auto xs = self->state.backend->members(key);
+  return xs ? std::move(*xs) : std::vector<entry>{};
+}
+
+/// Adds a listener once and monitors it.
+caf::error add_listener(registry_pointer self, caf::actor listener) {
+  if (!listener)
+    return make_error(registry_errc::invalid_actor);
+  auto& xs = self->state.listeners;
+  if (std::find(xs.begin(), xs.end(), listener) != xs.end())
+    return caf::none;
+  self->monitor(listener);
+  xs.push_back(std::move(listener));
+  return caf::none;
+}
+
 /// Validates and registers one entry, monitoring its actor once.
 caf::error register_one(registry_pointer self, entry e) {
   auto& st = self->state;
@@ -70,10 +119,13 @@ caf::error register_one(registry_pointer self, entry e) {
   if (is_terminated(e.actor))
     return make_error(registry_errc::process_not_alive, to_string(e.key));
   auto who = e.actor;
+  auto key = e.key;
+  auto meta = st.listeners.empty() ? metadata{} : e.meta;
   if (auto err = st.backend->register_name(std::move(e)))
     return err;
   if (st.monitored.insert(who.address()).second)
     self->monitor(who);
+  notify(self, event_kind::registered, key, who.address(), std::move(meta));
   return caf::none;
 }
 
@@ -89,7 +141,13 @@ void finish_teardown(registry_state& st, uint64_t ref) {
 
 void on_down(registry_pointer self, const caf::down_msg& msg) {
   auto& st = self->state;
-  st.monitored.erase(msg.source);
+  auto& ls = st.listeners;
+  ls.erase(std::remove(ls.begin(), ls.end(), msg.source), ls.end());
+  if (st.monitored.erase(msg.source) == 0)
+    return;
+  if (!ls.empty())
+    notify_each(self, event_kind::terminated,
+                st.backend->registrations_of(msg.source), msg.reason);
   st.backend->unregister_actor(msg.source);
   std::vector<uint64_t> finished;
   for (auto& [ref, job] : st.teardowns)
@@ -159,13 +217,15 @@ caf::result<void> reply(caf::error&& err) {
 
 registry_actor::behavior_type
 registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
-              registry_limits limits) {
+              registry_limits limits, std::vector<caf::actor> listeners) {
   auto& st = self->state;
   st.backend.emplace(std::move(*backend));
   st.limits = limits;
   st.started = std::chrono::steady_clock::now();
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   self->set_default_handler(caf::drop);
+  for (auto& listener : listeners)
+    add_listener(self, std::move(listener));
   return {
       [self](register_atom, registry_key& key, caf::actor& who,
              metadata& meta) -> caf::result<void> {
@@ -191,14 +251,25 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
         return caf::optional<metadata>{};
       },
       [self](unregister_atom, const registry_key& key) -> caf::result<void> {
-        return reply(self->state.backend->unregister(key));
+        auto removed = members_for_events(self, key);
+        if (auto err = self->state.backend->unregister(key))
+          return err;
+        notify_each(self, event_kind::unregistered, std::move(removed),
+                    caf::none);
+        return caf::unit;
       },
       [self](update_md_atom, const registry_key& key,
              metadata& meta) -> caf::result<void> {
         if (auto err = check_metadata(meta, self->state.limits))
           return err;
-        return reply(
-            self->state.backend->update_metadata(key, std::move(meta)));
+        auto& backend = *self->state.backend;
+        if (auto err = backend.update_metadata(key, std::move(meta)))
+          return err;
+        if (!self->state.listeners.empty())
+          if (auto e = backend.lookup(key))
+            notify(self, event_kind::metadata_updated, key, e->actor.address(),
+                   std::move(e->meta));
+        return caf::unit;
       },
       [self](list_atom,
              const name_space& ns) -> caf::result<std::vector<service_name>> {
@@ -278,6 +349,7 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
         stats.namespaces = counts.namespaces;
         stats.actors = counts.actors;
         stats.monitored = st.monitored.size();
+        stats.listeners = st.listeners.size();
         return stats;
       },
       [self](members_atom,
@@ -288,10 +360,22 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
              const caf::actor& who) -> caf::result<void> {
         if (!who)
           return make_error(registry_errc::invalid_actor);
-        return reply(self->state.backend->leave(key, who.address()));
+        auto removed = members_for_events(self, key);
+        removed.erase(
+            std::remove_if(removed.begin(), removed.end(),
+                           [&](const entry& e) { return e.actor != who; }),
+            removed.end());
+        if (auto err = self->state.backend->leave(key, who.address()))
+          return err;
+        notify_each(self, event_kind::unregistered, std::move(removed),
+                    caf::none);
+        return caf::unit;
       },
       [self](dispatch_atom, const registry_key& key, const caf::message& msg)
           -> caf::result<uint64_t> { return dispatch(self, key, msg); },
+      [self](listen_atom, caf::actor& listener) -> caf::result<void> {
+        return reply(add_listener(self, std::move(listener)));
+      },
   };
 }
 
@@ -308,7 +392,8 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
     return std::move(backend.error());
   auto reader = backend->reader();
   auto holder = std::make_shared<any_backend>(std::move(*backend));
-  auto actor = sys.spawn(registry_impl, std::move(holder), options.limits);
+  auto actor = sys.spawn(registry_impl, std::move(holder), options.limits,
+                         std::move(options.listeners));
   return registry{std::move(actor), std::move(reader)};
 }
 

@@ -70,6 +70,10 @@ public:
     return impl_->names_of(who);
   }
 
+  std::vector<entry> registrations_of(const caf::actor_addr& who) const {
+    return impl_->registrations_of(who);
+  }
+
   caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const {

@@ -63,6 +63,10 @@ struct write_result {
 ///   actor's names only.
 /// - `size_t names_of(const state&, const caf::actor_addr&)`: how many
 ///   names the actor holds.
+/// - `std::vector<entry> registrations_of(const state&,
+///   const caf::actor_addr&)`: every registration of the actor, also after
+///   it terminated (the registry reports them to its listeners before
+///   `unregister_actor`), at a cost that grows with that actor's names.
 /// - `caf::expected<std::vector<entry>> find_by_field(const state&,
 ///   const name_space&, const std::string& field, const metadata_value&)`:
 ///   the live registrations for which `field_matches` holds.

@@ -82,12 +82,14 @@ struct registry_stats {
   uint64_t actors = 0;
   /// Actors the registry monitors (registered now or earlier, still alive).
   uint64_t monitored = 0;
+  /// Listeners that receive the registry's events.
+  uint64_t listeners = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registry_stats& x) {
   return f(caf::meta::type_name("registry_stats"), x.backend, x.uptime,
-           x.registrations, x.namespaces, x.actors, x.monitored);
+           x.registrations, x.namespaces, x.actors, x.monitored, x.listeners);
 }
 
 } // namespace libregistry

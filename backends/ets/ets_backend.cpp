@@ -214,6 +214,15 @@ size_t backend::names_of(const ets_state& st, const caf::actor_addr& who) {
   return i == st.by_actor.end() ? 0 : i->second.size();
 }
 
+std::vector<entry> backend::registrations_of(const ets_state& st,
+                                             const caf::actor_addr& who) {
+  std::vector<entry> result;
+  if (auto i = st.by_actor.find(who); i != st.by_actor.end())
+    for (auto x : i->second)
+      result.emplace_back(to_entry(*x));
+  return result;
+}
+
 caf::expected<std::vector<entry>>
 backend::find_by_field(const ets_state& st, const name_space& ns,
                        const std::string& field, const metadata_value& value) {

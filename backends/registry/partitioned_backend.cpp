@@ -249,6 +249,17 @@ size_t backend::names_of(const partitioned_state& st,
   return i == st.by_actor.end() ? 0 : i->second.size();
 }
 
+std::vector<entry> backend::registrations_of(const partitioned_state& st,
+                                             const caf::actor_addr& who) {
+  std::vector<entry> result;
+  if (auto i = st.by_actor.find(who); i != st.by_actor.end())
+    for (auto x : i->second) {
+      auto& m = x->second[index_of(x->second, who)];
+      result.push_back(entry{x->first, m.actor, m.meta});
+    }
+  return result;
+}
+
 caf::expected<std::vector<entry>>
 backend::find_by_field(const partitioned_state& st, const name_space& ns,
                        const std::string& field, const metadata_value& value) {

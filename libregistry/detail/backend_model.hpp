@@ -26,6 +26,8 @@ public:
   virtual caf::error drop_namespace(const name_space& ns) = 0;
   virtual caf::error unregister_actor(const caf::actor_addr& who) = 0;
   virtual size_t names_of(const caf::actor_addr& who) const = 0;
+  virtual std::vector<entry>
+  registrations_of(const caf::actor_addr& who) const = 0;
   virtual caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const = 0;
@@ -112,6 +114,11 @@ public:
 
   size_t names_of(const caf::actor_addr& who) const override {
     return Backend::names_of(state_, who);
+  }
+
+  std::vector<entry>
+  registrations_of(const caf::actor_addr& who) const override {
+    return Backend::registrations_of(state_, who);
   }
 
   caf::expected<std::vector<entry>>
