@@ -75,17 +75,29 @@ caf::behavior dispatcher(caf::event_based_actor* self, registry_actor reg,
   }};
 }
 
+/// The demo's command line: CAF's options plus `--backend=<name>`.
+struct demo_config : caf::actor_system_config {
+  std::string backend = "ets";
+
+  demo_config() {
+    opt_group{custom_options_, "global"}.add(
+        backend, "backend", "registry backend (ets, registry)");
+  }
+};
+
 } // namespace
 
 int main(int argc, char** argv) {
-  caf::actor_system_config cfg;
+  demo_config cfg;
   add_registry_error_category(cfg);
   if (auto err = cfg.parse(argc, argv)) {
     std::cerr << "bad arguments: " << cfg.render(err) << "\n";
     return 1;
   }
   caf::actor_system sys{cfg};
-  auto reg = spawn_registry(sys);
+  registry_options opts;
+  opts.backend = cfg.backend;
+  auto reg = spawn_registry(sys, opts);
   if (!reg) {
     std::cerr << "cannot start registry: " << sys.render(reg.error()) << "\n";
     return 1;
