@@ -13,6 +13,7 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/listener_set.hpp"
 #include "backends/catalog.hpp"
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
@@ -40,9 +41,9 @@ struct registry_state {
   std::unordered_set<caf::actor_addr> monitored;
   /// Teardowns in progress, by namespace reference.
   std::unordered_map<uint64_t, teardown_job> teardowns;
-  /// Actors that receive a `registry_event` for every change, each once,
-  /// monitored and dropped when they terminate.
-  std::vector<caf::actor> listeners;
+  /// Actors that receive a `registry_event` for every change, monitored
+  /// and dropped when they terminate.
+  listener_set listeners;
 
   static const char* name;
 };
@@ -60,48 +61,37 @@ bool is_closing(registry_state& st, const name_space& ns) {
   return ns.is_test() && st.teardowns.count(ns.ref) > 0;
 }
 
-/// Sends `ev` to every listener, as the registry. Sending only enqueues, so
-/// a slow listener cannot slow the registry down (its mailbox grows
-/// instead), and a failing one cannot crash it (listeners are monitored,
-/// not linked).
-void notify(registry_pointer self, event_kind kind, const registry_key& key,
-            const caf::actor_addr& who, metadata meta,
-            caf::error reason = caf::none) {
-  auto& listeners = self->state.listeners;
-  if (listeners.empty())
-    return;
-  registry_event ev{kind, key, who, std::move(meta), std::move(reason)};
-  auto me = caf::actor_cast<caf::actor>(self);
-  for (auto& listener : listeners)
-    caf::send_as(me, listener, ev);
+/// Tells the listeners about `changed`, as the registry.
+void notify(registry_pointer self, event_kind kind,
+            const std::vector<entry>& changed,
+            const caf::error& reason = caf::none) {
+  self->state.listeners.notify(caf::actor_cast<caf::actor>(self), kind, changed,
+                               reason);
 }
 
-/// Notifies the listeners of each registration in `removed`.
-void notify_each(registry_pointer self, event_kind kind,
-                 std::vector<entry> removed, const caf::error& reason) {
-  for (auto& e : removed)
-    notify(self, kind, e.key, e.actor.address(), std::move(e.meta), reason);
-}
-
-/// The live members under `key` if anybody listens, for the events of a
-/// removal; nothing otherwise.
-std::vector<entry> members_for_events(registry_pointer self,
-                                      const registry_key& key) {
+/// The live members under `key` (all of them, or only `who` if given) if
+/// anybody listens, for the events of a removal; nothing otherwise.
+std::vector<entry> removal_events(registry_pointer self,
+                                  const registry_key& key,
+                                  const caf::actor& who = nullptr) {
   if (self->state.listeners.empty())
     return {};
   auto xs = self->state.backend->members(key);
-  return xs ? std::move(*xs) : std::vector<entry>{};
+  if (!xs)
+    return {};
+  if (who)
+    xs->erase(std::remove_if(xs->begin(), xs->end(),
+                             [&](const entry& e) { return e.actor != who; }),
+              xs->end());
+  return std::move(*xs);
 }
 
 /// Adds a listener once and monitors it.
 caf::error add_listener(registry_pointer self, caf::actor listener) {
   if (!listener)
     return make_error(registry_errc::invalid_actor);
-  auto& xs = self->state.listeners;
-  if (std::find(xs.begin(), xs.end(), listener) != xs.end())
-    return caf::none;
-  self->monitor(listener);
-  xs.push_back(std::move(listener));
+  if (self->state.listeners.add(listener))
+    self->monitor(listener);
   return caf::none;
 }
 
@@ -119,13 +109,14 @@ caf::error register_one(registry_pointer self, entry e) {
   if (is_terminated(e.actor))
     return make_error(registry_errc::process_not_alive, to_string(e.key));
   auto who = e.actor;
-  auto key = e.key;
-  auto meta = st.listeners.empty() ? metadata{} : e.meta;
+  std::vector<entry> added;
+  if (!st.listeners.empty())
+    added.push_back(e);
   if (auto err = st.backend->register_name(std::move(e)))
     return err;
   if (st.monitored.insert(who.address()).second)
     self->monitor(who);
-  notify(self, event_kind::registered, key, who.address(), std::move(meta));
+  notify(self, event_kind::registered, added);
   return caf::none;
 }
 
@@ -141,13 +132,10 @@ void finish_teardown(registry_state& st, uint64_t ref) {
 
 void on_down(registry_pointer self, const caf::down_msg& msg) {
   auto& st = self->state;
-  auto& ls = st.listeners;
-  ls.erase(std::remove(ls.begin(), ls.end(), msg.source), ls.end());
-  if (st.monitored.erase(msg.source) == 0)
-    return;
-  if (!ls.empty())
-    notify_each(self, event_kind::terminated,
-                st.backend->registrations_of(msg.source), msg.reason);
+  st.listeners.drop(msg.source);
+  if (st.monitored.erase(msg.source) > 0 && !st.listeners.empty())
+    notify(self, event_kind::terminated,
+           st.backend->registrations_of(msg.source), msg.reason);
   st.backend->unregister_actor(msg.source);
   std::vector<uint64_t> finished;
   for (auto& [ref, job] : st.teardowns)
@@ -251,11 +239,10 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
         return caf::optional<metadata>{};
       },
       [self](unregister_atom, const registry_key& key) -> caf::result<void> {
-        auto removed = members_for_events(self, key);
+        auto removed = removal_events(self, key);
         if (auto err = self->state.backend->unregister(key))
           return err;
-        notify_each(self, event_kind::unregistered, std::move(removed),
-                    caf::none);
+        notify(self, event_kind::unregistered, removed);
         return caf::unit;
       },
       [self](update_md_atom, const registry_key& key,
@@ -267,8 +254,7 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
           return err;
         if (!self->state.listeners.empty())
           if (auto e = backend.lookup(key))
-            notify(self, event_kind::metadata_updated, key, e->actor.address(),
-                   std::move(e->meta));
+            notify(self, event_kind::metadata_updated, {std::move(*e)});
         return caf::unit;
       },
       [self](list_atom,
@@ -360,15 +346,10 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
              const caf::actor& who) -> caf::result<void> {
         if (!who)
           return make_error(registry_errc::invalid_actor);
-        auto removed = members_for_events(self, key);
-        removed.erase(
-            std::remove_if(removed.begin(), removed.end(),
-                           [&](const entry& e) { return e.actor != who; }),
-            removed.end());
+        auto removed = removal_events(self, key, who);
         if (auto err = self->state.backend->leave(key, who.address()))
           return err;
-        notify_each(self, event_kind::unregistered, std::move(removed),
-                    caf::none);
+        notify(self, event_kind::unregistered, removed);
         return caf::unit;
       },
       [self](dispatch_atom, const registry_key& key, const caf::message& msg)
