@@ -1,6 +1,10 @@
 // Listeners receive one event per change, in the order the registry applied
 // the changes, over every backend; a terminated listener is dropped.
 
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+#include <caf/type_erased_value.hpp>
+
 #include "backends/catalog.hpp"
 #include "libregistry/event.hpp"
 #include "registry_fixture.hpp"
@@ -131,6 +135,29 @@ TEST(group_listeners, leave_and_unregister_report_each_member) {
           EXPECT_EQ(ev.actor, who);
         },
         caf::after(std::chrono::seconds(5)) >> [] { FAIL() << "no event"; });
+}
+
+TEST(registry_event, crosses_the_network_once_its_type_is_added) {
+  caf::actor_system_config cfg;
+  add_registry_event_type(cfg);
+  caf::actor_system sys{cfg};
+  auto value = sys.types().make_value("libregistry::registry_event");
+  ASSERT_NE(value, nullptr);
+  registry_event ev{event_kind::terminated,
+                    key("svc"),
+                    {},
+                    meta(7),
+                    caf::exit_reason::user_shutdown};
+  std::vector<char> buf;
+  caf::binary_serializer sink{sys, buf};
+  ASSERT_FALSE(sink(ev));
+  caf::binary_deserializer source{sys, buf};
+  ASSERT_FALSE(value->load(source));
+  auto& copy = *static_cast<const registry_event*>(value->get());
+  EXPECT_EQ(to_string(copy.kind), "terminated");
+  EXPECT_EQ(copy.key, key("svc"));
+  EXPECT_EQ(copy.meta, meta(7));
+  EXPECT_EQ(copy.reason, caf::exit_reason::user_shutdown);
 }
 
 } // namespace
