@@ -4,6 +4,7 @@
 
 #include <caf/actor_cast.hpp>
 
+#include "libregistry/detail/multi_index.hpp"
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
 
@@ -29,13 +30,8 @@ uint64_t footprint(const node& x) {
 
 /// Drops `x` from the by-actor index.
 void unlink_actor(ets_state& st, const node& x) {
-  auto i = st.by_actor.find(x.second.actor.address());
-  if (i == st.by_actor.end())
-    return;
-  auto& xs = i->second;
-  xs.erase(std::remove(xs.begin(), xs.end(), &x), xs.end());
-  if (xs.empty())
-    st.by_actor.erase(i);
+  libregistry::detail::erase_from_index(st.by_actor, x.second.actor.address(),
+                                        &x);
 }
 
 /// Drops `x` from the table and the counters; the caller unlinks indexes.

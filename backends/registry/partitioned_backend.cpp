@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "backends/registry/detail/options.hpp"
+#include "libregistry/detail/multi_index.hpp"
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
 
@@ -38,18 +39,6 @@ size_t index_of(const group& xs, const caf::actor_addr& who) {
   return static_cast<size_t>(i - xs.begin());
 }
 
-/// Drops `x` from the by-actor index of `who`.
-void unlink_actor(partitioned_state& st, const caf::actor_addr& who,
-                  const node& x) {
-  auto i = st.by_actor.find(who);
-  if (i == st.by_actor.end())
-    return;
-  auto& xs = i->second;
-  xs.erase(std::remove(xs.begin(), xs.end(), &x), xs.end());
-  if (xs.empty())
-    st.by_actor.erase(i);
-}
-
 /// Drops the counters of member `m` of `x`, and its by-actor link if
 /// `unlink`; the caller changes the table.
 void forget(partitioned_state& st, const node& x, const member& m,
@@ -60,7 +49,7 @@ void forget(partitioned_state& st, const node& x, const member& m,
   if (ns != st.namespaces.end())
     --ns->second.members;
   if (unlink)
-    unlink_actor(st, m.actor.address(), x);
+    libregistry::detail::erase_from_index(st.by_actor, m.actor.address(), &x);
 }
 
 /// Erases a name whose members are all forgotten.
