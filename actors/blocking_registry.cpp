@@ -80,6 +80,20 @@ caf::error blocking_registry::update_metadata(const registry_key& key,
   return impl_->tell(reg_.actor, update_md_atom::value, key, std::move(meta));
 }
 
+caf::error blocking_registry::leave(const registry_key& key, caf::actor who) {
+  return impl_->tell(reg_.actor, leave_atom::value, key, std::move(who));
+}
+
+caf::expected<uint64_t> blocking_registry::dispatch(const registry_key& key,
+                                                    caf::message msg) {
+  return impl_->ask<uint64_t>(reg_.actor, dispatch_atom::value, key,
+                              std::move(msg));
+}
+
+caf::error blocking_registry::listen(caf::actor listener) {
+  return impl_->tell(reg_.actor, listen_atom::value, std::move(listener));
+}
+
 caf::expected<name_space> blocking_registry::create_test_namespace() {
   return impl_->ask<name_space>(reg_.actor, new_ns_atom::value);
 }
@@ -140,6 +154,11 @@ blocking_registry::find_services(const name_space& ns, const std::string& field,
 caf::expected<uint64_t>
 blocking_registry::count_services(const name_space& ns) {
   return impl_->ask<uint64_t>(reg_.actor, count_atom::value, ns);
+}
+
+caf::expected<std::vector<entry>>
+blocking_registry::members(const registry_key& key) {
+  return impl_->ask<std::vector<entry>>(reg_.actor, members_atom::value, key);
 }
 
 caf::expected<health_report> blocking_registry::health_check() {

@@ -55,6 +55,17 @@ public:
 
   caf::error update_metadata(const registry_key& key, metadata meta);
 
+  /// `who` leaves the name `key`; succeeds also if it was not a member.
+  caf::error leave(const registry_key& key, caf::actor who);
+
+  /// Sends `msg` to each live member under `key` with this client as the
+  /// sender; returns how many members it was sent to.
+  caf::expected<uint64_t> dispatch(const registry_key& key, caf::message msg);
+
+  /// Makes `listener` receive the registry's events (see `registry_event`)
+  /// until it terminates.
+  caf::error listen(caf::actor listener);
+
   caf::expected<name_space> create_test_namespace();
 
   /// Kills the actors of a test namespace, waits for them and drops it.
@@ -86,6 +97,9 @@ public:
 
   caf::expected<uint64_t> count_services(const name_space& ns);
 
+  /// The live members under `key`, in the order they joined.
+  caf::expected<std::vector<entry>> members(const registry_key& key);
+
   caf::expected<health_report> health_check();
 
   caf::expected<registry_stats> get_stats();
@@ -100,6 +114,11 @@ public:
   /// See `registry::lookup_entry`.
   caf::optional<entry> lookup_entry_direct(const registry_key& key) const {
     return reg_.lookup_entry(key);
+  }
+
+  /// See `registry::members`.
+  std::vector<entry> members_direct(const registry_key& key) const {
+    return reg_.members(key);
   }
 
 private:

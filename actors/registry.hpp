@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
@@ -21,6 +22,11 @@ struct registry_options {
   caf::settings backend_options;
   /// Bounds on names and metadata.
   registry_limits limits;
+  /// Actors that receive a `registry_event` (libregistry/event.hpp) for
+  /// every register, unregister, metadata update and removal by
+  /// termination, in the order the registry applies them. Null handles are
+  /// ignored; more can be added with the `listen` message.
+  std::vector<caf::actor> listeners;
 };
 
 /// A running registry: its actor, for messages and every write, and its
@@ -40,6 +46,25 @@ struct registry {
   /// The live registration under `key` with its metadata, read directly.
   caf::optional<entry> lookup_entry(const registry_key& key) const {
     return reader->lookup_entry(key);
+  }
+
+  /// The live members under `key`, read directly: at most one under unique
+  /// keys. Cost: one copy of the member list under a shared lock.
+  std::vector<entry> members(const registry_key& key) const {
+    std::vector<entry> result;
+    reader->for_each_member(key,
+                            [&](const caf::actor& who, const metadata& meta) {
+                              result.push_back(entry{key, who, meta});
+                            });
+    return result;
+  }
+
+  /// Calls `f` on this thread for each live member under `key` and returns
+  /// how many; `f` may send messages, e.g. with `caf::anon_send`. The member
+  /// list is copied once under a shared lock; `f` runs after its release.
+  size_t dispatch(const registry_key& key,
+                  const direct_reader::member_visitor& f) const {
+    return reader->for_each_member(key, f);
   }
 };
 

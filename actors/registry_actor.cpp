@@ -1,5 +1,6 @@
 #include "actors/registry.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <unordered_map>
@@ -8,8 +9,11 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/listener_set.hpp"
 #include "backends/catalog.hpp"
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
@@ -37,6 +41,9 @@ struct registry_state {
   std::unordered_set<caf::actor_addr> monitored;
   /// Teardowns in progress, by namespace reference.
   std::unordered_map<uint64_t, teardown_job> teardowns;
+  /// Actors that receive a `registry_event` for every change, monitored
+  /// and dropped when they terminate.
+  listener_set listeners;
 
   static const char* name;
 };
@@ -54,6 +61,40 @@ bool is_closing(registry_state& st, const name_space& ns) {
   return ns.is_test() && st.teardowns.count(ns.ref) > 0;
 }
 
+/// Tells the listeners about `changed`, as the registry.
+void notify(registry_pointer self, event_kind kind,
+            const std::vector<entry>& changed,
+            const caf::error& reason = caf::none) {
+  self->state.listeners.notify(caf::actor_cast<caf::actor>(self), kind, changed,
+                               reason);
+}
+
+/// The live members under `key` (all of them, or only `who` if given) if
+/// anybody listens, for the events of a removal; nothing otherwise.
+std::vector<entry> removal_events(registry_pointer self,
+                                  const registry_key& key,
+                                  const caf::actor& who = nullptr) {
+  if (self->state.listeners.empty())
+    return {};
+  auto xs = self->state.backend->members(key);
+  if (!xs)
+    return {};
+  if (who)
+    xs->erase(std::remove_if(xs->begin(), xs->end(),
+                             [&](const entry& e) { return e.actor != who; }),
+              xs->end());
+  return std::move(*xs);
+}
+
+/// Adds a listener once and monitors it.
+caf::error add_listener(registry_pointer self, caf::actor listener) {
+  if (!listener)
+    return make_error(registry_errc::invalid_actor);
+  if (self->state.listeners.add(listener))
+    self->monitor(listener);
+  return caf::none;
+}
+
 /// Validates and registers one entry, monitoring its actor once.
 caf::error register_one(registry_pointer self, entry e) {
   auto& st = self->state;
@@ -68,10 +109,14 @@ caf::error register_one(registry_pointer self, entry e) {
   if (is_terminated(e.actor))
     return make_error(registry_errc::process_not_alive, to_string(e.key));
   auto who = e.actor;
+  std::vector<entry> added;
+  if (!st.listeners.empty())
+    added.push_back(e);
   if (auto err = st.backend->register_name(std::move(e)))
     return err;
   if (st.monitored.insert(who.address()).second)
     self->monitor(who);
+  notify(self, event_kind::registered, added);
   return caf::none;
 }
 
@@ -87,7 +132,10 @@ void finish_teardown(registry_state& st, uint64_t ref) {
 
 void on_down(registry_pointer self, const caf::down_msg& msg) {
   auto& st = self->state;
-  st.monitored.erase(msg.source);
+  st.listeners.drop(msg.source);
+  if (st.monitored.erase(msg.source) > 0 && !st.listeners.empty())
+    notify(self, event_kind::terminated,
+           st.backend->registrations_of(msg.source), msg.reason);
   st.backend->unregister_actor(msg.source);
   std::vector<uint64_t> finished;
   for (auto& [ref, job] : st.teardowns)
@@ -124,6 +172,24 @@ caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns) {
   return promise;
 }
 
+/// Sends `msg` to each live member under `key` as the requester, or
+/// anonymously for an anonymous request. The member list is copied once
+/// under the reader's lock; sending happens after it is released.
+caf::result<uint64_t> dispatch(registry_pointer self, const registry_key& key,
+                               const caf::message& msg) {
+  auto& backend = *self->state.backend;
+  if (auto n = backend.count(key.ns); !n)
+    return std::move(n.error());
+  auto sender = caf::actor_cast<caf::actor>(self->current_sender());
+  return static_cast<uint64_t>(backend.reader()->for_each_member(
+      key, [&](const caf::actor& member, const metadata&) {
+        if (sender)
+          caf::send_as(sender, member, msg);
+        else
+          caf::anon_send(member, msg);
+      }));
+}
+
 template <class T>
 caf::result<T> reply(caf::expected<T>&& x) {
   if (x)
@@ -139,13 +205,15 @@ caf::result<void> reply(caf::error&& err) {
 
 registry_actor::behavior_type
 registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
-              registry_limits limits) {
+              registry_limits limits, std::vector<caf::actor> listeners) {
   auto& st = self->state;
   st.backend.emplace(std::move(*backend));
   st.limits = limits;
   st.started = std::chrono::steady_clock::now();
   self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
   self->set_default_handler(caf::drop);
+  for (auto& listener : listeners)
+    add_listener(self, std::move(listener));
   return {
       [self](register_atom, registry_key& key, caf::actor& who,
              metadata& meta) -> caf::result<void> {
@@ -171,14 +239,23 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
         return caf::optional<metadata>{};
       },
       [self](unregister_atom, const registry_key& key) -> caf::result<void> {
-        return reply(self->state.backend->unregister(key));
+        auto removed = removal_events(self, key);
+        if (auto err = self->state.backend->unregister(key))
+          return err;
+        notify(self, event_kind::unregistered, removed);
+        return caf::unit;
       },
       [self](update_md_atom, const registry_key& key,
              metadata& meta) -> caf::result<void> {
         if (auto err = check_metadata(meta, self->state.limits))
           return err;
-        return reply(
-            self->state.backend->update_metadata(key, std::move(meta)));
+        auto& backend = *self->state.backend;
+        if (auto err = backend.update_metadata(key, std::move(meta)))
+          return err;
+        if (!self->state.listeners.empty())
+          if (auto e = backend.lookup(key))
+            notify(self, event_kind::metadata_updated, {std::move(*e)});
+        return caf::unit;
       },
       [self](list_atom,
              const name_space& ns) -> caf::result<std::vector<service_name>> {
@@ -258,7 +335,27 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
         stats.namespaces = counts.namespaces;
         stats.actors = counts.actors;
         stats.monitored = st.monitored.size();
+        stats.listeners = st.listeners.size();
         return stats;
+      },
+      [self](members_atom,
+             const registry_key& key) -> caf::result<std::vector<entry>> {
+        return reply(self->state.backend->members(key));
+      },
+      [self](leave_atom, const registry_key& key,
+             const caf::actor& who) -> caf::result<void> {
+        if (!who)
+          return make_error(registry_errc::invalid_actor);
+        auto removed = removal_events(self, key, who);
+        if (auto err = self->state.backend->leave(key, who.address()))
+          return err;
+        notify(self, event_kind::unregistered, removed);
+        return caf::unit;
+      },
+      [self](dispatch_atom, const registry_key& key, const caf::message& msg)
+          -> caf::result<uint64_t> { return dispatch(self, key, msg); },
+      [self](listen_atom, caf::actor& listener) -> caf::result<void> {
+        return reply(add_listener(self, std::move(listener)));
       },
   };
 }
@@ -267,12 +364,17 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
 
 caf::expected<registry> spawn_registry(caf::actor_system& sys,
                                        registry_options options) {
+  // The hint every backend may read (backend.hpp); emplace keeps a value
+  // the caller gave.
+  options.backend_options.emplace(
+      "scheduler-threads", static_cast<int64_t>(sys.scheduler().num_workers()));
   auto backend = make_backend(options.backend, options.backend_options);
   if (!backend)
     return std::move(backend.error());
   auto reader = backend->reader();
   auto holder = std::make_shared<any_backend>(std::move(*backend));
-  auto actor = sys.spawn(registry_impl, std::move(holder), options.limits);
+  auto actor = sys.spawn(registry_impl, std::move(holder), options.limits,
+                         std::move(options.listeners));
   return registry{std::move(actor), std::move(reader)};
 }
 

@@ -7,11 +7,13 @@
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
+#include <caf/message.hpp>
 #include <caf/optional.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "libregistry/entry.hpp"
+#include "libregistry/event.hpp"
 #include "libregistry/health.hpp"
 #include "libregistry/key.hpp"
 #include "libregistry/metadata.hpp"
@@ -34,7 +36,12 @@ using new_ns_atom = caf::atom_constant<caf::atom("new_ns")>;
 using teardown_atom = caf::atom_constant<caf::atom("teardown")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using members_atom = caf::atom_constant<caf::atom("members")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;
+using listen_atom = caf::atom_constant<caf::atom("listen")>;
 
+// clang-format off
 /// The registry's typed message interface. Every request is answered; a
 /// refused one with a registry error (see errors.hpp), after which the
 /// registry keeps serving. A message outside this interface is answered
@@ -42,27 +49,31 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 ///
 /// | request | answer |
 /// |---|---|
-/// | register, key, actor, metadata | done; `already_registered` (carrying the
-/// holder) if another live actor holds the name; the same actor again replaces
-/// the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`,
-/// `invalid_metadata`, `invalid_namespace` | | lookup, key | the live actor, or
-/// none | | lookup_md, key | the live registration with metadata, or none | |
-/// get_md, key | the metadata, or none | | unregister, key | done, also if
-/// nothing was registered | | update_md, key, metadata | done, replacing the
-/// whole map; `not_found` | | list, namespace | the names in that namespace |
+/// | register, key, actor, metadata | done; `already_registered` (carrying the holder) if another live actor holds the name; the same actor again replaces the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`, `invalid_metadata`, `invalid_namespace` |
+/// | lookup, key | the live actor, or none |
+/// | lookup_md, key | the live registration with metadata, or none |
+/// | get_md, key | the metadata, or none |
+/// | unregister, key | done, also if nothing was registered |
+/// | update_md, key, metadata | done, replacing the whole map; `not_found`; `unsupported` under duplicate keys |
+/// | list, namespace | the names in that namespace |
 /// | list_md, namespace | the registrations in that namespace |
-/// | find, namespace, predicate | registrations whose metadata satisfy the
-/// predicate (same process only) | | find, namespace, field, value |
-/// registrations for which `field_matches` holds | | count, namespace | the
-/// number of names in that namespace | | registered, key | whether a live actor
-/// holds the name | | bulk_reg, entries | one error (or none) per entry, in
-/// input order; a failure does not stop the rest | | new_ns | a fresh test
-/// namespace | | teardown, test namespace | kills the namespace's actors, waits
-/// for them, drops the namespace; answers how many actors it stopped | | health
-/// | status, backend, uptime, backend details | | stats | counts, O(1) |
+/// | find, namespace, predicate | registrations whose metadata satisfy the predicate (same process only) |
+/// | find, namespace, field, value | registrations for which `field_matches` holds |
+/// | count, namespace | the number of names in that namespace |
+/// | registered, key | whether a live actor holds the name |
+/// | bulk_reg, entries | one error (or none) per entry, in input order; a failure does not stop the rest |
+/// | new_ns | a fresh test namespace |
+/// | teardown, test namespace | kills the namespace's actors, waits for them, drops the namespace; answers how many actors it stopped |
+/// | health | status, backend, uptime, backend details |
+/// | stats | counts, O(1) |
+/// | members, key | the live members under the name in the order they joined (at most one under unique keys) |
+/// | leave, key, actor | done; that actor leaves that name only, also if it was not a member; `invalid_actor` |
+/// | dispatch, key, message | sends the message to each live member under the name, once, with the requester as the sender (members' replies reach it as ordinary messages; anonymous if the request was anonymous); answers how many members it sent to |
+/// | listen, actor | done; the actor receives a `registry_event` (event.hpp) for each later change, in order, until it terminates; `invalid_actor` |
 ///
 /// Namespace-wide requests answer `invalid_namespace` for a namespace the
 /// registry does not hold. Lookups never return a terminated actor.
+// clang-format on
 using registry_actor = caf::typed_actor<
     caf::replies_to<register_atom, registry_key, caf::actor,
                     metadata>::with<void>,
@@ -84,6 +95,10 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<new_ns_atom>::with<name_space>,
     caf::replies_to<teardown_atom, name_space>::with<uint64_t>,
     caf::replies_to<health_atom>::with<health_report>,
-    caf::replies_to<stats_atom>::with<registry_stats>>;
+    caf::replies_to<stats_atom>::with<registry_stats>,
+    caf::replies_to<members_atom, registry_key>::with<std::vector<entry>>,
+    caf::replies_to<leave_atom, registry_key, caf::actor>::with<void>,
+    caf::replies_to<dispatch_atom, registry_key, caf::message>::with<uint64_t>,
+    caf::replies_to<listen_atom, caf::actor>::with<void>>;
 
 } // namespace libregistry

@@ -7,6 +7,7 @@
 
 #include "backends/ets/ets_backend.hpp"
 #include "backends/optimized_ets/optimized_ets_backend.hpp"
+#include "backends/registry/partitioned_backend.hpp"
 #include "libregistry/errors.hpp"
 
 namespace libregistry {
@@ -46,6 +47,7 @@ const std::vector<catalog_entry>& catalog() {
   static const std::vector<catalog_entry> entries{
       entry_for<ets::backend>(),
       entry_for<optimized_ets::backend>(),
+      entry_for<partitioned::backend>(),
   };
   return entries;
 }

@@ -70,6 +70,10 @@ public:
     return impl_->names_of(who);
   }
 
+  std::vector<entry> registrations_of(const caf::actor_addr& who) const {
+    return impl_->registrations_of(who);
+  }
+
   caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const {
@@ -84,6 +88,17 @@ public:
 
   std::shared_ptr<const direct_reader> reader() const {
     return impl_->reader();
+  }
+
+  /// The live members under `key`: a backend without groups answers its
+  /// lookup as zero or one member.
+  caf::expected<std::vector<entry>> members(const registry_key& key) const {
+    return impl_->members(key);
+  }
+
+  /// Removes `who` from the members under `key`; a no-op if it is not one.
+  caf::error leave(const registry_key& key, const caf::actor_addr& who) {
+    return impl_->leave(key, who);
   }
 
 private:

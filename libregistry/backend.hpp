@@ -63,6 +63,10 @@ struct write_result {
 ///   actor's names only.
 /// - `size_t names_of(const state&, const caf::actor_addr&)`: how many
 ///   names the actor holds.
+/// - `std::vector<entry> registrations_of(const state&,
+///   const caf::actor_addr&)`: every registration of the actor, also after
+///   it terminated (the registry reports them to its listeners before
+///   `unregister_actor`), at a cost that grows with that actor's names.
 /// - `caf::expected<std::vector<entry>> find_by_field(const state&,
 ///   const name_space&, const std::string& field, const metadata_value&)`:
 ///   the live registrations for which `field_matches` holds.
@@ -73,8 +77,27 @@ struct write_result {
 /// - `void close(state&&)`: releases every registration; readers handed out
 ///   earlier miss from then on.
 ///
-/// A backend that lacks an operation or spells it differently does not
-/// compile when it is wrapped in `any_backend`, so no run-time check of the
+/// Optional group operations. A backend with duplicate keys (several actors
+/// under one name, each with its own metadata) provides them; for any other
+/// backend `any_backend` detects their absence at compile time and treats
+/// each name as a group of at most one member:
+/// - `caf::expected<std::vector<entry>> members(const state&,
+///   const registry_key&)`: the live members under the key, in the order
+///   they joined; `invalid_namespace` for an unknown namespace. Fallback:
+///   the `lookup` result as zero or one element.
+/// - `write_result<state> leave(state&&, const registry_key&,
+///   const caf::actor_addr&)`: that actor leaves that name only; leaving a
+///   name one is not in succeeds and changes nothing. Fallback: `unregister`
+///   if the actor is the live holder, else nothing.
+///
+/// Options every backend may read from `init`'s settings, beside its own:
+/// - `scheduler-threads` (integer): the number of scheduler threads of the
+///   actor system that runs the registry. The registry actor adds it when
+///   the caller has not, so a backend can size itself to the machine's
+///   parallelism as CAF sees it.
+///
+/// A backend that lacks a required operation or spells it differently does
+/// not compile when it is wrapped in `any_backend`, so no run-time check of the
 /// contract exists.
 
 } // namespace libregistry

@@ -4,4 +4,13 @@ namespace libregistry {
 
 direct_reader::~direct_reader() = default;
 
+size_t direct_reader::for_each_member(const registry_key& key,
+                                      const member_visitor& f) const {
+  auto e = lookup_entry(key);
+  if (!e)
+    return 0;
+  f(e->actor, e->meta);
+  return 1;
+}
+
 } // namespace libregistry

@@ -1,10 +1,14 @@
 #pragma once
 
+#include <cstddef>
+#include <functional>
+
 #include <caf/actor.hpp>
 #include <caf/optional.hpp>
 
 #include "libregistry/entry.hpp"
 #include "libregistry/key.hpp"
+#include "libregistry/metadata.hpp"
 
 namespace libregistry {
 
@@ -19,14 +23,30 @@ namespace libregistry {
 /// registry's writes.
 class direct_reader {
 public:
+  /// What `for_each_member` calls once per live member.
+  using member_visitor =
+      std::function<void(const caf::actor&, const metadata&)>;
+
   virtual ~direct_reader();
 
-  /// The live actor registered under `key`, or a null handle.
+  /// The live actor registered under `key`, or a null handle. A backend
+  /// with duplicate keys returns the earliest live member.
   virtual caf::actor lookup(const registry_key& key) const = 0;
 
   /// The live registration under `key` with its metadata, or none. Copies
   /// the metadata.
   virtual caf::optional<entry> lookup_entry(const registry_key& key) const = 0;
+
+  /// Calls `f` once for each live member under `key` (at most one for a
+  /// backend with unique keys) and returns how many it called `f` for.
+  /// `f` runs on the calling thread after every lock is released, so it may
+  /// send messages or call back into the reader.
+  ///
+  /// Cost of this default, meant for single-holder backends: one
+  /// `lookup_entry` (one probe and a copy of the metadata). Backends with
+  /// groups override it to copy the member list once under their lock.
+  virtual size_t for_each_member(const registry_key& key,
+                                 const member_visitor& f) const;
 };
 
 } // namespace libregistry

@@ -25,6 +25,8 @@ std::string to_string(registry_errc x) {
     return "unknown_backend";
   case registry_errc::backend_error:
     return "backend_error";
+  case registry_errc::unsupported:
+    return "unsupported";
   }
   return "unknown_error";
 }
@@ -41,6 +43,13 @@ caf::error make_error(registry_errc x, std::string what) {
 caf::error make_unknown_namespace(const name_space& ns) {
   return make_error(registry_errc::invalid_namespace,
                     "no namespace " + to_string(ns) + " in this registry");
+}
+
+caf::error check_new_namespace(const name_space& ns, bool exists) {
+  if (!ns.is_test() || exists)
+    return make_error(registry_errc::invalid_namespace,
+                      to_string(ns) + " exists already");
+  return caf::none;
 }
 
 caf::error make_already_registered(caf::actor holder) {

@@ -34,6 +34,10 @@ enum class registry_errc : uint8_t {
   unknown_backend,
   /// The backend refused or failed an operation.
   backend_error,
+  /// The operation does not exist in this registry's configuration, e.g.
+  /// `update_metadata` under duplicate keys. The context says what to do
+  /// instead.
+  unsupported,
 };
 
 /// The error category atom of registry errors.
@@ -48,8 +52,14 @@ caf::error make_error(registry_errc x);
 /// A registry error whose context carries `what` (a reason for the user).
 caf::error make_error(registry_errc x, std::string what);
 
-/// An `invalid_namespace` error for a namespace the registry does not hold.
+/// The `invalid_namespace` error of a backend asked about a namespace it
+/// does not hold.
 caf::error make_unknown_namespace(const name_space& ns);
+
+/// The `invalid_namespace` error of `create_namespace` for a namespace that
+/// cannot be created: not a test namespace, or one that `exists` already;
+/// none otherwise.
+caf::error check_new_namespace(const name_space& ns, bool exists);
 
 /// An `already_registered` error carrying the actor that holds the name.
 caf::error make_already_registered(caf::actor holder);

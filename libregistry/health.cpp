@@ -1,5 +1,7 @@
 #include "libregistry/health.hpp"
 
+#include "libregistry/liveness.hpp"
+
 namespace libregistry {
 
 std::string to_string(health_status x) {
@@ -24,6 +26,13 @@ health_status status_from_counts(uint64_t alive, uint64_t dead) {
   if (ratio < 0.3)
     return health_status::degraded;
   return health_status::unhealthy;
+}
+
+void tally(backend_health& h, const caf::actor& who) {
+  if (is_terminated(who))
+    ++h.dead;
+  else
+    ++h.alive;
 }
 
 } // namespace libregistry

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/settings.hpp>
 #include <caf/timestamp.hpp>
@@ -42,6 +43,10 @@ typename Inspector::result_type inspect(Inspector& f, backend_health& x) {
            x.dead, x.memory_bytes, x.details);
 }
 
+/// Counts one registration of `who` in `h` as alive or dead. Cost: one
+/// liveness check.
+void tally(backend_health& h, const caf::actor& who);
+
 /// Answer of the registry's health check.
 struct health_report {
   /// Equals the backend's status.
@@ -77,12 +82,14 @@ struct registry_stats {
   uint64_t actors = 0;
   /// Actors the registry monitors (registered now or earlier, still alive).
   uint64_t monitored = 0;
+  /// Listeners that receive the registry's events.
+  uint64_t listeners = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registry_stats& x) {
   return f(caf::meta::type_name("registry_stats"), x.backend, x.uptime,
-           x.registrations, x.namespaces, x.actors, x.monitored);
+           x.registrations, x.namespaces, x.actors, x.monitored, x.listeners);
 }
 
 } // namespace libregistry

@@ -22,17 +22,7 @@ std::vector<std::string> names_of(const std::vector<service_name>& xs) {
   return result;
 }
 
-class compliance : public ::testing::TestWithParam<std::string> {
-protected:
-  static registry_options options() {
-    registry_options opts;
-    opts.backend = GetParam();
-    return opts;
-  }
-
-  registry_fixture fx{options()};
-  blocking_registry& client = fx.client();
-};
+class compliance : public libregistry::test::per_backend {};
 
 TEST_P(compliance, register_then_lookup_returns_the_actor_and_metadata) {
   auto w = fx.worker();

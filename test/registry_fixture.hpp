@@ -25,7 +25,7 @@ inline caf::behavior echo_worker(caf::event_based_actor*) {
   return {[](int x) { return x + 1; }};
 }
 
-/// The key of `name` in `ns`.
+/// The key of `name` in `ns` (production by default).
 inline registry_key key(std::string name,
                         name_space ns = name_space::production()) {
   return {ns, service_name{std::move(name)}};
@@ -111,6 +111,20 @@ private:
   blocking_registry client_;
   caf::scoped_actor self_;
   std::vector<caf::actor> workers_;
+};
+
+/// A test parameterized by backend name: a fixture over that backend in its
+/// default configuration, and its blocking client.
+class per_backend : public ::testing::TestWithParam<std::string> {
+protected:
+  static registry_options options() {
+    registry_options opts;
+    opts.backend = GetParam();
+    return opts;
+  }
+
+  registry_fixture fx{options()};
+  blocking_registry& client = fx.client();
 };
 
 } // namespace libregistry::test

@@ -6,6 +6,7 @@
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
 
+#include "libregistry/detail/multi_index.hpp"
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
 
@@ -33,13 +34,8 @@ uint64_t footprint(const node& x) {
 
 /// Drops `x` from the by-actor index.
 void unlink_actor(ets_state& st, const node& x) {
-  auto i = st.by_actor.find(x.second.actor.address());
-  if (i == st.by_actor.end())
-    return;
-  auto& xs = i->second;
-  xs.erase(std::remove(xs.begin(), xs.end(), &x), xs.end());
-  if (xs.empty())
-    st.by_actor.erase(i);
+  libregistry::detail::erase_from_index(st.by_actor, x.second.actor.address(),
+                                        &x);
 }
 
 /// Drops `x` from the table and the counters; the caller unlinks indexes.
@@ -167,12 +163,8 @@ backend_health backend::health_check(const ets_state& st) {
   backend_health result;
   result.backend = name;
   for (auto& [ns, nodes] : st.namespaces)
-    for (auto x : nodes) {
-      if (is_terminated(x->second.actor))
-        ++result.dead;
-      else
-        ++result.alive;
-    }
+    for (auto x : nodes)
+      tally(result, x->second.actor);
   result.status = status_from_counts(result.alive, result.dead);
   result.memory_bytes = st.memory_bytes;
   result.details.emplace("shards",
@@ -184,9 +176,8 @@ backend_health backend::health_check(const ets_state& st) {
 
 write_result<ets_state> backend::create_namespace(ets_state&& st,
                                                   const name_space& ns) {
-  if (!ns.is_test() || st.namespaces.count(ns) > 0)
-    return {std::move(st), make_error(registry_errc::invalid_namespace,
-                                      to_string(ns) + " exists already")};
+  if (auto err = check_new_namespace(ns, st.namespaces.count(ns) > 0))
+    return {std::move(st), std::move(err)};
   st.namespaces.emplace(ns, ets_state::node_set{});
   return {std::move(st), caf::none};
 }
@@ -221,6 +212,15 @@ write_result<ets_state> backend::unregister_actor(ets_state&& st,
 size_t backend::names_of(const ets_state& st, const caf::actor_addr& who) {
   auto i = st.by_actor.find(who);
   return i == st.by_actor.end() ? 0 : i->second.size();
+}
+
+std::vector<entry> backend::registrations_of(const ets_state& st,
+                                             const caf::actor_addr& who) {
+  std::vector<entry> result;
+  if (auto i = st.by_actor.find(who); i != st.by_actor.end())
+    for (auto x : i->second)
+      result.emplace_back(to_entry(*x));
+  return result;
 }
 
 caf::expected<std::vector<entry>>

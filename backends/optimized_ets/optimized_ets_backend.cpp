@@ -163,6 +163,11 @@ size_t backend::names_of(const optimized_ets_state& st,
   return base_backend::names_of(st.base, who);
 }
 
+std::vector<entry> backend::registrations_of(const optimized_ets_state& st,
+                                             const caf::actor_addr& who) {
+  return base_backend::registrations_of(st.base, who);
+}
+
 caf::expected<std::vector<entry>>
 backend::find_by_field(const optimized_ets_state& st, const name_space& ns,
                        const std::string& field, const metadata_value& value) {

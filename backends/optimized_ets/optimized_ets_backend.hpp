@@ -77,6 +77,9 @@ struct backend {
 
   static size_t names_of(const state& st, const caf::actor_addr& who);
 
+  static std::vector<entry> registrations_of(const state& st,
+                                             const caf::actor_addr& who);
+
   static caf::expected<std::vector<entry>>
   find_by_field(const state& st, const name_space& ns, const std::string& field,
                 const metadata_value& value);

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -25,13 +26,40 @@ public:
   virtual caf::error drop_namespace(const name_space& ns) = 0;
   virtual caf::error unregister_actor(const caf::actor_addr& who) = 0;
   virtual size_t names_of(const caf::actor_addr& who) const = 0;
+  virtual std::vector<entry>
+  registrations_of(const caf::actor_addr& who) const = 0;
   virtual caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const = 0;
   virtual caf::expected<size_t> count(const name_space& ns) const = 0;
   virtual backend_counts counts() const = 0;
   virtual std::shared_ptr<const direct_reader> reader() const = 0;
+  virtual caf::expected<std::vector<entry>>
+  members(const registry_key& key) const = 0;
+  virtual caf::error leave(const registry_key& key,
+                           const caf::actor_addr& who) = 0;
 };
+
+/// True if `Backend` has the optional `members` operation (backend.hpp).
+template <class Backend, class = void>
+struct has_members : std::false_type {};
+
+template <class Backend>
+struct has_members<Backend, std::void_t<decltype(Backend::members(
+                                std::declval<const typename Backend::state&>(),
+                                std::declval<const registry_key&>()))>>
+    : std::true_type {};
+
+/// True if `Backend` has the optional `leave` operation (backend.hpp).
+template <class Backend, class = void>
+struct has_leave : std::false_type {};
+
+template <class Backend>
+struct has_leave<Backend, std::void_t<decltype(Backend::leave(
+                              std::declval<typename Backend::state&&>(),
+                              std::declval<const registry_key&>(),
+                              std::declval<const caf::actor_addr&>()))>>
+    : std::true_type {};
 
 /// Holds a `Backend::state` and forwards each operation to `Backend`,
 /// keeping the state each write returns. Instantiating this for a type that
@@ -88,6 +116,11 @@ public:
     return Backend::names_of(state_, who);
   }
 
+  std::vector<entry>
+  registrations_of(const caf::actor_addr& who) const override {
+    return Backend::registrations_of(state_, who);
+  }
+
   caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const override {
@@ -102,6 +135,35 @@ public:
 
   std::shared_ptr<const direct_reader> reader() const override {
     return Backend::reader(state_);
+  }
+
+  caf::expected<std::vector<entry>>
+  members(const registry_key& key) const override {
+    if constexpr (has_members<Backend>::value) {
+      return Backend::members(state_, key);
+    } else {
+      // A group of at most one: the holder, if any.
+      auto n = Backend::count(state_, key.ns);
+      if (!n)
+        return std::move(n.error());
+      std::vector<entry> result;
+      if (auto e = Backend::lookup(state_, key))
+        result.emplace_back(std::move(*e));
+      return result;
+    }
+  }
+
+  caf::error leave(const registry_key& key,
+                   const caf::actor_addr& who) override {
+    if constexpr (has_leave<Backend>::value) {
+      return keep(Backend::leave(std::move(state_), key, who));
+    } else {
+      // Only the holder can leave a group of at most one.
+      auto e = Backend::lookup(state_, key);
+      if (!e || e->actor.address() != who)
+        return caf::none;
+      return keep(Backend::unregister(std::move(state_), key));
+    }
   }
 
 private:

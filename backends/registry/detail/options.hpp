@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include <caf/expected.hpp>
+#include <caf/settings.hpp>
+
+#include "backends/registry/partitioned_backend.hpp"
+
+namespace libregistry::partitioned::detail {
+
+/// The most partitions a table may have.
+constexpr int64_t max_partitions = 1024;
+
+/// The partition count from `options`: `partitions` if given (1 to
+/// `max_partitions`, else `backend_error`), else the `scheduler-threads`
+/// hint, else the hardware's thread count; hints are capped at
+/// `max_partitions`.
+caf::expected<size_t> partition_count(const caf::settings& options);
+
+/// The key mode from option `keys` (`unique` by default); `backend_error`
+/// for any other value.
+caf::expected<key_mode> key_mode_of(const caf::settings& options);
+
+/// Renders `unique` or `duplicate`.
+std::string to_string(key_mode x);
+
+} // namespace libregistry::partitioned::detail
