@@ -40,25 +40,47 @@ TEST(config, no_configuration_gives_the_defaults) {
             defaults.limits.max_metadata_bytes);
 }
 
+/// The health details of a registry spawned in `sys` from its
+/// configuration; fails the test if it cannot be spawned.
+caf::settings details_of(caf::actor_system& sys) {
+  auto reg = spawn_registry(sys);
+  if (!reg) {
+    ADD_FAILURE() << sys.render(reg.error());
+    return {};
+  }
+  blocking_registry client{sys, *reg};
+  auto health = client.health_check().value();
+  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+  health.details.details.emplace("backend", health.details.backend);
+  return health.details.details;
+}
+
 TEST(config, a_config_file_selects_the_backend_and_its_options) {
   app_config cfg;
   parse(cfg, {},
         "[libregistry]\n"
-        "backend=\"optimized_ets\"\n"
-        "max-name-length=10\n"
-        "[libregistry.optimized_ets]\n"
-        "cache-slots=64\n"
+        "backend=\"registry\"\n"
+        "[libregistry.registry]\n"
+        "partitions=3\n"
+        "keys=\"duplicate\"\n"
         "[libregistry.ets]\n"
         "shards=2\n");
+  caf::actor_system sys{cfg};
+  auto details = details_of(sys);
+  EXPECT_EQ(caf::get_or(details, "backend", ""), "registry");
+  EXPECT_EQ(caf::get_or(details, "partitions", int64_t{0}), 3);
+  EXPECT_EQ(caf::get_or(details, "keys", ""), "duplicate");
+  // Only the selected backend's group applies.
+  EXPECT_EQ(caf::get_or(details, "shards", int64_t{0}), 0);
+}
+
+TEST(config, limits_from_a_config_file_apply) {
+  app_config cfg;
+  parse(cfg, {}, "[libregistry]\nmax-name-length=10\n");
   caf::actor_system sys{cfg};
   auto reg = spawn_registry(sys);
   ASSERT_TRUE(reg) << sys.render(reg.error());
   blocking_registry client{sys, *reg};
-  auto health = client.health_check().value();
-  EXPECT_EQ(health.details.backend, "optimized_ets");
-  EXPECT_EQ(caf::get_or(health.details.details, "cache-slots", int64_t{0}), 64);
-  // Only the selected backend's group applies.
-  EXPECT_EQ(caf::get_or(health.details.details, "shards", int64_t{0}), 16);
   auto w = sys.spawn(echo_worker);
   EXPECT_TRUE(is(client.register_name(key("eleven-long"), w),
                  registry_errc::invalid_key));
@@ -81,21 +103,25 @@ TEST(config, the_command_line_sets_declared_options) {
 }
 
 TEST(config, every_backend_option_can_be_given_on_the_command_line) {
-  app_config cfg;
-  parse(cfg, {"--libregistry.backend=optimized_ets",
-              "--libregistry.optimized_ets.cache-ttl=1s",
-              "--libregistry.optimized_ets.cache-slots=8",
-              "--libregistry.optimized_ets.shards=2"});
-  caf::actor_system sys{cfg};
-  auto reg = spawn_registry(sys);
-  ASSERT_TRUE(reg) << sys.render(reg.error());
-  blocking_registry client{sys, *reg};
-  auto details = client.health_check().value().details.details;
-  EXPECT_EQ(caf::get_or(details, "cache-slots", int64_t{0}), 8);
-  EXPECT_EQ(caf::get_or(details, "shards", int64_t{0}), 2);
-  EXPECT_EQ(caf::get_or(details, "cache-ttl", caf::timespan{0}),
-            caf::timespan{std::chrono::seconds{1}});
-  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+  {
+    app_config cfg;
+    parse(cfg, {"--libregistry.backend=registry",
+                "--libregistry.registry.partitions=2",
+                "--libregistry.registry.keys=duplicate"});
+    caf::actor_system sys{cfg};
+    auto details = details_of(sys);
+    EXPECT_EQ(caf::get_or(details, "partitions", int64_t{0}), 2);
+    EXPECT_EQ(caf::get_or(details, "keys", ""), "duplicate");
+  }
+  for (auto backend : {"ets", "optimized_ets"}) {
+    app_config cfg;
+    parse(cfg, {"--libregistry.backend=" + std::string{backend},
+                "--libregistry." + std::string{backend} + ".shards=2"});
+    caf::actor_system sys{cfg};
+    auto details = details_of(sys);
+    EXPECT_EQ(caf::get_or(details, "backend", ""), backend);
+    EXPECT_EQ(caf::get_or(details, "shards", int64_t{0}), 2);
+  }
 }
 
 /// The error of spawning a registry configured by `args`, or none.

@@ -1,10 +1,9 @@
-// What the OptimizedETS backend adds to the ETS backend: the metadata index
-// and the lookup cache, observed through the registry and its health.
+// What the OptimizedETS backend adds to the ETS backend: the metadata index,
+// observed through the registry and its health.
 
-#include <chrono>
+#include <algorithm>
 #include <random>
 #include <string>
-#include <thread>
 
 #include "backends/catalog.hpp"
 #include "registry_fixture.hpp"
@@ -16,17 +15,15 @@ namespace {
 
 const auto prod = name_space::production();
 
-registry_options optimized(caf::settings backend_options = {}) {
+registry_options optimized() {
   registry_options opts;
   opts.backend = "optimized_ets";
-  opts.backend_options = std::move(backend_options);
   return opts;
 }
 
 class optimized_ets : public ::testing::Test {
 protected:
-  explicit optimized_ets(registry_options opts = optimized())
-      : fx(std::move(opts)) {}
+  optimized_ets() : fx(optimized()) {}
 
   /// An integer detail of the backend's health, or -1 if absent.
   int64_t detail(const std::string& name) {
@@ -175,95 +172,11 @@ TEST_F(optimized_ets, the_index_answers_what_a_scan_answers) {
         << field << " = " << to_string(value);
 }
 
-TEST_F(optimized_ets, cache_hits_twice_then_misses_after_the_actor_is_killed) {
-  auto a = fx.worker();
-  ASSERT_FALSE(client.register_name(key("svc"), a));
-  auto& reg = fx.reg();
-  EXPECT_EQ(reg.lookup(key("svc")), a); // miss, fills the cache
-  EXPECT_EQ(reg.lookup(key("svc")), a); // hit
-  EXPECT_EQ(reg.lookup(key("svc")), a); // hit
-  EXPECT_EQ(detail("cache-hits"), 2);
-  EXPECT_EQ(detail("cache-misses"), 1);
-  EXPECT_EQ(detail("cache-size"), 1);
-  fx.stop(a);
-  EXPECT_EQ(reg.lookup(key("svc")), nullptr); // miss: the actor is dead
-  EXPECT_EQ(detail("cache-hits"), 2);
-  EXPECT_EQ(detail("cache-misses"), 2);
-  EXPECT_EQ(detail("cache-size"), 0);
-  auto health = client.health_check().value();
-  EXPECT_DOUBLE_EQ(caf::get_or(health.details.details, "cache-hit-rate", -1.0),
-                   0.5);
-}
-
-TEST_F(optimized_ets, cache_never_serves_a_changed_name) {
-  auto a = fx.worker();
-  auto b = fx.worker();
-  auto& reg = fx.reg();
-  ASSERT_FALSE(client.register_name(key("svc"), a));
-  EXPECT_EQ(reg.lookup(key("svc")), a);
-  EXPECT_EQ(reg.lookup(key("svc")), a);
-  ASSERT_EQ(detail("cache-hits"), 1);
-  // A metadata change invalidates: the next lookup reads the table again.
-  ASSERT_FALSE(client.update_metadata(key("svc"), meta("v", 2)));
-  EXPECT_EQ(reg.lookup(key("svc")), a);
-  EXPECT_EQ(detail("cache-misses"), 2);
-  ASSERT_FALSE(client.unregister(key("svc")));
-  EXPECT_EQ(reg.lookup(key("svc")), nullptr);
-  ASSERT_FALSE(client.register_name(key("svc"), b));
-  EXPECT_EQ(reg.lookup(key("svc")), b);
-  EXPECT_EQ(reg.lookup(key("svc")), b);
-  EXPECT_EQ(detail("cache-hits"), 2);
-  EXPECT_EQ(detail("cache-misses"), 4);
-}
-
-TEST_F(optimized_ets, counts_add_up_over_threads) {
-  for (int i = 0; i < 10; ++i)
-    ASSERT_FALSE(
-        client.register_name(key("s" + std::to_string(i)), fx.worker()));
-  constexpr int rounds = 1000;
-  auto reader = [&] {
-    for (int i = 0; i < rounds; ++i)
-      ASSERT_NE(fx.reg().lookup(key("s" + std::to_string(i % 10))), nullptr);
-  };
-  std::thread t1{reader};
-  std::thread t2{reader};
-  t1.join();
-  t2.join();
-  EXPECT_EQ(detail("cache-hits") + detail("cache-misses"), 2 * rounds);
-  // Each thread misses each name at least once.
-  EXPECT_GE(detail("cache-misses"), 20);
-  // The threads ended: their slots are gone, their counts stay.
-  EXPECT_EQ(detail("cache-size"), 0);
-}
-
-class optimized_ets_short_ttl : public optimized_ets {
-protected:
-  optimized_ets_short_ttl()
-      : optimized_ets(optimized(meta("cache-ttl", caf::timespan{1'000'000}))) {}
-};
-
-TEST_F(optimized_ets_short_ttl, an_expired_entry_is_read_again) {
-  auto a = fx.worker();
-  ASSERT_FALSE(client.register_name(key("svc"), a));
-  EXPECT_EQ(fx.reg().lookup(key("svc")), a);
-  // Well past the 1 ms TTL and the coarse clock's resolution.
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ(fx.reg().lookup(key("svc")), a);
-  EXPECT_EQ(detail("cache-hits"), 0);
-  EXPECT_EQ(detail("cache-misses"), 2);
-}
-
-TEST(optimized_ets_options, out_of_range_options_are_refused) {
-  auto with = [](std::string name, auto value) {
-    return make_backend("optimized_ets", meta(std::move(name), value));
-  };
-  EXPECT_FALSE(with("cache-ttl", caf::timespan{0}));
-  EXPECT_FALSE(with("cache-ttl", caf::timespan{-5}));
-  EXPECT_FALSE(with("cache-slots", 0));
-  EXPECT_FALSE(with("cache-slots", 65537));
-  EXPECT_FALSE(with("shards", 0));
-  EXPECT_TRUE(with("cache-slots", 1));
-  EXPECT_TRUE(with("cache-ttl", caf::timespan{std::chrono::hours{1}}));
+TEST(optimized_ets_options, the_ets_options_apply) {
+  EXPECT_FALSE(make_backend("optimized_ets", meta("shards", 0)));
+  auto b = make_backend("optimized_ets", meta("shards", 4));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(caf::get_or(b->health_check().details, "shards", int64_t{0}), 4);
 }
 
 } // namespace

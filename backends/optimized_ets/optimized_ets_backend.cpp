@@ -1,10 +1,5 @@
 #include "backends/optimized_ets/optimized_ets_backend.hpp"
 
-#include <chrono>
-
-#include <caf/config_option_adder.hpp>
-#include <caf/make_config_option.hpp>
-
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
 
@@ -15,10 +10,6 @@ namespace {
 using base_backend = ets::backend;
 using node = ets::ets_state::node;
 using result = write_result<optimized_ets_state>;
-
-constexpr caf::timespan default_ttl = std::chrono::minutes{5};
-constexpr int64_t default_slots = 256;
-constexpr int64_t max_slots = 65536;
 
 /// Runs one of the ETS backend's writes on the base state; the index is the
 /// caller's to update.
@@ -33,31 +24,13 @@ caf::error on_base(optimized_ets_state& st, Write write) {
 
 void backend::declare_options(caf::config_option_adder& group) {
   base_backend::declare_options(group);
-  group
-      .add<caf::timespan>("cache-ttl", "longest time a cached lookup is served "
-                                       "(default 5min)")
-      .add<int64_t>("cache-slots", "cached names per thread (1 to 65536, "
-                                   "default 256)");
 }
 
 caf::expected<optimized_ets_state> backend::init(const caf::settings& options) {
-  auto ttl = caf::get_or(options, "cache-ttl", default_ttl);
-  if (ttl <= caf::timespan{0})
-    return make_error(registry_errc::backend_error,
-                      "optimized_ets: cache-ttl must be positive");
-  auto slots = caf::get_or(options, "cache-slots", default_slots);
-  if (slots < 1 || slots > max_slots)
-    return make_error(registry_errc::backend_error,
-                      "optimized_ets: cache-slots must be between 1 and " +
-                          std::to_string(max_slots));
   auto base = base_backend::init(options);
   if (!base)
     return std::move(base.error());
-  optimized_ets_state st;
-  st.base = std::move(*base);
-  st.reader = std::make_shared<detail::cached_reader>(
-      st.base.table, ttl, static_cast<size_t>(slots));
-  return st;
+  return optimized_ets_state{std::move(*base), {}};
 }
 
 result backend::register_name(optimized_ets_state&& st, entry e) {
@@ -109,19 +82,7 @@ backend_health backend::health_check(const optimized_ets_state& st) {
   auto result = base_backend::health_check(st.base);
   result.backend = name;
   result.memory_bytes += st.index.memory_bytes();
-  auto cache = st.reader->stats();
-  auto lookups = cache.hits + cache.misses;
   auto& details = result.details;
-  details.emplace("cache-hits", static_cast<int64_t>(cache.hits));
-  details.emplace("cache-misses", static_cast<int64_t>(cache.misses));
-  details.emplace("cache-hit-rate", lookups == 0
-                                        ? 0.0
-                                        : static_cast<double>(cache.hits) /
-                                              static_cast<double>(lookups));
-  details.emplace("cache-size", static_cast<int64_t>(cache.size));
-  details.emplace("cache-ttl", st.reader->ttl());
-  details.emplace("cache-slots",
-                  static_cast<int64_t>(st.reader->slots_per_thread()));
   details.emplace("index-postings", static_cast<int64_t>(st.index.postings()));
   details.emplace("index-references",
                   static_cast<int64_t>(st.index.references()));
@@ -196,7 +157,7 @@ backend_counts backend::counts(const optimized_ets_state& st) {
 
 std::shared_ptr<const direct_reader>
 backend::reader(const optimized_ets_state& st) {
-  return st.reader;
+  return base_backend::reader(st.base);
 }
 
 void backend::close(optimized_ets_state&& st) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <caf/actor_addr.hpp>
+#include <caf/fwd.hpp>
 
 #include "backends/registry/detail/partition_table.hpp"
 #include "libregistry/backend.hpp"
@@ -68,6 +69,10 @@ struct backend {
   using state = partitioned_state;
 
   static constexpr const char* name = "registry";
+
+  /// Declares `partitions` and `keys` for the command line and config
+  /// files.
+  static void declare_options(caf::config_option_adder& group);
 
   static caf::expected<state> init(const caf::settings& options);
 

@@ -22,37 +22,23 @@ shared_table::shared_table(size_t shard_count) {
 
 shared_table::~shared_table() = default;
 
-size_t shared_table::hash(const registry_key& key) {
-  return key_hash{}(key);
-}
-
 shared_table::shard& shared_table::shard_for(size_t h) const {
   // The top bits: node_hash_map places keys by the low bits.
   return shards_[(h >> 48) & mask_];
 }
 
-uint64_t shared_table::version(size_t h) const {
-  return shard_for(h).version.load(std::memory_order_acquire);
-}
-
-caf::actor shared_table::lookup(const registry_key& key, size_t h,
-                                uint64_t& version) const {
+caf::actor shared_table::lookup(const registry_key& key) const {
+  auto h = key_hash{}(key);
   auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
-  version = s.version.load(std::memory_order_relaxed);
   auto i = s.map.find(hashed_key{h, key});
   if (i == s.map.end() || is_terminated(i->second.actor))
     return nullptr;
   return i->second.actor;
 }
 
-caf::actor shared_table::lookup(const registry_key& key) const {
-  uint64_t version = 0;
-  return lookup(key, hash(key), version);
-}
-
 caf::optional<entry> shared_table::lookup_entry(const registry_key& key) const {
-  auto h = hash(key);
+  auto h = key_hash{}(key);
   auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
   auto i = s.map.find(hashed_key{h, key});
@@ -62,7 +48,7 @@ caf::optional<entry> shared_table::lookup_entry(const registry_key& key) const {
 }
 
 const shared_table::node* shared_table::find(const registry_key& key) const {
-  auto h = hash(key);
+  auto h = key_hash{}(key);
   auto& s = shard_for(h);
   auto i = s.map.find(hashed_key{h, key});
   return i == s.map.end() ? nullptr : &*i;
@@ -71,21 +57,18 @@ const shared_table::node* shared_table::find(const registry_key& key) const {
 const shared_table::node* shared_table::insert(registry_key key, slot value) {
   auto& s = shard_for(key);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
-  bump(s);
   return &*s.map.emplace(std::move(key), std::move(value)).first;
 }
 
 void shared_table::assign_metadata(const node& x, metadata meta) {
   auto& s = shard_for(x.first);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
-  bump(s);
   const_cast<slot&>(x.second).meta = std::move(meta);
 }
 
 void shared_table::erase(const node& x) {
   auto& s = shard_for(x.first);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
-  bump(s);
   // Erase by iterator: erasing by `x.first` would pass a reference into the
   // node being destroyed.
   s.map.erase(s.map.find(x.first));
@@ -96,7 +79,6 @@ void shared_table::clear() {
     map_type dropped;
     {
       std::unique_lock<std::shared_mutex> guard{shards_[i].mtx};
-      bump(shards_[i]);
       dropped.swap(shards_[i].map);
     }
   }

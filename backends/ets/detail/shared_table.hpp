@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -67,10 +66,6 @@ struct key_eq {
 /// the `const node*` that `insert` returns stays valid until the key is
 /// erased (node_hash_map keeps references stable across rehashing).
 ///
-/// Each shard has a version that every write to it changes (under the
-/// shard's lock), so a reader can tell whether what it read from a shard
-/// earlier may have changed without locking it again.
-///
 /// Cost: a read is one hash, one shared lock of one shard and one probe
 /// that reuses the hash; writers lock only the shard they change. Memory per
 /// key: its node (key, handle, metadata map header, malloc's header) plus a
@@ -90,20 +85,6 @@ public:
   caf::actor lookup(const registry_key& key) const override;
 
   caf::optional<entry> lookup_entry(const registry_key& key) const override;
-
-  // -- versioned reads --------------------------------------------------------
-
-  /// The hash that picks the shard of `key`.
-  static size_t hash(const registry_key& key);
-
-  /// The version of the shard for keys of hash `h`: equal results of two
-  /// calls mean no write reached that shard in between. Cost: one atomic
-  /// load.
-  uint64_t version(size_t h) const;
-
-  /// Like `lookup`, given `h = hash(key)`, and stores into `version` the
-  /// version of the shard read under the same lock.
-  caf::actor lookup(const registry_key& key, size_t h, uint64_t& version) const;
 
   // -- writer side ------------------------------------------------------------
 
@@ -127,19 +108,13 @@ public:
 private:
   struct alignas(64) shard {
     mutable std::shared_mutex mtx;
-    std::atomic<uint64_t> version{0};
     map_type map;
   };
 
   shard& shard_for(size_t h) const;
 
   shard& shard_for(const registry_key& key) const {
-    return shard_for(hash(key));
-  }
-
-  /// Marks a write to `s`; the caller holds its exclusive lock.
-  static void bump(shard& s) {
-    s.version.fetch_add(1, std::memory_order_release);
+    return shard_for(key_hash{}(key));
   }
 
   std::unique_ptr<shard[]> shards_;

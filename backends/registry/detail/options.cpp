@@ -3,7 +3,21 @@
 #include <algorithm>
 #include <thread>
 
+#include <caf/config_option_adder.hpp>
+#include <caf/make_config_option.hpp>
+
 #include "libregistry/errors.hpp"
+
+namespace libregistry::partitioned {
+
+void backend::declare_options(caf::config_option_adder& group) {
+  group
+      .add<int64_t>("partitions", "parts of the table, each with its own lock "
+                                  "(1 to 1024, default: scheduler threads)")
+      .add<std::string>("keys", "unique (default) or duplicate");
+}
+
+} // namespace libregistry::partitioned
 
 namespace libregistry::partitioned::detail {
 
