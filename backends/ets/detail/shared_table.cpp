@@ -2,16 +2,10 @@
 
 #include <mutex>
 
-#include <absl/hash/hash.h>
-
 #include "libregistry/detail/power_of_two.hpp"
 #include "libregistry/liveness.hpp"
 
 namespace libregistry::ets::detail {
-
-size_t key_hash::operator()(const registry_key& x) const {
-  return absl::HashOf(x.ns.kind, x.ns.ref, x.service.kind, x.service.name);
-}
 
 shared_table::shared_table(size_t shard_count) {
   auto n = libregistry::detail::round_up_to_power_of_two(

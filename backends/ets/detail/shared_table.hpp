@@ -10,6 +10,7 @@
 
 #include <caf/actor.hpp>
 
+#include "backends/detail/key_hash.hpp"
 #include "libregistry/direct_reader.hpp"
 #include "libregistry/key.hpp"
 #include "libregistry/metadata.hpp"
@@ -22,40 +23,9 @@ struct slot {
   metadata meta;
 };
 
-/// A key with its hash computed, for probing without hashing again.
-struct hashed_key {
-  size_t hash;
-  const registry_key& key;
-};
-
-/// The table's hash of a key: absl's, which is fast on short strings and
-/// mixes every bit, so the shard (top bits) and the position inside the
-/// shard (low bits) are independent. Transparent: a `hashed_key` hashes to
-/// its stored hash.
-struct key_hash {
-  using is_transparent = void;
-
-  size_t operator()(const registry_key& x) const;
-
-  size_t operator()(const hashed_key& x) const { return x.hash; }
-};
-
-/// Key equality, also between a key and a `hashed_key`.
-struct key_eq {
-  using is_transparent = void;
-
-  bool operator()(const registry_key& x, const registry_key& y) const {
-    return x == y;
-  }
-
-  bool operator()(const registry_key& x, const hashed_key& y) const {
-    return x == y.key;
-  }
-
-  bool operator()(const hashed_key& x, const registry_key& y) const {
-    return x.key == y;
-  }
-};
+using libregistry::detail::hashed_key;
+using libregistry::detail::key_eq;
+using libregistry::detail::key_hash;
 
 /// A hash table split into shards, each an `absl::node_hash_map` behind its
 /// own reader/writer lock: the ETS table with read concurrency.

@@ -11,13 +11,8 @@ namespace {
 using read_lock = std::shared_lock<std::shared_mutex>;
 using write_lock = std::unique_lock<std::shared_mutex>;
 
-/// The finalizer of SplitMix64: spreads every input bit over the output, so
-/// that `% partitions` sees well-mixed bits whatever the count.
-uint64_t mix(uint64_t h) {
-  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
-}
+using libregistry::detail::hashed_key;
+using libregistry::detail::key_hash;
 
 group& mutable_group(const partition_table::node& x) {
   // Only the writer calls this, under the partition's exclusive lock.
@@ -40,27 +35,29 @@ partition_table::partition_table(size_t partitions)
 partition_table::~partition_table() = default;
 
 const member* partition_table::live_member(const partition& p,
-                                           const registry_key& key) {
-  auto i = p.map.find(key);
+                                           const registry_key& key, size_t h) {
+  auto i = p.map.find(hashed_key{h, key});
   return i == p.map.end() ? nullptr : first_live(i->second);
 }
 
 size_t partition_table::partition_of(const registry_key& key) const {
-  return mix(std::hash<registry_key>{}(key)) % count_;
+  return partition_of_hash(key_hash{}(key));
 }
 
 caf::actor partition_table::lookup(const registry_key& key) const {
-  auto& p = partition_for(key);
+  auto h = key_hash{}(key);
+  auto& p = partition_for(h);
   read_lock guard{p.mtx};
-  auto m = live_member(p, key);
+  auto m = live_member(p, key, h);
   return m != nullptr ? m->actor : nullptr;
 }
 
 caf::optional<entry>
 partition_table::lookup_entry(const registry_key& key) const {
-  auto& p = partition_for(key);
+  auto h = key_hash{}(key);
+  auto& p = partition_for(h);
   read_lock guard{p.mtx};
-  if (auto m = live_member(p, key))
+  if (auto m = live_member(p, key, h))
     return entry{key, m->actor, m->meta};
   return caf::none;
 }
@@ -69,9 +66,10 @@ size_t partition_table::for_each_member(const registry_key& key,
                                         const member_visitor& f) const {
   group live;
   {
-    auto& p = partition_for(key);
+    auto h = key_hash{}(key);
+    auto& p = partition_for(h);
     read_lock guard{p.mtx};
-    auto i = p.map.find(key);
+    auto i = p.map.find(hashed_key{h, key});
     if (i == p.map.end())
       return 0;
     live.reserve(i->second.size());
@@ -86,8 +84,9 @@ size_t partition_table::for_each_member(const registry_key& key,
 
 const partition_table::node*
 partition_table::find(const registry_key& key) const {
-  auto& p = partition_for(key);
-  auto i = p.map.find(key);
+  auto h = key_hash{}(key);
+  auto& p = partition_for(h);
+  auto i = p.map.find(hashed_key{h, key});
   return i == p.map.end() ? nullptr : &*i;
 }
 

@@ -3,11 +3,12 @@
 #include <cstddef>
 #include <memory>
 #include <shared_mutex>
-#include <unordered_map>
 #include <vector>
 
+#include <absl/container/node_hash_map.h>
 #include <caf/actor.hpp>
 
+#include "backends/detail/key_hash.hpp"
 #include "libregistry/direct_reader.hpp"
 #include "libregistry/key.hpp"
 #include "libregistry/metadata.hpp"
@@ -25,7 +26,7 @@ struct member {
 using group = std::vector<member>;
 
 /// A hash table split into partitions by key hash, each an
-/// `std::unordered_map` behind its own reader/writer lock on its own cache
+/// `absl::node_hash_map` behind its own reader/writer lock on its own cache
 /// lines, so that writes to different partitions do not contend and readers
 /// of one partition never wait for a writer of another.
 ///
@@ -34,11 +35,14 @@ using group = std::vector<member>;
 /// thread may call the `direct_reader` functions. The `const node*` that
 /// `insert` returns stays valid until that key is erased.
 ///
-/// Cost: a read is one hash, one shared lock of one partition, one probe,
-/// and a walk over the group until its first live member.
+/// Cost: a read is one hash, one shared lock of one partition, one probe
+/// that reuses the hash, and a walk over the group until its first live
+/// member.
 class partition_table final : public direct_reader {
 public:
-  using map_type = std::unordered_map<registry_key, group>;
+  using map_type =
+      absl::node_hash_map<registry_key, group, libregistry::detail::key_hash,
+                          libregistry::detail::key_eq>;
   using node = map_type::value_type;
 
   /// `partitions` must be at least 1; any count works (no rounding).
@@ -93,11 +97,25 @@ private:
     map_type map;
   };
 
-  /// The first live member under `key` in `p`; the caller holds a lock.
-  static const member* live_member(const partition& p, const registry_key& key);
+  /// The first live member under `key` (of hash `h`) in `p`; the caller
+  /// holds a lock.
+  static const member* live_member(const partition& p, const registry_key& key,
+                                   size_t h);
+
+  /// The partition of keys of hash `h`: the top 32 bits scaled to the
+  /// count, so any count spreads evenly and the map inside, which places
+  /// keys by the low bits, sees independent bits.
+  size_t partition_of_hash(size_t h) const {
+    return static_cast<size_t>(((static_cast<uint64_t>(h) >> 32) * count_) >>
+                               32);
+  }
+
+  partition& partition_for(size_t h) const {
+    return partitions_[partition_of_hash(h)];
+  }
 
   partition& partition_for(const registry_key& key) const {
-    return partitions_[partition_of(key)];
+    return partition_for(libregistry::detail::key_hash{}(key));
   }
 
   std::unique_ptr<partition[]> partitions_;

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+
+#include "libregistry/key.hpp"
+
+namespace libregistry::detail {
+
+/// A key with its hash computed, for probing a table without hashing again.
+struct hashed_key {
+  size_t hash;
+  const registry_key& key;
+};
+
+/// The backends' table hash of a key: absl's, which is fast on short
+/// strings and mixes every bit, so a table may pick its shard from the top
+/// bits while the map inside places keys by the low bits. Transparent: a
+/// `hashed_key` hashes to its stored hash. Cost: one pass over the key's
+/// strings.
+struct key_hash {
+  using is_transparent = void;
+
+  size_t operator()(const registry_key& x) const;
+
+  size_t operator()(const hashed_key& x) const { return x.hash; }
+};
+
+/// Key equality, also between a key and a `hashed_key`.
+struct key_eq {
+  using is_transparent = void;
+
+  bool operator()(const registry_key& x, const registry_key& y) const {
+    return x == y;
+  }
+
+  bool operator()(const registry_key& x, const hashed_key& y) const {
+    return x == y.key;
+  }
+
+  bool operator()(const hashed_key& x, const registry_key& y) const {
+    return x.key == y;
+  }
+};
+
+} // namespace libregistry::detail
