@@ -42,9 +42,9 @@ constexpr size_t hot_names = 64;
 
 /// BM_DirectLookupHot/<backend>/<entries>: BM_DirectLookup over a working
 /// set of 64 of the <entries> names, as a service does that calls the same
-/// few collaborators again and again. This is where a lookup cache can pay
-/// off (OptimizedETS); BM_DirectLookup shows random lookups, where it
-/// cannot.
+/// few collaborators again and again: the case a lookup cache would be for
+/// (docs/backends.md explains why there is none); BM_DirectLookup shows
+/// random lookups.
 void direct_lookup_hot(benchmark::State& state, const std::string& backend) {
   auto fx = fixture_of(backend, state);
   std::vector<registry_key> hot(fx->keys.begin(), fx->keys.begin() + hot_names);

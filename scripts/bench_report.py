@@ -42,7 +42,7 @@ WHAT = {
     "CafRegistryGet": "CAF's `sys.registry().get(atom)` with <entries> named actors",
     "CafRegistryGetWhileWriting": "CafRegistryGet while a thread puts and erases other names (20,000 writes/s)",
     "DirectLookup": "`registry::lookup` from the calling thread, no message",
-    "DirectLookupHot": "DirectLookup over a working set of 64 of the <entries> names, the case a lookup cache is for",
+    "DirectLookupHot": "DirectLookup over a working set of 64 of the <entries> names, the case a lookup cache would be for (docs/backends.md)",
     "DirectLookupWhileWriting": "DirectLookup while a thread registers and unregisters other names through the registry actor (20,000 writes/s)",
     "BareRequestResponse": "the lookup request, from an actor, to a typed actor that answers without looking up: the floor of any request",
     "MessageLookup": "lookup request to the registry actor from an actor, each answer awaited",
