@@ -20,16 +20,31 @@ using detail::to_entry;
 constexpr int64_t default_shards = 16;
 constexpr int64_t max_shards = 1024;
 
-/// Estimated bytes one registration holds: its table node with malloc's
-/// header, a slot (pointer and control byte) in the table and in the
-/// namespace set at their highest load factor (7/8), its by-actor vector
-/// element, and the heap parts of its key and its metadata.
+/// What malloc adds to each allocation (glibc, 64-bit).
+constexpr uint64_t malloc_header = 16;
+
+/// Bytes one registration holds by itself: its table node with malloc's
+/// header and the heap parts of its key and its metadata. The slots it
+/// takes in the hash tables are counted by `structure_bytes`.
 uint64_t footprint(const node& x) {
-  constexpr size_t slot_bytes = (sizeof(void*) + 1) * 8 / 7;
-  constexpr size_t fixed =
-      sizeof(node) + sizeof(void*) + 2 * slot_bytes + sizeof(void*);
-  return fixed + heap_bytes(x.first.service.kind) +
+  return sizeof(node) + malloc_header + heap_bytes(x.first.service.kind) +
          heap_bytes(x.first.service.name) + heap_bytes(x.second.meta);
+}
+
+/// Bytes of the table's and the indexes' own structures at their current
+/// capacities: slot arrays, the by-actor map's nodes and vectors. Cost:
+/// O(shards + namespaces + actors).
+uint64_t structure_bytes(const ets_state& st) {
+  constexpr uint64_t slot = sizeof(void*) + 1; // a pointer, a control byte
+  uint64_t result = st.table->slot_bytes();
+  for (auto& [ns, nodes] : st.namespaces)
+    result += nodes.capacity() * slot;
+  using actor_node = std::pair<const caf::actor_addr, std::vector<const node*>>;
+  result += st.by_actor.bucket_count() * sizeof(void*);
+  for (auto& [who, nodes] : st.by_actor)
+    result += sizeof(actor_node) + 2 * sizeof(void*) + malloc_header +
+              nodes.capacity() * sizeof(void*) + malloc_header;
+  return result;
 }
 
 /// Drops `x` from the by-actor index.
@@ -166,7 +181,7 @@ backend_health backend::health_check(const ets_state& st) {
     for (auto x : nodes)
       tally(result, x->second.actor);
   result.status = status_from_counts(result.alive, result.dead);
-  result.memory_bytes = st.memory_bytes;
+  result.memory_bytes = st.memory_bytes + structure_bytes(st);
   result.details.emplace("shards",
                          static_cast<int64_t>(st.table->shard_count()));
   result.details.emplace("namespaces",

@@ -28,7 +28,8 @@ struct ets_state {
   /// Names per actor, so removing a terminated actor costs O(its names).
   std::unordered_map<caf::actor_addr, std::vector<const node*>> by_actor;
   uint64_t registrations = 0;
-  /// Estimated bytes held for all registrations.
+  /// Bytes the registrations hold by themselves (nodes, key strings,
+  /// metadata); health adds the tables' and indexes' structures.
   uint64_t memory_bytes = 0;
 };
 

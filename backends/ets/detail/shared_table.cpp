@@ -68,6 +68,13 @@ void shared_table::erase(const node& x) {
   s.map.erase(s.map.find(x.first));
 }
 
+uint64_t shared_table::slot_bytes() const {
+  uint64_t result = 0;
+  for (size_t i = 0; i <= mask_; ++i)
+    result += shards_[i].map.capacity() * (sizeof(void*) + 1);
+  return result;
+}
+
 void shared_table::clear() {
   for (size_t i = 0; i <= mask_; ++i) {
     map_type dropped;

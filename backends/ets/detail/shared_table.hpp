@@ -75,6 +75,10 @@ public:
 
   size_t shard_count() const { return mask_ + 1; }
 
+  /// Bytes of the shards' slot arrays (a pointer and a control byte per
+  /// slot, at the current capacities). Cost: O(shards); writer only.
+  uint64_t slot_bytes() const;
+
 private:
   struct alignas(64) shard {
     mutable std::shared_mutex mtx;

@@ -4,16 +4,12 @@ namespace libregistry::optimized_ets::detail {
 
 namespace {
 
-/// Estimated bytes of one reference: a slot (pointer and control byte) in
-/// a posting's set at its highest load factor (7/8), and a reverse-index
-/// element.
-constexpr uint64_t reference_bytes =
-    (sizeof(void*) + 1) * 8 / 7 + sizeof(void*);
+/// What malloc adds to each allocation (glibc, 64-bit).
+constexpr uint64_t malloc_header = 16;
 
-/// Estimated bytes of one posting beside its key's heap bytes.
-constexpr uint64_t posting_bytes =
-    sizeof(std::pair<const std::string, metadata_index::node_set>) +
-    4 * sizeof(void*);
+/// A slot of a flat set or map: the element and a control byte.
+template <class T>
+constexpr uint64_t slot_bytes = sizeof(T) + 1;
 
 /// Encodes `field = value` as one string: the field with its length, then
 /// the value's type and rendering, so the string "1" and the integer 1 stay
@@ -34,14 +30,11 @@ std::string encode(const std::string& field, const metadata_value& value) {
 void metadata_index::link(posting_map& owner, reverse_entry& rev,
                           std::string pair, const node& x) {
   auto [i, added] = owner.try_emplace(std::move(pair));
-  if (added) {
+  if (added)
     ++postings_;
-    memory_bytes_ += posting_bytes + heap_bytes(i->first);
-  }
   if (i->second.insert(&x).second) {
     rev.postings.push_back(&*i);
     ++references_;
-    memory_bytes_ += reference_bytes;
   }
 }
 
@@ -67,10 +60,8 @@ void metadata_index::remove(const node* x) {
   for (auto posting : i->second.postings) {
     posting->second.erase(x);
     --references_;
-    memory_bytes_ -= reference_bytes;
     if (posting->second.empty()) {
       --postings_;
-      memory_bytes_ -= posting_bytes + heap_bytes(posting->first);
       // Erase by iterator: erasing by key would pass a reference into the
       // node being destroyed.
       owner.erase(owner.find(posting->first));
@@ -101,7 +92,25 @@ void metadata_index::clear() {
   reverse_.clear();
   postings_ = 0;
   references_ = 0;
-  memory_bytes_ = 0;
+}
+
+uint64_t metadata_index::memory_bytes() const {
+  using posting_node = posting_map::value_type;
+  uint64_t result = 0;
+  for (auto& [ns, postings] : by_namespace_) {
+    result += postings.bucket_count() * sizeof(void*);
+    for (auto& [pair, nodes] : postings) {
+      // The map's node (with its next pointer and cached hash), the pair's
+      // string and the set's slot array.
+      result += sizeof(posting_node) + 2 * sizeof(void*) + malloc_header +
+                heap_bytes(pair) + nodes.capacity() * slot_bytes<const node*> +
+                malloc_header;
+    }
+  }
+  result += reverse_.capacity() * slot_bytes<decltype(reverse_)::value_type>;
+  for (auto& [x, rev] : reverse_)
+    result += rev.postings.capacity() * sizeof(void*) + malloc_header;
+  return result;
 }
 
 } // namespace libregistry::optimized_ets::detail

@@ -58,8 +58,9 @@ public:
   /// Registration references held, over all postings.
   size_t references() const { return references_; }
 
-  /// Estimated heap bytes of the index.
-  uint64_t memory_bytes() const { return memory_bytes_; }
+  /// Heap bytes of the index at its current capacities. Cost: O(postings +
+  /// indexed registrations).
+  uint64_t memory_bytes() const;
 
 private:
   /// Postings of one namespace, by encoded `field = value` pair.
@@ -79,7 +80,6 @@ private:
   absl::flat_hash_map<const node*, reverse_entry> reverse_;
   size_t postings_ = 0;
   size_t references_ = 0;
-  uint64_t memory_bytes_ = 0;
 };
 
 } // namespace libregistry::optimized_ets::detail
