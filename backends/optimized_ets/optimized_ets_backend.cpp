@@ -1,5 +1,8 @@
 #include "backends/optimized_ets/optimized_ets_backend.hpp"
 
+#include <caf/abstract_actor.hpp>
+#include <caf/actor_cast.hpp>
+
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
 
@@ -18,6 +21,23 @@ caf::error on_base(optimized_ets_state& st, Write write) {
   auto r = write(std::move(st.base));
   st.base = std::move(r.state);
   return std::move(r.error);
+}
+
+/// Starts loading what reading `xs` touches, so that the cache misses of
+/// all candidates overlap instead of following one another: first every
+/// node, then (reading the nodes) every actor and first metadata node.
+/// Cost: two passes over `xs`, no stores.
+void prefetch(const detail::metadata_index::node_set& xs) {
+  for (auto x : xs) {
+    auto bytes = reinterpret_cast<const char*>(x);
+    for (size_t offset = 0; offset < sizeof(*x); offset += 64)
+      __builtin_prefetch(bytes + offset);
+  }
+  for (auto x : xs) {
+    __builtin_prefetch(caf::actor_cast<caf::abstract_actor*>(x->second.actor));
+    if (!x->second.meta.empty())
+      __builtin_prefetch(&*x->second.meta.begin());
+  }
 }
 
 } // namespace
@@ -139,6 +159,7 @@ backend::find_by_field(const optimized_ets_state& st, const name_space& ns,
   if (candidates == nullptr)
     return result;
   result.reserve(candidates->size());
+  prefetch(*candidates);
   for (auto x : *candidates)
     if (!is_terminated(x->second.actor) &&
         field_matches(x->second.meta, field, value))
