@@ -68,6 +68,12 @@ TEST_P(listeners, see_every_change_in_order_with_exit_reasons) {
   ASSERT_FALSE(client.register_name(key("x"), a));
   ASSERT_FALSE(client.register_name(key("y"), b));
   fx.stop(a, caf::exit_reason::user_shutdown);
+  // CAF notifies an actor's monitors one after another, the test's first:
+  // wait until the registry has handled `a` before stopping `b`, so that
+  // the two terminations reach it in this order.
+  ASSERT_TRUE(registry_fixture::eventually([&] {
+    return client.count_services(name_space::production()).value() == 1;
+  }));
   auto custom = make_error(registry_errc::backend_error, "worker failed");
   fx.stop(b, custom);
   EXPECT_EQ(expect(event_kind::registered, "svc", a).meta, meta(1));
