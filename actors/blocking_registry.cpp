@@ -102,6 +102,20 @@ caf::expected<uint64_t> blocking_registry::teardown(const name_space& ns) {
   return impl_->ask<uint64_t>(reg_.actor, teardown_atom::value, ns);
 }
 
+caf::expected<caf::actor>
+blocking_registry::spawn_registered(const registry_key& key, metadata meta,
+                                    spawner fn) {
+  return impl_->ask<caf::actor>(reg_.actor, spawn_reg_atom::value, key,
+                                std::move(meta), std::move(fn), false);
+}
+
+caf::expected<caf::actor>
+blocking_registry::lookup_or_spawn(const registry_key& key, metadata meta,
+                                   spawner fn) {
+  return impl_->ask<caf::actor>(reg_.actor, spawn_reg_atom::value, key,
+                                std::move(meta), std::move(fn), true);
+}
+
 caf::expected<caf::actor> blocking_registry::lookup(const registry_key& key) {
   return found(impl_->ask<caf::optional<caf::actor>>(reg_.actor,
                                                      lookup_atom::value, key),

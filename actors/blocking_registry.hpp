@@ -68,6 +68,18 @@ public:
 
   caf::expected<name_space> create_test_namespace();
 
+  /// Spawns an actor with `fn` and registers it under `key`, in one step:
+  /// if a live actor holds the name, nothing is spawned and the error is
+  /// `already_registered` carrying that actor. Typed handles come back as
+  /// `caf::actor`; `caf::actor_cast` them to their type.
+  caf::expected<caf::actor> spawn_registered(const registry_key& key,
+                                             metadata meta, spawner fn);
+
+  /// The live actor under `key`, or one spawned with `fn` and registered
+  /// there. Concurrent calls for one name end with exactly one actor.
+  caf::expected<caf::actor> lookup_or_spawn(const registry_key& key,
+                                            metadata meta, spawner fn);
+
   /// Kills the actors of a test namespace, waits for them and drops it.
   /// Returns how many actors were stopped.
   caf::expected<uint64_t> teardown(const name_space& ns);

@@ -120,6 +120,42 @@ caf::error register_one(registry_pointer self, entry e) {
   return caf::none;
 }
 
+/// Spawns and registers one actor, or answers the live holder of the name
+/// (when `reuse`) or `already_registered`. Everything that can refuse the
+/// registration is checked before `fn` runs, so a refused request spawns
+/// nothing.
+caf::result<caf::actor> spawn_registered(registry_pointer self,
+                                         registry_key& key, metadata& meta,
+                                         const spawner& fn, bool reuse) {
+  auto& st = self->state;
+  if (!fn.spawn)
+    return make_error(registry_errc::invalid_actor,
+                      "empty spawner (spawners do not cross nodes)");
+  if (auto err = check_key(key, st.limits))
+    return err;
+  if (auto err = check_metadata(meta, st.limits))
+    return err;
+  if (is_closing(st, key.ns))
+    return closing_namespace(key.ns);
+  if (auto known = st.backend->count(key.ns); !known)
+    return std::move(known.error());
+  if (auto holder = st.backend->reader()->lookup(key)) {
+    if (reuse)
+      return holder;
+    return make_already_registered(std::move(holder));
+  }
+  auto hdl = fn.spawn(self->system());
+  if (!hdl)
+    return make_error(registry_errc::invalid_actor,
+                      "the spawner returned no actor");
+  if (auto err =
+          register_one(self, entry{std::move(key), hdl, std::move(meta)})) {
+    caf::anon_send_exit(hdl, caf::exit_reason::kill);
+    return err;
+  }
+  return hdl;
+}
+
 /// Drops the namespace of a teardown whose actors are all gone, and answers.
 void finish_teardown(registry_state& st, uint64_t ref) {
   auto job = std::move(st.teardowns.at(ref));
@@ -356,6 +392,10 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
           -> caf::result<uint64_t> { return dispatch(self, key, msg); },
       [self](listen_atom, caf::actor& listener) -> caf::result<void> {
         return reply(add_listener(self, std::move(listener)));
+      },
+      [self](spawn_reg_atom, registry_key& key, metadata& meta,
+             const spawner& fn, bool reuse) -> caf::result<caf::actor> {
+        return spawn_registered(self, key, meta, fn, reuse);
       },
   };
 }

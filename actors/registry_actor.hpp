@@ -12,6 +12,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/spawner.hpp"
 #include "libregistry/entry.hpp"
 #include "libregistry/event.hpp"
 #include "libregistry/health.hpp"
@@ -40,6 +41,7 @@ using members_atom = caf::atom_constant<caf::atom("members")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;
 using listen_atom = caf::atom_constant<caf::atom("listen")>;
+using spawn_reg_atom = caf::atom_constant<caf::atom("spawn_reg")>;
 
 // clang-format off
 /// The registry's typed message interface. Every request is answered; a
@@ -69,6 +71,7 @@ using listen_atom = caf::atom_constant<caf::atom("listen")>;
 /// | members, key | the live members under the name in the order they joined (at most one under unique keys) |
 /// | leave, key, actor | done; that actor leaves that name only, also if it was not a member; `invalid_actor` |
 /// | dispatch, key, message | sends the message to each live member under the name, once, with the requester as the sender (members' replies reach it as ordinary messages; anonymous if the request was anonymous); answers how many members it sent to |
+/// | spawn_reg, key, metadata, spawner, reuse | the new actor, spawned and registered in one step; if a live actor holds the name, nothing is spawned and the answer is that actor when `reuse` is true (lookup or spawn), else `already_registered` carrying it; key, metadata and namespace are checked before anything is spawned; `invalid_actor` for an empty spawner or one that returns no actor |
 /// | listen, actor | done; the actor receives a `registry_event` (event.hpp) for each later change, in order, until it terminates; `invalid_actor` |
 ///
 /// Namespace-wide requests answer `invalid_namespace` for a namespace the
@@ -99,6 +102,8 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<members_atom, registry_key>::with<std::vector<entry>>,
     caf::replies_to<leave_atom, registry_key, caf::actor>::with<void>,
     caf::replies_to<dispatch_atom, registry_key, caf::message>::with<uint64_t>,
-    caf::replies_to<listen_atom, caf::actor>::with<void>>;
+    caf::replies_to<listen_atom, caf::actor>::with<void>,
+    caf::replies_to<spawn_reg_atom, registry_key, metadata, spawner,
+                    bool>::with<caf::actor>>;
 
 } // namespace libregistry
