@@ -39,11 +39,11 @@ uint64_t structure_bytes(const ets_state& st) {
   uint64_t result = st.table->slot_bytes();
   for (auto& [ns, nodes] : st.namespaces)
     result += nodes.capacity() * slot;
-  using actor_node = std::pair<const caf::actor_addr, std::vector<const node*>>;
+  using actor_node = std::pair<const caf::actor_addr, ets_state::node_set>;
   result += st.by_actor.bucket_count() * sizeof(void*);
   for (auto& [who, nodes] : st.by_actor)
     result += sizeof(actor_node) + 2 * sizeof(void*) + malloc_header +
-              nodes.capacity() * sizeof(void*) + malloc_header;
+              nodes.capacity() * slot + malloc_header;
   return result;
 }
 
@@ -136,7 +136,7 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
   auto x = st.table->insert(
       std::move(e.key), detail::slot{std::move(e.actor), std::move(e.meta)});
   ns->second.insert(x);
-  st.by_actor[addr].push_back(x);
+  st.by_actor[addr].insert(x);
   ++st.registrations;
   st.memory_bytes += footprint(*x);
   return {std::move(st), caf::none};

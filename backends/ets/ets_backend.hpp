@@ -26,7 +26,7 @@ struct ets_state {
   /// size). `production` is always present.
   std::unordered_map<name_space, node_set> namespaces;
   /// Names per actor, so removing a terminated actor costs O(its names).
-  std::unordered_map<caf::actor_addr, std::vector<const node*>> by_actor;
+  std::unordered_map<caf::actor_addr, node_set> by_actor;
   uint64_t registrations = 0;
   /// Bytes the registrations hold by themselves (nodes, key strings,
   /// metadata); health adds the tables' and indexes' structures.

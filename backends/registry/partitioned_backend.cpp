@@ -82,7 +82,7 @@ void drop_group(partitioned_state& st, const node& x) {
 /// index and counters.
 void link(partitioned_state& st, partitioned_state::ns_index& ns, const node& x,
           const caf::actor_addr& who, uint64_t bytes) {
-  st.by_actor[who].push_back(&x);
+  st.by_actor[who].insert(&x);
   ++ns.members;
   ++st.registrations;
   st.memory_bytes += bytes;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include <absl/container/flat_hash_set.h>
 #include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 
@@ -36,7 +37,8 @@ struct partitioned_state {
   std::unordered_map<name_space, ns_index> namespaces;
   /// The names each actor is a member under, so removing a terminated actor
   /// costs O(its names and the sizes of their groups).
-  std::unordered_map<caf::actor_addr, std::vector<const node*>> by_actor;
+  std::unordered_map<caf::actor_addr, absl::flat_hash_set<const node*>>
+      by_actor;
   /// Members over all names.
   uint64_t registrations = 0;
   /// Estimated bytes held for all registrations.

@@ -1,21 +1,18 @@
 #pragma once
 
-#include <algorithm>
-
 namespace libregistry::detail {
 
-/// Removes `value` from the list that `index` (a map from keys to vectors)
+/// Removes `value` from the set that `index` (a map from keys to sets)
 /// holds under `key`, and the key with its last value. A missing key or
-/// value changes nothing. Cost: one probe plus O(that list's length).
-/// Backends use it for their per-actor indexes.
+/// value changes nothing. Cost: two probes, O(1) expected. Backends use it
+/// for their per-actor indexes.
 template <class Map, class Key, class Value>
 void erase_from_index(Map& index, const Key& key, const Value& value) {
   auto i = index.find(key);
   if (i == index.end())
     return;
-  auto& xs = i->second;
-  xs.erase(std::remove(xs.begin(), xs.end(), value), xs.end());
-  if (xs.empty())
+  i->second.erase(value);
+  if (i->second.empty())
     index.erase(i);
 }
 
