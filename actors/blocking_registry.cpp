@@ -13,8 +13,15 @@ struct blocking_registry::impl {
   /// Sends `xs` and waits for a result of type `T`.
   template <class T, class... Ts>
   caf::expected<T> ask(const registry_actor& dest, Ts&&... xs) {
+    return ask_within<T>(timeout, dest, std::forward<Ts>(xs)...);
+  }
+
+  /// Sends `xs` and waits up to `limit` for a result of type `T`.
+  template <class T, class... Ts>
+  caf::expected<T> ask_within(caf::timespan limit, const registry_actor& dest,
+                              Ts&&... xs) {
     caf::expected<T> result{caf::sec::request_timeout};
-    self->request(dest, timeout, std::forward<Ts>(xs)...)
+    self->request(dest, limit, std::forward<Ts>(xs)...)
         .receive([&](T& value) { result = std::move(value); },
                  [&](caf::error& err) { result = std::move(err); });
     return result;
@@ -114,6 +121,14 @@ blocking_registry::lookup_or_spawn(const registry_key& key, metadata meta,
                                    spawner fn) {
   return impl_->ask<caf::actor>(reg_.actor, spawn_reg_atom::value, key,
                                 std::move(meta), std::move(fn), true);
+}
+
+caf::expected<caf::actor> blocking_registry::await(const registry_key& key,
+                                                   caf::timespan timeout) {
+  // The registry answers the timeout itself; the request's own limit only
+  // covers a registry that does not answer at all.
+  return impl_->ask_within<caf::actor>(timeout + impl_->timeout, reg_.actor,
+                                       await_atom::value, key, timeout);
 }
 
 caf::expected<caf::actor> blocking_registry::lookup(const registry_key& key) {

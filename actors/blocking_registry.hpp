@@ -80,6 +80,11 @@ public:
   caf::expected<caf::actor> lookup_or_spawn(const registry_key& key,
                                             metadata meta, spawner fn);
 
+  /// The live actor under `key` as soon as one is registered (at once if
+  /// one is), or `sec::request_timeout` after `timeout`. Blocks the caller.
+  caf::expected<caf::actor> await(const registry_key& key,
+                                  caf::timespan timeout);
+
   /// Kills the actors of a test namespace, waits for them and drops it.
   /// Returns how many actors were stopped.
   caf::expected<uint64_t> teardown(const name_space& ns);

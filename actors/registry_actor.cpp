@@ -14,6 +14,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/listener_set.hpp"
+#include "actors/waiting_list.hpp"
 #include "backends/catalog.hpp"
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
@@ -44,6 +45,8 @@ struct registry_state {
   /// Actors that receive a `registry_event` for every change, monitored
   /// and dropped when they terminate.
   listener_set listeners;
+  /// Await requests waiting for a name.
+  waiting_list waiting;
 
   static const char* name;
 };
@@ -112,11 +115,14 @@ caf::error register_one(registry_pointer self, entry e) {
   std::vector<entry> added;
   if (!st.listeners.empty())
     added.push_back(e);
+  auto key = st.waiting.empty() ? registry_key{} : e.key;
   if (auto err = st.backend->register_name(std::move(e)))
     return err;
   if (st.monitored.insert(who.address()).second)
     self->monitor(who);
   notify(self, event_kind::registered, added);
+  if (!st.waiting.empty())
+    st.waiting.deliver(key, who);
   return caf::none;
 }
 
@@ -154,6 +160,24 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
     return err;
   }
   return hdl;
+}
+
+/// Answers with the live actor under `key`, or waits until one is
+/// registered or `timeout` passes.
+caf::result<caf::actor> await_name(registry_pointer self, registry_key& key,
+                                   caf::timespan timeout) {
+  auto& st = self->state;
+  if (auto err = check_key(key, st.limits))
+    return err;
+  if (auto known = st.backend->count(key.ns); !known)
+    return std::move(known.error());
+  if (auto who = st.backend->reader()->lookup(key))
+    return who;
+  auto promise = self->make_response_promise<caf::actor>();
+  auto id = st.waiting.add(key, promise);
+  self->delayed_send(caf::actor_cast<registry_actor>(self), timeout,
+                     expired_atom::value, std::move(key), id);
+  return promise;
 }
 
 /// Drops the namespace of a teardown whose actors are all gone, and answers.
@@ -396,6 +420,11 @@ registry_impl(registry_pointer self, std::shared_ptr<any_backend> backend,
       [self](spawn_reg_atom, registry_key& key, metadata& meta,
              const spawner& fn, bool reuse) -> caf::result<caf::actor> {
         return spawn_registered(self, key, meta, fn, reuse);
+      },
+      [self](await_atom, registry_key& key, caf::timespan timeout)
+          -> caf::result<caf::actor> { return await_name(self, key, timeout); },
+      [self](expired_atom, const registry_key& key, uint64_t id) {
+        self->state.waiting.expire(key, id);
       },
   };
 }

@@ -10,6 +10,7 @@
 #include <caf/message.hpp>
 #include <caf/optional.hpp>
 #include <caf/replies_to.hpp>
+#include <caf/timespan.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "actors/spawner.hpp"
@@ -42,6 +43,8 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using dispatch_atom = caf::atom_constant<caf::atom("dispatch")>;
 using listen_atom = caf::atom_constant<caf::atom("listen")>;
 using spawn_reg_atom = caf::atom_constant<caf::atom("spawn_reg")>;
+using await_atom = caf::atom_constant<caf::atom("await")>;
+using expired_atom = caf::atom_constant<caf::atom("expired")>;
 
 // clang-format off
 /// The registry's typed message interface. Every request is answered; a
@@ -72,6 +75,8 @@ using spawn_reg_atom = caf::atom_constant<caf::atom("spawn_reg")>;
 /// | leave, key, actor | done; that actor leaves that name only, also if it was not a member; `invalid_actor` |
 /// | dispatch, key, message | sends the message to each live member under the name, once, with the requester as the sender (members' replies reach it as ordinary messages; anonymous if the request was anonymous); answers how many members it sent to |
 /// | spawn_reg, key, metadata, spawner, reuse | the new actor, spawned and registered in one step; if a live actor holds the name, nothing is spawned and the answer is that actor when `reuse` is true (lookup or spawn), else `already_registered` carrying it; key, metadata and namespace are checked before anything is spawned; `invalid_actor` for an empty spawner or one that returns no actor |
+/// | await, key, timeout | the live actor under the name as soon as one is registered (at once if one is), or `sec::request_timeout` after `timeout`; `invalid_key`, `invalid_namespace` |
+/// | expired, key, id | (the registry sends it to itself when an await times out; no answer) |
 /// | listen, actor | done; the actor receives a `registry_event` (event.hpp) for each later change, in order, until it terminates; `invalid_actor` |
 ///
 /// Namespace-wide requests answer `invalid_namespace` for a namespace the
@@ -104,6 +109,8 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<dispatch_atom, registry_key, caf::message>::with<uint64_t>,
     caf::replies_to<listen_atom, caf::actor>::with<void>,
     caf::replies_to<spawn_reg_atom, registry_key, metadata, spawner,
-                    bool>::with<caf::actor>>;
+                    bool>::with<caf::actor>,
+    caf::replies_to<await_atom, registry_key, caf::timespan>::with<caf::actor>,
+    caf::reacts_to<expired_atom, registry_key, uint64_t>>;
 
 } // namespace libregistry
