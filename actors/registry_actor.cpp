@@ -169,6 +169,8 @@ caf::result<caf::actor> await_name(registry_pointer self, registry_key& key,
   auto& st = self->state;
   if (auto err = check_key(key, st.limits))
     return err;
+  if (is_closing(st, key.ns))
+    return closing_namespace(key.ns);
   if (auto known = st.backend->count(key.ns); !known)
     return std::move(known.error());
   if (auto who = st.backend->reader()->lookup(key))
@@ -215,6 +217,8 @@ caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns) {
   auto entries = st.backend->list_all(ns);
   if (!entries)
     return std::move(entries.error());
+  // Nothing can register there any more: waiting is pointless.
+  st.waiting.fail(ns, closing_namespace(ns));
   teardown_job job;
   job.ns = ns;
   for (auto& e : *entries)

@@ -41,4 +41,17 @@ void waiting_list::expire(const registry_key& key, uint64_t id) {
   p.deliver(caf::make_error(caf::sec::request_timeout));
 }
 
+void waiting_list::fail(const name_space& ns, const caf::error& reason) {
+  for (auto i = by_key_.begin(); i != by_key_.end();) {
+    if (i->first.ns != ns) {
+      ++i;
+      continue;
+    }
+    size_ -= i->second.size();
+    for (auto& w : i->second)
+      w.p.deliver(reason);
+    i = by_key_.erase(i);
+  }
+}
+
 } // namespace libregistry

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/error.hpp>
 #include <caf/typed_response_promise.hpp>
 
 #include "libregistry/key.hpp"
@@ -14,7 +15,8 @@ namespace libregistry {
 
 /// The `await` requests of one registry that wait for a name, owned by the
 /// registry actor. Each is answered exactly once: with the actor when the
-/// name is registered, or with `sec::request_timeout` when it expires.
+/// name is registered, with `sec::request_timeout` when it expires, or with
+/// the reason its namespace went away.
 class waiting_list {
 public:
   using promise = caf::typed_response_promise<caf::actor>;
@@ -30,6 +32,10 @@ public:
   /// Answers request `id` for `key` with a timeout, if it still waits.
   /// Cost: O(requests waiting for `key`).
   void expire(const registry_key& key, uint64_t id);
+
+  /// Answers every request waiting for a name in `ns` with `reason`.
+  /// Cost: O(keys waited for).
+  void fail(const name_space& ns, const caf::error& reason);
 
   bool empty() const { return by_key_.empty(); }
 

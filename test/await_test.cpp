@@ -76,6 +76,21 @@ TEST_P(await_name, refuses_bad_keys_and_unknown_namespaces) {
       is(client.await(unknown, 1s).error(), registry_errc::invalid_namespace));
 }
 
+TEST_P(await_name, a_teardown_ends_the_waits_in_its_namespace) {
+  auto ns = client.create_test_namespace().value();
+  caf::expected<caf::actor> found{caf::sec::none};
+  std::thread waiter{[&] {
+    blocking_registry own{fx.sys(), fx.reg()};
+    found = own.await(key("svc", ns), 60s);
+  }};
+  ASSERT_FALSE(client.register_name(key("x", ns), fx.worker()));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(client.teardown(ns).value(), 1u);
+  waiter.join();
+  ASSERT_FALSE(found);
+  EXPECT_TRUE(is(found.error(), registry_errc::invalid_namespace));
+}
+
 TEST_P(await_name, works_from_an_actor) {
   auto w = fx.worker();
   caf::actor found;
