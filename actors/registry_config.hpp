@@ -19,14 +19,14 @@ namespace libregistry {
 /// | `libregistry.max-metadata-bytes` | integer, bytes | 65536 |
 /// | `libregistry.<backend>.<option>` | as the backend declares | backend's |
 ///
-/// For example `--libregistry.backend=optimized_ets
-/// --libregistry.optimized_ets.cache-ttl=1min`, or in a config file:
+/// For example `--libregistry.backend=registry
+/// --libregistry.registry.partitions=8`, or in a config file:
 ///
 /// ```ini
 /// [libregistry]
-/// backend="optimized_ets"
-/// [libregistry.optimized_ets]
-/// cache-slots=1024
+/// backend="registry"
+/// [libregistry.registry]
+/// keys="duplicate"
 /// ```
 ///
 /// A config file may hold these options without the declaration; the

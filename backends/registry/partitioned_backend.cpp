@@ -15,9 +15,9 @@ using node = partitioned_state::node;
 using detail::group;
 using detail::member;
 
-/// Estimated bytes of a name without its members: the table node (with the
-/// hash table's next pointer and cached hash), the namespace set node, and
-/// the key's heap parts.
+/// Estimated bytes of a name without its members: the table node with
+/// about two words beside it (malloc's header, its slot in the table), the
+/// namespace set node, and the key's heap parts.
 uint64_t footprint(const node& x) {
   constexpr size_t fixed = sizeof(node) + 2 * sizeof(void*) // table node
                            + 3 * sizeof(void*);             // namespace set
