@@ -9,6 +9,7 @@
 using namespace libregistry;
 using libregistry::test::is;
 using libregistry::test::key;
+using libregistry::test::meta;
 using libregistry::test::registry_fixture;
 
 namespace {
@@ -21,12 +22,6 @@ caf::behavior counting_member(caf::event_based_actor*) {
   auto received = std::make_shared<int>(0);
   return {[received](ping_atom) { ++*received; },
           [received](receipts_atom) { return *received; }};
-}
-
-metadata meta(int64_t i) {
-  metadata m;
-  m.emplace("i", metadata_value{i});
-  return m;
 }
 
 std::vector<caf::actor> actors_of(const std::vector<entry>& xs) {
@@ -76,16 +71,16 @@ TEST_F(groups, members_join_in_order_and_lookup_returns_the_earliest) {
   auto b = member();
   auto c = member();
   for (auto [who, i] : {std::pair{a, 1}, std::pair{b, 2}, std::pair{c, 3}})
-    ASSERT_FALSE(client.register_name(key("pool"), who, meta(i)));
+    ASSERT_FALSE(client.register_name(key("pool"), who, meta("i", int64_t{i})));
   // The same actor again replaces its own metadata and stays in place.
-  ASSERT_FALSE(client.register_name(key("pool"), b, meta(20)));
+  ASSERT_FALSE(client.register_name(key("pool"), b, meta("i", int64_t{20})));
   auto xs = client.members(key("pool")).value();
   EXPECT_EQ(actors_of(xs), (std::vector<caf::actor>{a, b, c}));
-  EXPECT_EQ(xs[1].meta, meta(20));
-  EXPECT_EQ(xs[2].meta, meta(3));
+  EXPECT_EQ(xs[1].meta, meta("i", int64_t{20}));
+  EXPECT_EQ(xs[2].meta, meta("i", int64_t{3}));
   EXPECT_EQ(actors_of(fx.reg().members(key("pool"))), actors_of(xs));
   EXPECT_EQ(client.lookup(key("pool")).value(), a);
-  EXPECT_EQ(fx.reg().lookup_entry(key("pool"))->meta, meta(1));
+  EXPECT_EQ(fx.reg().lookup_entry(key("pool"))->meta, meta("i", int64_t{1}));
   EXPECT_EQ(client.count_services(name_space::production()).value(), 3u);
   EXPECT_EQ(client
                 .find_services(name_space::production(), "i",
@@ -117,13 +112,14 @@ TEST_F(groups, leave_removes_one_member_and_unregister_removes_all) {
 }
 
 TEST_F(groups, update_metadata_is_unsupported_under_duplicate_keys) {
-  ASSERT_FALSE(client.register_name(key("pool"), member(), meta(1)));
-  auto err = client.update_metadata(key("pool"), meta(2));
+  ASSERT_FALSE(
+      client.register_name(key("pool"), member(), meta("i", int64_t{1})));
+  auto err = client.update_metadata(key("pool"), meta("i", int64_t{2}));
   EXPECT_TRUE(is(err, registry_errc::unsupported));
   EXPECT_NE(fx.sys().render(err).find("register the member again"),
             std::string::npos)
       << fx.sys().render(err);
-  EXPECT_EQ(client.get_metadata(key("pool")).value(), meta(1));
+  EXPECT_EQ(client.get_metadata(key("pool")).value(), meta("i", int64_t{1}));
 }
 
 TEST_F(groups, a_terminated_member_leaves_every_group) {
@@ -203,10 +199,10 @@ class unique_groups : public libregistry::test::per_backend {};
 TEST_P(unique_groups, names_are_groups_of_at_most_one) {
   auto holder = fx.worker();
   auto other = fx.worker();
-  ASSERT_FALSE(client.register_name(key("svc"), holder, meta(1)));
+  ASSERT_FALSE(client.register_name(key("svc"), holder, meta("i", int64_t{1})));
   auto xs = client.members(key("svc")).value();
   ASSERT_EQ(actors_of(xs), std::vector<caf::actor>{holder});
-  EXPECT_EQ(xs[0].meta, meta(1));
+  EXPECT_EQ(xs[0].meta, meta("i", int64_t{1}));
   EXPECT_EQ(actors_of(fx.reg().members(key("svc"))), actors_of(xs));
   EXPECT_TRUE(client.members(key("none")).value().empty());
   EXPECT_TRUE(fx.reg().members(key("none")).empty());

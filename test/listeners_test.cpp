@@ -12,15 +12,10 @@
 using namespace libregistry;
 using libregistry::test::is;
 using libregistry::test::key;
+using libregistry::test::meta;
 using libregistry::test::registry_fixture;
 
 namespace {
-
-metadata meta(int64_t i) {
-  metadata m;
-  m.emplace("i", metadata_value{i});
-  return m;
-}
 
 /// Forwards every event to `sink`.
 caf::behavior forwarder(caf::event_based_actor*, caf::actor sink) {
@@ -58,8 +53,8 @@ TEST_P(listeners, see_every_change_in_order_with_exit_reasons) {
   EXPECT_EQ(client.get_stats().value().listeners, 1u);
   auto a = fx.worker();
   auto b = fx.worker();
-  ASSERT_FALSE(client.register_name(key("svc"), a, meta(1)));
-  ASSERT_FALSE(client.update_metadata(key("svc"), meta(2)));
+  ASSERT_FALSE(client.register_name(key("svc"), a, meta("i", int64_t{1})));
+  ASSERT_FALSE(client.update_metadata(key("svc"), meta("i", int64_t{2})));
   ASSERT_FALSE(client.unregister(key("svc")));
   // Refused and empty operations change nothing and report nothing.
   EXPECT_TRUE(
@@ -76,9 +71,12 @@ TEST_P(listeners, see_every_change_in_order_with_exit_reasons) {
   }));
   auto custom = make_error(registry_errc::backend_error, "worker failed");
   fx.stop(b, custom);
-  EXPECT_EQ(expect(event_kind::registered, "svc", a).meta, meta(1));
-  EXPECT_EQ(expect(event_kind::metadata_updated, "svc", a).meta, meta(2));
-  EXPECT_EQ(expect(event_kind::unregistered, "svc", a).meta, meta(2));
+  EXPECT_EQ(expect(event_kind::registered, "svc", a).meta,
+            meta("i", int64_t{1}));
+  EXPECT_EQ(expect(event_kind::metadata_updated, "svc", a).meta,
+            meta("i", int64_t{2}));
+  EXPECT_EQ(expect(event_kind::unregistered, "svc", a).meta,
+            meta("i", int64_t{2}));
   expect(event_kind::registered, "x", a);
   expect(event_kind::registered, "y", b);
   EXPECT_EQ(expect(event_kind::terminated, "x", a).reason,
@@ -152,7 +150,7 @@ TEST(registry_event, crosses_the_network_once_its_type_is_added) {
   registry_event ev{event_kind::terminated,
                     key("svc"),
                     {},
-                    meta(7),
+                    meta("i", int64_t{7}),
                     caf::exit_reason::user_shutdown};
   std::vector<char> buf;
   caf::binary_serializer sink{sys, buf};
@@ -162,7 +160,7 @@ TEST(registry_event, crosses_the_network_once_its_type_is_added) {
   auto& copy = *static_cast<const registry_event*>(value->get());
   EXPECT_EQ(to_string(copy.kind), "terminated");
   EXPECT_EQ(copy.key, key("svc"));
-  EXPECT_EQ(copy.meta, meta(7));
+  EXPECT_EQ(copy.meta, meta("i", int64_t{7}));
   EXPECT_EQ(copy.reason, caf::exit_reason::user_shutdown);
 }
 

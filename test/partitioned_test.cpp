@@ -10,14 +10,9 @@
 using namespace libregistry;
 using libregistry::test::is;
 using libregistry::test::key;
+using libregistry::test::meta;
 
 namespace {
-
-caf::settings options(std::string name, metadata_value value) {
-  caf::settings result;
-  result.emplace(std::move(name), std::move(value));
-  return result;
-}
 
 int64_t detail_int(const backend_health& h, const std::string& name) {
   return caf::get_or(h.details, name, int64_t{-1});
@@ -26,17 +21,16 @@ int64_t detail_int(const backend_health& h, const std::string& name) {
 TEST(partitioned_backend, refuses_bad_options) {
   for (auto bad : {metadata_value{int64_t{0}}, metadata_value{int64_t{1025}},
                    metadata_value{"four"}})
-    EXPECT_TRUE(is(make_backend("registry", options("partitions", bad)).error(),
+    EXPECT_TRUE(is(make_backend("registry", meta("partitions", bad)).error(),
                    registry_errc::backend_error));
-  EXPECT_TRUE(
-      is(make_backend("registry", options("keys", metadata_value{"several"}))
-             .error(),
-         registry_errc::backend_error));
+  EXPECT_TRUE(is(
+      make_backend("registry", meta("keys", metadata_value{"several"})).error(),
+      registry_errc::backend_error));
 }
 
 TEST(partitioned_backend, partitions_default_to_the_hint_then_the_hardware) {
   auto hinted = make_backend(
-      "registry", options("scheduler-threads", metadata_value{int64_t{3}}));
+      "registry", meta("scheduler-threads", metadata_value{int64_t{3}}));
   ASSERT_TRUE(hinted);
   EXPECT_EQ(detail_int(hinted->health_check(), "partitions"), 3);
   auto plain = make_backend("registry");
@@ -44,7 +38,7 @@ TEST(partitioned_backend, partitions_default_to_the_hint_then_the_hardware) {
   EXPECT_EQ(
       detail_int(plain->health_check(), "partitions"),
       static_cast<int64_t>(std::max(1u, std::thread::hardware_concurrency())));
-  auto opts = options("scheduler-threads", metadata_value{int64_t{3}});
+  auto opts = meta("scheduler-threads", metadata_value{int64_t{3}});
   opts.emplace("partitions", metadata_value{int64_t{5}});
   auto given = make_backend("registry", opts);
   ASSERT_TRUE(given);
@@ -79,7 +73,7 @@ TEST(partitioned_backend, ten_thousand_keys_spread_evenly_over_partitions) {
   const double sigma = std::sqrt(n * (1.0 / p) * (1.0 - 1.0 / p));
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto b = make_backend("registry", options("partitions", metadata_value{p}));
+  auto b = make_backend("registry", meta("partitions", metadata_value{p}));
   ASSERT_TRUE(b);
   auto w = sys.spawn(libregistry::test::echo_worker);
   for (int64_t i = 0; i < n; ++i)
