@@ -126,6 +126,18 @@ caf::error register_one(registry_pointer self, entry e) {
   return caf::none;
 }
 
+/// Refuses a key that could never be registered: out of bounds, in a
+/// namespace being torn down, or in one this registry does not hold.
+caf::error check_target(registry_state& st, const registry_key& key) {
+  if (auto err = check_key(key, st.limits))
+    return err;
+  if (is_closing(st, key.ns))
+    return closing_namespace(key.ns);
+  if (auto known = st.backend->count(key.ns); !known)
+    return std::move(known.error());
+  return caf::none;
+}
+
 /// Spawns and registers one actor, or answers the live holder of the name
 /// (when `reuse`) or `already_registered`. Everything that can refuse the
 /// registration is checked before `fn` runs, so a refused request spawns
@@ -137,14 +149,10 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
   if (!fn.spawn)
     return make_error(registry_errc::invalid_actor,
                       "empty spawner (spawners do not cross nodes)");
-  if (auto err = check_key(key, st.limits))
+  if (auto err = check_target(st, key))
     return err;
   if (auto err = check_metadata(meta, st.limits))
     return err;
-  if (is_closing(st, key.ns))
-    return closing_namespace(key.ns);
-  if (auto known = st.backend->count(key.ns); !known)
-    return std::move(known.error());
   if (auto holder = st.backend->reader()->lookup(key)) {
     if (reuse)
       return holder;
@@ -167,12 +175,8 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
 caf::result<caf::actor> await_name(registry_pointer self, registry_key& key,
                                    caf::timespan timeout) {
   auto& st = self->state;
-  if (auto err = check_key(key, st.limits))
+  if (auto err = check_target(st, key))
     return err;
-  if (is_closing(st, key.ns))
-    return closing_namespace(key.ns);
-  if (auto known = st.backend->count(key.ns); !known)
-    return std::move(known.error());
   if (auto who = st.backend->reader()->lookup(key))
     return who;
   auto promise = self->make_response_promise<caf::actor>();
