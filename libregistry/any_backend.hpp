@@ -29,6 +29,11 @@ public:
   any_backend(any_backend&&) noexcept = default;
   any_backend& operator=(any_backend&&) noexcept = default;
 
+  /// Closes the backend: every registration is released and readers handed
+  /// out earlier miss from then on. Nothing but destruction and assignment
+  /// may follow.
+  void close() { impl_.reset(); }
+
   /// The backend's configuration name.
   const char* name() const { return impl_->name(); }
 
@@ -73,6 +78,8 @@ public:
   std::vector<entry> registrations_of(const caf::actor_addr& who) const {
     return impl_->registrations_of(who);
   }
+
+  std::vector<caf::actor> actors() const { return impl_->actors(); }
 
   caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,

@@ -67,6 +67,9 @@ struct write_result {
 ///   const caf::actor_addr&)`: every registration of the actor, also after
 ///   it terminated (the registry reports them to its listeners before
 ///   `unregister_actor`), at a cost that grows with that actor's names.
+/// - `std::vector<caf::actor> actors(const state&)`: each actor that holds
+///   at least one registration, once, terminated or not, in no particular
+///   order; O(actors). A restarted registry actor monitors them again.
 /// - `caf::expected<std::vector<entry>> find_by_field(const state&,
 ///   const name_space&, const std::string& field, const metadata_value&)`:
 ///   the live registrations for which `field_matches` holds.

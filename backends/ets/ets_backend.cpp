@@ -238,6 +238,14 @@ std::vector<entry> backend::registrations_of(const ets_state& st,
   return result;
 }
 
+std::vector<caf::actor> backend::actors(const ets_state& st) {
+  std::vector<caf::actor> result;
+  result.reserve(st.by_actor.size());
+  for (auto& [addr, nodes] : st.by_actor)
+    result.push_back((*nodes.begin())->second.actor);
+  return result;
+}
+
 caf::expected<std::vector<entry>>
 backend::find_by_field(const ets_state& st, const name_space& ns,
                        const std::string& field, const metadata_value& value) {

@@ -77,6 +77,8 @@ struct backend {
   static write_result<state> unregister_actor(state&& st,
                                               const caf::actor_addr& who);
 
+  static std::vector<caf::actor> actors(const state& st);
+
   static size_t names_of(const state& st, const caf::actor_addr& who);
 
   static std::vector<entry> registrations_of(const state& st,

@@ -149,6 +149,10 @@ std::vector<entry> backend::registrations_of(const optimized_ets_state& st,
   return base_backend::registrations_of(st.base, who);
 }
 
+std::vector<caf::actor> backend::actors(const optimized_ets_state& st) {
+  return base_backend::actors(st.base);
+}
+
 caf::expected<std::vector<entry>>
 backend::find_by_field(const optimized_ets_state& st, const name_space& ns,
                        const std::string& field, const metadata_value& value) {

@@ -249,6 +249,16 @@ std::vector<entry> backend::registrations_of(const partitioned_state& st,
   return result;
 }
 
+std::vector<caf::actor> backend::actors(const partitioned_state& st) {
+  std::vector<caf::actor> result;
+  result.reserve(st.by_actor.size());
+  for (auto& [addr, names] : st.by_actor) {
+    auto& x = **names.begin();
+    result.push_back(x.second[index_of(x.second, addr)].actor);
+  }
+  return result;
+}
+
 caf::expected<std::vector<entry>>
 backend::find_by_field(const partitioned_state& st, const name_space& ns,
                        const std::string& field, const metadata_value& value) {

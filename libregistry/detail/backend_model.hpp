@@ -28,6 +28,7 @@ public:
   virtual size_t names_of(const caf::actor_addr& who) const = 0;
   virtual std::vector<entry>
   registrations_of(const caf::actor_addr& who) const = 0;
+  virtual std::vector<caf::actor> actors() const = 0;
   virtual caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const = 0;
@@ -119,6 +120,10 @@ public:
   std::vector<entry>
   registrations_of(const caf::actor_addr& who) const override {
     return Backend::registrations_of(state_, who);
+  }
+
+  std::vector<caf::actor> actors() const override {
+    return Backend::actors(state_);
   }
 
   caf::expected<std::vector<entry>>
