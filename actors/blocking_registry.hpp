@@ -66,6 +66,18 @@ public:
   /// until it terminates.
   caf::error listen(caf::actor listener);
 
+  /// Makes `subscriber` receive a `registry_event` for each later change
+  /// that `filter` covers, until it unsubscribes or terminates. With
+  /// `snapshot`, returns the registrations `filter` covers now, taken in
+  /// the same step, so the subscriber misses nothing in between; else an
+  /// empty list.
+  caf::expected<std::vector<entry>>
+  subscribe(caf::actor subscriber, subscription filter, bool snapshot = true);
+
+  /// Drops the subscription of `subscriber` equal to `filter`; no event
+  /// for a change after this call reaches it through that subscription.
+  caf::error unsubscribe(caf::actor subscriber, subscription filter);
+
   caf::expected<name_space> create_test_namespace();
 
   /// Spawns an actor with `fn` and registers it under `key`, in one step:

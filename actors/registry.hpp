@@ -1,8 +1,12 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/timespan.hpp>
 
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
@@ -13,6 +17,21 @@
 #include "libregistry/limits.hpp"
 
 namespace libregistry {
+
+namespace detail {
+class registry_core;
+} // namespace detail
+
+/// What the registry does when its actor terminates abnormally (an
+/// exception in a handler, a kill): like an Erlang supervisor with a
+/// restart intensity, it starts a new registry actor over the same backend
+/// and subscribers, unless more than `max_restarts` restarts would fall
+/// within `window`; then it stops for good.
+struct restart_policy {
+  /// Restarts allowed within `window`; 0 disables restarting.
+  size_t max_restarts = 5;
+  caf::timespan window = std::chrono::seconds(5);
+};
 
 /// How to build a registry.
 struct registry_options {
@@ -27,35 +46,67 @@ struct registry_options {
   /// termination, in the order the registry applies them. Null handles are
   /// ignored; more can be added with the `listen` message.
   std::vector<caf::actor> listeners;
+  /// When to restart a crashed registry actor.
+  restart_policy restart;
 };
 
 /// A running registry: its actor, for messages and every write, and its
 /// direct read path, for lookups from any thread without a round trip.
 /// Copyable; copies share the registry. Many registries may run in one
 /// actor system and never see each other's names.
-struct registry {
-  registry_actor actor;
-  std::shared_ptr<const direct_reader> reader;
+///
+/// The registry is supervised: if its actor terminates abnormally, a new
+/// one takes over the same registrations and subscriptions (see
+/// `restart_policy`). A request sent to the terminated actor fails with
+/// `sec::request_receiver_down`; `actor()` then returns the new one (see
+/// `next_actor`), and the direct read path never stops working.
+class registry {
+public:
+  registry() = default;
+
+  registry(std::shared_ptr<detail::registry_core> core,
+           std::shared_ptr<const direct_reader> reader, caf::actor supervisor);
+
+  /// The registry actor serving now. Cost: one uncontended lock; keep the
+  /// handle for a series of requests and fetch it again after a
+  /// `sec::request_receiver_down`.
+  registry_actor actor() const;
+
+  /// Waits up to `timeout` until a registry actor other than `previous`
+  /// serves and returns it: null if the registry stopped for good or the
+  /// time ran out. Blocks the calling thread.
+  registry_actor next_actor(const registry_actor& previous,
+                            caf::timespan timeout) const;
+
+  /// Stops the registry for good: its actor terminates with
+  /// `exit_reason::user_shutdown` and is not restarted. Stop it before the
+  /// actor system goes, since it holds handles of the registered actors.
+  /// An exit with `normal` or `user_shutdown` sent to the actor has the
+  /// same effect.
+  void stop() const;
+
+  /// False for a default-constructed value.
+  explicit operator bool() const { return reader_ != nullptr; }
 
   /// The live actor under `key`, or null, read directly (no message).
   /// Never returns a terminated actor. Thread-safe.
   caf::actor lookup(const registry_key& key) const {
-    return reader->lookup(key);
+    return reader_->lookup(key);
   }
 
   /// The live registration under `key` with its metadata, read directly.
   caf::optional<entry> lookup_entry(const registry_key& key) const {
-    return reader->lookup_entry(key);
+    return reader_->lookup_entry(key);
   }
 
   /// The live members under `key`, read directly: at most one under unique
   /// keys. Cost: one copy of the member list under a shared lock.
   std::vector<entry> members(const registry_key& key) const {
     std::vector<entry> result;
-    reader->for_each_member(key,
-                            [&](const caf::actor& who, const metadata& meta) {
-                              result.push_back(entry{key, who, meta});
-                            });
+    reader_->for_each_member(key,
+                             [&](const caf::actor& who, const metadata& meta) {
+                               result.push_back(entry{key, who, meta});
+                             });
     return result;
   }
 
@@ -64,14 +115,21 @@ struct registry {
   /// list is copied once under a shared lock; `f` runs after its release.
   size_t dispatch(const registry_key& key,
                   const direct_reader::member_visitor& f) const {
-    return reader->for_each_member(key, f);
+    return reader_->for_each_member(key, f);
   }
+
+  /// The read path, for callers that keep it apart from the registry.
+  const std::shared_ptr<const direct_reader>& reader() const { return reader_; }
+
+private:
+  std::shared_ptr<detail::registry_core> core_;
+  std::shared_ptr<const direct_reader> reader_;
+  caf::actor supervisor_;
 };
 
-/// Spawns a registry actor over the backend named in `options`. Errors:
-/// `unknown_backend`, or the backend's error for options it refuses. The
-/// registry stops like any actor (`send_exit`); stop it before the actor
-/// system goes, since it holds handles of the registered actors.
+/// Spawns a registry actor over the backend named in `options`, and its
+/// supervisor. Errors: `unknown_backend`, or the backend's error for
+/// options it refuses.
 caf::expected<registry> spawn_registry(caf::actor_system& sys,
                                        registry_options options);
 

@@ -19,6 +19,7 @@
 #include "libregistry/health.hpp"
 #include "libregistry/key.hpp"
 #include "libregistry/metadata.hpp"
+#include "libregistry/subscription.hpp"
 
 namespace libregistry {
 
@@ -45,6 +46,8 @@ using listen_atom = caf::atom_constant<caf::atom("listen")>;
 using spawn_reg_atom = caf::atom_constant<caf::atom("spawn_reg")>;
 using await_atom = caf::atom_constant<caf::atom("await")>;
 using expired_atom = caf::atom_constant<caf::atom("expired")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
 
 // clang-format off
 /// The registry's typed message interface. Every request is answered; a
@@ -77,7 +80,9 @@ using expired_atom = caf::atom_constant<caf::atom("expired")>;
 /// | spawn_reg, key, metadata, spawner, reuse | the new actor, spawned and registered in one step; if a live actor holds the name, nothing is spawned and the answer is that actor when `reuse` is true (lookup or spawn), else `already_registered` carrying it; key, metadata and namespace are checked before anything is spawned; `invalid_actor` for an empty spawner or one that returns no actor |
 /// | await, key, timeout | the live actor under the name as soon as one is registered (at once if one is), or `sec::request_timeout` after `timeout`; `invalid_key`, `invalid_namespace` |
 /// | expired, key, id | (the registry sends it to itself when an await times out; no answer) |
-/// | listen, actor | done; the actor receives a `registry_event` (event.hpp) for each later change, in order, until it terminates; `invalid_actor` |
+/// | listen, actor | done; the actor receives a `registry_event` (event.hpp) for each later change in any namespace, in order, until it terminates; `invalid_actor` |
+/// | subscribe, actor, subscription, snapshot | the live registrations the subscription covers now if `snapshot`, else none; in the same step the actor starts to receive a `registry_event` for each later change the subscription covers, in order, until it unsubscribes or terminates (one event per change however many of its subscriptions cover it); `invalid_actor`, `invalid_key`, `invalid_metadata` (empty field), `invalid_namespace` |
+/// | unsub, actor, subscription | done; drops the actor's subscription equal to the given one, also if it has none |
 ///
 /// Namespace-wide requests answer `invalid_namespace` for a namespace the
 /// registry does not hold. Lookups never return a terminated actor.
@@ -108,6 +113,9 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<leave_atom, registry_key, caf::actor>::with<void>,
     caf::replies_to<dispatch_atom, registry_key, caf::message>::with<uint64_t>,
     caf::replies_to<listen_atom, caf::actor>::with<void>,
+    caf::replies_to<subscribe_atom, caf::actor, subscription,
+                    bool>::with<std::vector<entry>>,
+    caf::replies_to<unsubscribe_atom, caf::actor, subscription>::with<void>,
     caf::replies_to<spawn_reg_atom, registry_key, metadata, spawner,
                     bool>::with<caf::actor>,
     caf::replies_to<await_atom, registry_key, caf::timespan>::with<caf::actor>,

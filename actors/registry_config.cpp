@@ -30,6 +30,34 @@ caf::error read_limit(const caf::actor_system_config& cfg,
   return caf::none;
 }
 
+/// Reads `max-restarts` (an integer of at least 0) and `restart-window` (a
+/// positive timespan) into `out`, keeping what is absent.
+caf::error read_restart_policy(const caf::actor_system_config& cfg,
+                               restart_policy& out) {
+  auto prefix = std::string{group} + ".";
+  if (auto value = caf::get_if(&caf::content(cfg), prefix + "max-restarts")) {
+    auto x = caf::get_if<int64_t>(value);
+    if (x == nullptr || *x < 0)
+      return make_error(registry_errc::backend_error,
+                        prefix +
+                            "max-restarts must be an integer of at "
+                            "least 0, got " +
+                            to_string(*value));
+    out.max_restarts = static_cast<size_t>(*x);
+  }
+  if (auto value = caf::get_if(&caf::content(cfg), prefix + "restart-window")) {
+    auto x = caf::get_if<caf::timespan>(value);
+    if (x == nullptr || x->count() <= 0)
+      return make_error(registry_errc::backend_error,
+                        prefix +
+                            "restart-window must be a positive "
+                            "duration, got " +
+                            to_string(*value));
+    out.window = *x;
+  }
+  return caf::none;
+}
+
 } // namespace
 
 void declare_registry_options(caf::config_option_set& opts) {
@@ -38,7 +66,12 @@ void declare_registry_options(caf::config_option_set& opts) {
       .add<int64_t>("max-name-length",
                     "longest service name or kind in bytes (default 255)")
       .add<int64_t>("max-metadata-bytes",
-                    "largest serialized metadata in bytes (default 65536)");
+                    "largest serialized metadata in bytes (default 65536)")
+      .add<int64_t>("max-restarts",
+                    "restarts of a crashed registry actor allowed within "
+                    "restart-window (default 5, 0 disables)")
+      .add<caf::timespan>("restart-window",
+                          "window of max-restarts (default 5s)");
   declare_backend_options(opts, group);
 }
 
@@ -55,6 +88,8 @@ registry_options_from(const caf::actor_system_config& cfg) {
     return err;
   if (auto err = read_limit(cfg, "max-metadata-bytes",
                             result.limits.max_metadata_bytes))
+    return err;
+  if (auto err = read_restart_policy(cfg, result.restart))
     return err;
   return result;
 }

@@ -54,4 +54,12 @@ void waiting_list::fail(const name_space& ns, const caf::error& reason) {
   }
 }
 
+void waiting_list::fail_all(const caf::error& reason) {
+  for (auto& [key, xs] : by_key_)
+    for (auto& w : xs)
+      w.p.deliver(reason);
+  by_key_.clear();
+  size_ = 0;
+}
+
 } // namespace libregistry

@@ -37,6 +37,9 @@ public:
   /// Cost: O(keys waited for).
   void fail(const name_space& ns, const caf::error& reason);
 
+  /// Answers every request with `reason`. Cost: O(requests).
+  void fail_all(const caf::error& reason);
+
   bool empty() const { return by_key_.empty(); }
 
   /// Requests waiting, over all keys.

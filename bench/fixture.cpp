@@ -219,6 +219,13 @@ void stop(const caf::actor& who) {
   self->receive([](const caf::down_msg&) {});
 }
 
+void stop(const registry& reg) {
+  caf::scoped_actor self{sys()};
+  self->monitor(reg.actor());
+  reg.stop();
+  self->receive([](const caf::down_msg&) {});
+}
+
 void register_bulk(const registry& reg, std::vector<entry> entries) {
   caf::scoped_actor self{sys()};
   auto fail = [](const caf::error& err) {
@@ -228,7 +235,8 @@ void register_bulk(const registry& reg, std::vector<entry> entries) {
     auto last = std::min(entries.size(), first + bulk_batch);
     std::vector<entry> batch(std::make_move_iterator(entries.begin() + first),
                              std::make_move_iterator(entries.begin() + last));
-    self->request(reg.actor, caf::infinite, bulk_atom::value, std::move(batch))
+    self->request(reg.actor(), caf::infinite, bulk_atom::value,
+                  std::move(batch))
         .receive(
             [&](const std::vector<caf::error>& errs) {
               for (auto& err : errs)
@@ -240,8 +248,8 @@ void register_bulk(const registry& reg, std::vector<entry> entries) {
 }
 
 populated_registry::~populated_registry() {
-  if (reg.actor)
-    stop(caf::actor_cast<caf::actor>(reg.actor));
+  if (reg)
+    stop(reg);
 }
 
 std::shared_ptr<const populated_registry> populated(const std::string& backend,

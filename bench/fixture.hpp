@@ -74,6 +74,9 @@ registry spawn_or_throw(const std::string& backend);
 /// Kills `who` and waits until it has terminated.
 void stop(const caf::actor& who);
 
+/// Stops `reg` for good and waits until its actor terminated.
+void stop(const registry& reg);
+
 /// Registers `entries` through the registry actor (bulk_reg requests of
 /// at most 10,000 entries, each awaited); throws on any refused entry.
 void register_bulk(const registry& reg, std::vector<entry> entries);
@@ -200,7 +203,7 @@ request_issuer lookup_requests(Handle target,
 template <class T, class... Ts>
 T ask(caf::scoped_actor& self, const registry& reg, Ts&&... xs) {
   T result{};
-  self->request(reg.actor, caf::infinite, std::forward<Ts>(xs)...)
+  self->request(reg.actor(), caf::infinite, std::forward<Ts>(xs)...)
       .receive([&](T& x) { result = std::move(x); },
                [](caf::error& err) {
                  throw std::runtime_error("request failed: " + to_string(err));

@@ -65,11 +65,11 @@ void direct_lookup_while_writing(benchmark::State& state,
     };
     return std::make_unique<paced_writer>(
         [fx, key](size_t i) {
-          caf::anon_send(fx->reg.actor, register_atom::value, key(i),
+          caf::anon_send(fx->reg.actor(), register_atom::value, key(i),
                          holder_for(i), metadata{});
         },
         [fx, key](size_t i) {
-          caf::anon_send(fx->reg.actor, unregister_atom::value, key(i));
+          caf::anon_send(fx->reg.actor(), unregister_atom::value, key(i));
         });
   });
   direct_reads(state, fx, writer.get());
@@ -80,7 +80,7 @@ void direct_lookup_while_writing(benchmark::State& state,
 /// BM_BareRequestResponse).
 void message_lookup(benchmark::State& state, const std::string& backend) {
   auto fx = fixture_of(backend, state);
-  request_loop(state, lookup_requests(fx->reg.actor, fx->keys));
+  request_loop(state, lookup_requests(fx->reg.actor(), fx->keys));
 }
 
 /// BM_FindByMetadata/<backend>/<entries>: a find request (field `group` =
@@ -91,7 +91,7 @@ void find_by_metadata(benchmark::State& state, const std::string& backend) {
   auto values = shuffled_groups(static_cast<size_t>(state.range(0)));
   request_loop(state, [&](caf::event_based_actor* self, size_t i,
                           const std::function<void()>& next) {
-    self->request(fx->reg.actor, caf::infinite, find_atom::value,
+    self->request(fx->reg.actor(), caf::infinite, find_atom::value,
                   name_space::production(), group_field,
                   values[i % values.size()])
         .then([&state, next](const std::vector<entry>& found) {

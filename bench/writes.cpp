@@ -49,7 +49,7 @@ void write_loop(benchmark::State& state, const std::string& backend,
                           const std::function<void()>& next) {
     send(self, reg, keys, i).then([next] { next(); });
   });
-  stop(caf::actor_cast<caf::actor>(reg.actor));
+  stop(reg);
 }
 
 /// BM_Register/<backend>: registering a new name (to one of a few actors
@@ -58,7 +58,7 @@ void register_name(benchmark::State& state, const std::string& backend) {
   write_loop(state, backend, static_cast<size_t>(state.max_iterations), false,
              [](caf::event_based_actor* self, const registry& reg,
                 const std::vector<registry_key>& keys, size_t i) {
-               return self->request(reg.actor, caf::infinite,
+               return self->request(reg.actor(), caf::infinite,
                                     register_atom::value, keys[i],
                                     holder_for(i), metadata_for(i, 1000));
              });
@@ -70,7 +70,7 @@ void unregister_name(benchmark::State& state, const std::string& backend) {
   write_loop(state, backend, static_cast<size_t>(state.max_iterations), true,
              [](caf::event_based_actor* self, const registry& reg,
                 const std::vector<registry_key>& keys, size_t i) {
-               return self->request(reg.actor, caf::infinite,
+               return self->request(reg.actor(), caf::infinite,
                                     unregister_atom::value, keys[i]);
              });
 }
@@ -82,7 +82,7 @@ void update_metadata(benchmark::State& state, const std::string& backend) {
              [](caf::event_based_actor* self, const registry& reg,
                 const std::vector<registry_key>& keys, size_t i) {
                return self->request(
-                   reg.actor, caf::infinite, update_md_atom::value,
+                   reg.actor(), caf::infinite, update_md_atom::value,
                    keys[i % preset_names], metadata_for(i + 1, 1000));
              });
 }
@@ -115,7 +115,7 @@ void death_cleanup(benchmark::State& state, const std::string& backend) {
     state.SetIterationTime(elapsed.count());
     ask<uint64_t>(self, reg, teardown_atom::value, ns);
   }
-  stop(caf::actor_cast<caf::actor>(reg.actor));
+  stop(reg);
 }
 
 } // namespace

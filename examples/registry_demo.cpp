@@ -106,9 +106,9 @@ int main(int argc, char** argv) {
   blocking_registry client{sys, *reg};
 
   caf::actor boss = self;
-  auto w1 = sys.spawn(worker, reg->actor, "resizer", "imaging", boss);
-  auto w2 = sys.spawn(worker, reg->actor, "trainer", "ml", boss);
-  auto w3 = sys.spawn(worker, reg->actor, "scorer", "ml", boss);
+  auto w1 = sys.spawn(worker, reg->actor(), "resizer", "imaging", boss);
+  auto w2 = sys.spawn(worker, reg->actor(), "trainer", "ml", boss);
+  auto w3 = sys.spawn(worker, reg->actor(), "scorer", "ml", boss);
   int ready = 0;
   self->receive_for(ready, 3)([](ready_atom, const std::string& name) {
     std::cout << "registered " << name << "\n";
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   auto names = client.list_services(prod);
   std::cout << "production has " << names->size() << " names\n";
 
-  auto d = sys.spawn(dispatcher, reg->actor, caf::actor{self});
+  auto d = sys.spawn(dispatcher, reg->actor(), caf::actor{self});
   self->send(d, job_atom::value, std::string{"trainer"}, 21);
   self->receive([](ready_atom) {});
 
@@ -152,6 +152,6 @@ int main(int argc, char** argv) {
 
   for (auto& a : {w1, w2, d})
     self->send_exit(a, caf::exit_reason::user_shutdown);
-  self->send_exit(reg->actor, caf::exit_reason::user_shutdown);
+  reg->stop();
   return 0;
 }

@@ -82,14 +82,18 @@ struct registry_stats {
   uint64_t actors = 0;
   /// Actors the registry monitors (registered now or earlier, still alive).
   uint64_t monitored = 0;
-  /// Listeners that receive the registry's events.
-  uint64_t listeners = 0;
+  /// Actors that receive the registry's events: listeners and
+  /// subscribers, each counted once.
+  uint64_t subscribers = 0;
+  /// Times the registry actor was restarted after a crash.
+  uint64_t restarts = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registry_stats& x) {
   return f(caf::meta::type_name("registry_stats"), x.backend, x.uptime,
-           x.registrations, x.namespaces, x.actors, x.monitored, x.listeners);
+           x.registrations, x.namespaces, x.actors, x.monitored, x.subscribers,
+           x.restarts);
 }
 
 } // namespace libregistry

@@ -47,7 +47,7 @@ TEST(registry_actor, a_typed_actor_finds_its_collaborator_by_request_then) {
   registry_fixture fx;
   ASSERT_FALSE(fx.client().register_name(key("adder"), fx.worker()));
   caf::actor report = fx.self();
-  auto c = fx.sys().spawn(typed_client, fx.reg().actor, report);
+  auto c = fx.sys().spawn(typed_client, fx.reg().actor(), report);
   fx.self()->send(c, 41);
   fx.self()->receive([](result_atom, int y) { EXPECT_EQ(y, 42); });
   caf::anon_send_exit(c, caf::exit_reason::kill);
@@ -55,7 +55,7 @@ TEST(registry_actor, a_typed_actor_finds_its_collaborator_by_request_then) {
 
 TEST(registry_actor, an_actor_registers_itself_and_gets_errors_as_errors) {
   registry_fixture fx;
-  auto reg = fx.reg().actor;
+  auto reg = fx.reg().actor();
   caf::actor report = fx.self();
   auto holder = fx.worker();
   ASSERT_FALSE(fx.client().register_name(key("taken"), holder));
@@ -82,7 +82,7 @@ TEST(registry_actor, an_actor_registers_itself_and_gets_errors_as_errors) {
 TEST(registry_actor,
      an_unknown_message_gets_an_error_and_the_registry_serves_on) {
   registry_fixture fx;
-  auto untyped = caf::actor_cast<caf::actor>(fx.reg().actor);
+  auto untyped = caf::actor_cast<caf::actor>(fx.reg().actor());
   caf::error got;
   fx.self()
       ->request(untyped, std::chrono::seconds(5), std::string{"bogus"}, 3)
@@ -110,7 +110,7 @@ TEST(registry_actor, several_registries_in_one_system_never_see_each_other) {
   auto ns = other.create_test_namespace().value();
   EXPECT_TRUE(is(fx.client().register_name({ns, "x"}, a),
                  registry_errc::invalid_namespace));
-  caf::anon_send_exit(second->actor, caf::exit_reason::kill);
+  second->stop();
 }
 
 TEST(registry_actor, direct_lookups_work_from_many_threads) {
@@ -148,8 +148,8 @@ TEST(registry_actor, a_stopped_registry_misses_every_direct_lookup) {
   registry_fixture fx;
   ASSERT_FALSE(fx.client().register_name(key("svc"), fx.worker()));
   auto reg = fx.reg();
-  fx.stop(caf::actor_cast<caf::actor>(reg.actor));
-  EXPECT_EQ(reg.lookup(key("svc")), nullptr);
+  fx.stop_registry();
+  EXPECT_TRUE(fx.eventually([&] { return reg.lookup(key("svc")) == nullptr; }));
 }
 
 TEST(registry_actor, configurable_limits_apply) {
@@ -170,7 +170,7 @@ TEST(registry_actor, configurable_limits_apply) {
 TEST(registry_actor, requests_time_out_with_a_clear_error) {
   registry_fixture fx;
   auto reg = fx.reg();
-  fx.stop(caf::actor_cast<caf::actor>(reg.actor));
+  fx.stop_registry();
   blocking_registry late{fx.sys(), reg, std::chrono::milliseconds(50)};
   auto err = late.lookup(key("x")).error();
   EXPECT_TRUE(err == caf::sec::request_receiver_down ||

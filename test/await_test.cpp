@@ -95,7 +95,7 @@ TEST_P(await_name, works_from_an_actor) {
   auto w = fx.worker();
   caf::actor found;
   auto waiter = fx.sys().spawn([&](caf::event_based_actor* self) {
-    self->request(fx.reg().actor, 10s, await_atom::value, key("svc"),
+    self->request(fx.reg().actor(), 10s, await_atom::value, key("svc"),
                   caf::timespan{5s})
         .then([&](caf::actor& x) { found = x; });
   });

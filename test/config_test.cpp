@@ -50,7 +50,7 @@ caf::settings details_of(caf::actor_system& sys) {
   }
   blocking_registry client{sys, *reg};
   auto health = client.health_check().value();
-  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+  reg->stop();
   health.details.details.emplace("backend", health.details.backend);
   return health.details.details;
 }
@@ -86,7 +86,7 @@ TEST(config, limits_from_a_config_file_apply) {
                  registry_errc::invalid_key));
   EXPECT_FALSE(client.register_name(key("ten-long!!"), w));
   caf::anon_send_exit(w, caf::exit_reason::kill);
-  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+  reg->stop();
 }
 
 TEST(config, the_command_line_sets_declared_options) {
@@ -132,7 +132,7 @@ caf::error spawn_error(std::vector<std::string> args) {
   auto reg = spawn_registry(sys);
   if (!reg)
     return std::move(reg.error());
-  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+  reg->stop();
   return caf::none;
 }
 

@@ -158,7 +158,7 @@ TEST_F(groups, dispatch_reaches_each_live_member_exactly_once) {
   // Through the message interface.
   uint64_t sent = 0;
   fx.self()
-      ->request(fx.reg().actor, std::chrono::seconds(5), dispatch_atom::value,
+      ->request(fx.reg().actor(), std::chrono::seconds(5), dispatch_atom::value,
                 key("pool"), ping)
       .receive([&](uint64_t n) { sent = n; },
                [](caf::error& err) { FAIL() << to_string(err); });
@@ -182,7 +182,7 @@ TEST_F(groups, dispatch_sends_as_the_requester) {
   ASSERT_FALSE(client.register_name(key("echo"), w));
   ASSERT_FALSE(client.register_name(key("echo"), fx.worker()));
   fx.self()
-      ->request(fx.reg().actor, std::chrono::seconds(5), dispatch_atom::value,
+      ->request(fx.reg().actor(), std::chrono::seconds(5), dispatch_atom::value,
                 key("echo"), caf::make_message(41))
       .receive([](uint64_t n) { EXPECT_EQ(n, 2u); },
                [](caf::error& err) { FAIL() << to_string(err); });

@@ -112,7 +112,7 @@ constexpr int actors = 50;
 constexpr int names = 20;
 
 TEST_F(liveness, concurrent_registrations_from_many_actors_all_land) {
-  auto reg = fx.reg().actor;
+  auto reg = fx.reg().actor();
   auto& self = fx.self();
   caf::actor reporter = self;
   std::vector<caf::actor> registrants;

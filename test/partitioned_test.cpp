@@ -58,7 +58,7 @@ TEST(partitioned_backend, the_registry_actor_hints_its_scheduler_threads) {
   auto health = client.health_check();
   ASSERT_TRUE(health);
   EXPECT_EQ(detail_int(health->details, "partitions"), 3);
-  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+  reg->stop();
 }
 
 TEST(partitioned_backend, ten_thousand_keys_spread_evenly_over_partitions) {

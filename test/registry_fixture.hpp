@@ -56,7 +56,7 @@ public:
   ~registry_fixture() {
     for (auto& w : workers_)
       caf::anon_send_exit(w, caf::exit_reason::kill);
-    caf::anon_send_exit(reg_.actor, caf::exit_reason::kill);
+    reg_.stop();
   }
 
   caf::actor_system& sys() { return sys_; }
@@ -74,6 +74,13 @@ public:
   void stop(const caf::actor& who, caf::error reason = caf::exit_reason::kill) {
     self_->monitor(who);
     self_->send_exit(who, std::move(reason));
+    self_->receive([](caf::down_msg&) {});
+  }
+
+  /// Stops the registry for good and waits until its actor terminated.
+  void stop_registry() {
+    self_->monitor(reg_.actor());
+    reg_.stop();
     self_->receive([](caf::down_msg&) {});
   }
 

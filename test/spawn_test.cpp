@@ -143,7 +143,7 @@ TEST_P(spawn_and_register, a_dead_holder_is_replaced) {
 }
 
 TEST_P(spawn_and_register, from_an_actor) {
-  auto reg = fx.reg().actor;
+  auto reg = fx.reg().actor();
   caf::actor found;
   fx.self()
       ->request(reg, std::chrono::seconds(5), spawn_reg_atom::value, key("svc"),

@@ -37,6 +37,6 @@ int main() {
     }
   }
   caf::anon_send_exit(worker, caf::exit_reason::kill);
-  caf::anon_send_exit(reg->actor, caf::exit_reason::kill);
+  reg->stop();
   return rc;
 }

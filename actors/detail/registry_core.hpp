@@ -1,0 +1,66 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+#include <caf/timespan.hpp>
+
+#include "actors/registry_actor.hpp"
+#include "actors/subscriber_set.hpp"
+#include "libregistry/any_backend.hpp"
+#include "libregistry/limits.hpp"
+
+namespace libregistry::detail {
+
+/// What outlives one registry actor, like an ETS table with an heir: the
+/// backend with every registration, the limits, the subscribers, and the
+/// handle of the actor that serves them now.
+///
+/// Shared by the registry actor, its supervisor and every `registry` value.
+/// `backend`, `subscribers` and `restarts` are touched by the serving
+/// registry actor only; a restart hands them on after the previous actor
+/// terminated, and CAF's message passing orders the two. The handle is
+/// thread-safe.
+class registry_core {
+public:
+  registry_core(any_backend b, registry_limits l)
+      : backend(std::move(b)), limits(l),
+        started(std::chrono::steady_clock::now()) {}
+
+  any_backend backend;
+  const registry_limits limits;
+  subscriber_set subscribers;
+  const std::chrono::steady_clock::time_point started;
+  /// Registry actors started after the first.
+  uint64_t restarts = 0;
+
+  /// The actor serving now (or the last one, after the registry stopped).
+  /// Cost: one uncontended lock.
+  registry_actor current() const;
+
+  /// Waits until an actor other than `previous` serves, up to `timeout`,
+  /// and returns it; null if the registry stopped for good or the time ran
+  /// out.
+  registry_actor next(const registry_actor& previous,
+                      caf::timespan timeout) const;
+
+  /// Makes `x` the serving actor and wakes the callers of `next`.
+  void serve(registry_actor x);
+
+  /// Stops the registry for good, once no registry actor runs any more:
+  /// closes the backend (readers miss from then on), drops the subscribers
+  /// and wakes the callers of `next`.
+  void close();
+
+  bool closed() const;
+
+private:
+  mutable std::mutex mtx_;
+  mutable std::condition_variable cv_;
+  registry_actor current_;
+  bool closed_ = false;
+};
+
+} // namespace libregistry::detail

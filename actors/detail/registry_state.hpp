@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/fwd.hpp>
+#include <caf/make_message.hpp>
+#include <caf/result.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/detail/registry_core.hpp"
+#include "actors/registry_actor.hpp"
+#include "actors/waiting_list.hpp"
+
+namespace libregistry::detail {
+
+/// A teardown in progress: the actors still to stop, and who waits.
+struct teardown_job {
+  name_space ns;
+  std::unordered_set<caf::actor_addr> waiting;
+  uint64_t stopped = 0;
+  caf::typed_response_promise<uint64_t> promise;
+};
+
+/// The state of one registry actor. The core (backend, subscribers) outlives
+/// it; the rest is the bookkeeping of this actor, rebuilt by the next one.
+struct registry_state {
+  std::shared_ptr<registry_core> core;
+  /// Actors this registry monitors: each registered actor once, until its
+  /// down message arrives.
+  std::unordered_set<caf::actor_addr> monitored;
+  /// Teardowns in progress, by namespace reference.
+  std::unordered_map<uint64_t, teardown_job> teardowns;
+  /// Await requests waiting for a name.
+  waiting_list waiting;
+
+  /// Answers the requests still waiting (awaits, teardowns) with
+  /// `sec::request_receiver_down`, as CAF answers requests that reach a
+  /// terminated actor, so their senders can retry with the next one.
+  ~registry_state();
+
+  any_backend& backend() { return core->backend; }
+
+  static const char* name;
+};
+
+using registry_pointer = registry_actor::stateful_pointer<registry_state>;
+
+/// The registry actor over `core`. It monitors every registered actor and
+/// every subscriber the core holds, so a new actor after a crash drops the
+/// registrations of actors that died meanwhile.
+registry_actor::behavior_type
+registry_impl(registry_pointer self, std::shared_ptr<registry_core> core);
+
+// -- events (registry_events.cpp)
+// ----------------------------------------------
+
+/// Tells the subscribers about `changed`, as the registry.
+void notify(registry_pointer self, event_kind kind,
+            const std::vector<entry>& changed,
+            const caf::error& reason = caf::none);
+
+/// The live members under `key` (all of them, or only `who` if given) if
+/// anybody subscribes, for the events of a removal; nothing otherwise.
+std::vector<entry> removal_events(registry_pointer self,
+                                  const registry_key& key,
+                                  const caf::actor& who = nullptr);
+
+/// Adds a listener once and monitors it.
+caf::error add_listener(registry_pointer self, const caf::actor& listener);
+
+/// Adds a subscription and answers the registrations it covers now (if
+/// `snapshot`), in the same step.
+caf::result<std::vector<entry>> subscribe(registry_pointer self,
+                                          const caf::actor& who,
+                                          subscription& filter, bool snapshot);
+
+// -- life cycle (registry_lifecycle.cpp)
+// ---------------------------------------
+
+/// Monitors every registered actor and every subscriber held by the core.
+void monitor_all(registry_pointer self);
+
+/// Drops a terminated actor's registrations and subscriptions.
+void on_down(registry_pointer self, const caf::down_msg& msg);
+
+/// Kills the actors of a test namespace, waits for them, drops it.
+caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns);
+
+/// Refuses a key that could never be registered: out of bounds, in a
+/// namespace being torn down, or in one this registry does not hold.
+caf::error check_target(registry_state& st, const registry_key& key);
+
+/// True if `ns` is being torn down.
+bool is_closing(registry_state& st, const name_space& ns);
+
+/// The error for a request into a namespace being torn down.
+caf::error closing_namespace(const name_space& ns);
+
+} // namespace libregistry::detail

@@ -1,0 +1,90 @@
+#include <algorithm>
+#include <utility>
+
+#include "actors/detail/registry_state.hpp"
+#include "libregistry/errors.hpp"
+
+namespace libregistry::detail {
+
+void notify(registry_pointer self, event_kind kind,
+            const std::vector<entry>& changed, const caf::error& reason) {
+  self->state.core->subscribers.notify(caf::actor_cast<caf::actor>(self), kind,
+                                       changed, reason);
+}
+
+std::vector<entry> removal_events(registry_pointer self,
+                                  const registry_key& key,
+                                  const caf::actor& who) {
+  if (self->state.core->subscribers.empty())
+    return {};
+  auto xs = self->state.backend().members(key);
+  if (!xs)
+    return {};
+  if (who)
+    xs->erase(std::remove_if(xs->begin(), xs->end(),
+                             [&](const entry& e) { return e.actor != who; }),
+              xs->end());
+  return std::move(*xs);
+}
+
+caf::error add_listener(registry_pointer self, const caf::actor& listener) {
+  if (!listener)
+    return make_error(registry_errc::invalid_actor);
+  if (self->state.core->subscribers.add_listener(listener))
+    self->monitor(listener);
+  return caf::none;
+}
+
+namespace {
+
+/// The live registrations `filter` covers, found the cheapest way: by name,
+/// through the metadata index, or by listing the namespace.
+caf::expected<std::vector<entry>> covered(any_backend& backend,
+                                          const subscription& filter) {
+  caf::expected<std::vector<entry>> xs{std::vector<entry>{}};
+  if (filter.name)
+    xs = backend.members(registry_key{filter.ns, *filter.name});
+  else if (filter.condition)
+    xs = backend.find_by_field(filter.ns, filter.condition->field,
+                               filter.condition->value);
+  else
+    xs = backend.list_all(filter.ns);
+  if (xs)
+    xs->erase(std::remove_if(xs->begin(), xs->end(),
+                             [&](const entry& e) {
+                               return !filter.covers(e.key, e.meta);
+                             }),
+              xs->end());
+  return xs;
+}
+
+} // namespace
+
+caf::result<std::vector<entry>> subscribe(registry_pointer self,
+                                          const caf::actor& who,
+                                          subscription& filter, bool snapshot) {
+  auto& st = self->state;
+  if (!who)
+    return make_error(registry_errc::invalid_actor);
+  if (filter.name)
+    if (auto err =
+            check_key(registry_key{filter.ns, *filter.name}, st.core->limits))
+      return err;
+  if (filter.condition && filter.condition->field.empty())
+    return make_error(registry_errc::invalid_metadata,
+                      "a subscription's field must not be empty");
+  std::vector<entry> current;
+  if (snapshot) {
+    auto xs = covered(st.backend(), filter);
+    if (!xs)
+      return std::move(xs.error());
+    current = std::move(*xs);
+  } else if (auto n = st.backend().count(filter.ns); !n) {
+    return std::move(n.error());
+  }
+  if (st.core->subscribers.add(who, std::move(filter)))
+    self->monitor(who);
+  return current;
+}
+
+} // namespace libregistry::detail

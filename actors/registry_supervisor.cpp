@@ -1,0 +1,126 @@
+#include <deque>
+#include <utility>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/scheduler/abstract_coordinator.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/detail/registry_state.hpp"
+#include "actors/registry.hpp"
+#include "backends/catalog.hpp"
+
+namespace libregistry {
+
+namespace {
+
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+struct supervisor_state {
+  std::shared_ptr<detail::registry_core> core;
+  restart_policy policy;
+  /// When the restarts within the current window happened, oldest first.
+  std::deque<std::chrono::steady_clock::time_point> recent;
+  /// Set by `stop`: the next termination is final whatever its reason.
+  bool stopping = false;
+
+  static const char* name;
+};
+
+const char* supervisor_state::name = "libregistry.supervisor";
+
+using supervisor_pointer = caf::stateful_actor<supervisor_state>*;
+
+bool is_shutdown(const caf::error& reason) {
+  return reason == caf::exit_reason::normal ||
+         reason == caf::exit_reason::user_shutdown;
+}
+
+/// True if one more restart stays within the policy; records it.
+bool may_restart(supervisor_state& st) {
+  auto now = std::chrono::steady_clock::now();
+  while (!st.recent.empty() && now - st.recent.front() > st.policy.window)
+    st.recent.pop_front();
+  if (st.recent.size() >= st.policy.max_restarts)
+    return false;
+  st.recent.push_back(now);
+  return true;
+}
+
+/// Watches the registry actor; on an abnormal termination starts the next
+/// one over the same core, which re-monitors every registered actor and
+/// subscriber. Stops for good after a shutdown, a `stop` message, or too
+/// many restarts, and then closes the core.
+caf::behavior supervisor(supervisor_pointer self,
+                         std::shared_ptr<detail::registry_core> core,
+                         restart_policy policy, registry_actor first) {
+  self->state.core = std::move(core);
+  self->state.policy = policy;
+  self->monitor(first);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (st.stopping || is_shutdown(msg.reason) || !may_restart(st)) {
+      st.core->close();
+      self->quit(msg.reason);
+      return;
+    }
+    ++st.core->restarts;
+    auto next = self->system().spawn(detail::registry_impl, st.core);
+    self->monitor(next);
+    st.core->serve(std::move(next));
+  });
+  return {
+      [self](stop_atom) {
+        self->state.stopping = true;
+        self->send_exit(self->state.core->current(),
+                        caf::exit_reason::user_shutdown);
+      },
+  };
+}
+
+} // namespace
+
+registry::registry(std::shared_ptr<detail::registry_core> core,
+                   std::shared_ptr<const direct_reader> reader,
+                   caf::actor supervisor)
+    : core_(std::move(core)), reader_(std::move(reader)),
+      supervisor_(std::move(supervisor)) {}
+
+registry_actor registry::actor() const {
+  return core_->current();
+}
+
+registry_actor registry::next_actor(const registry_actor& previous,
+                                    caf::timespan timeout) const {
+  return core_->next(previous, timeout);
+}
+
+void registry::stop() const {
+  caf::anon_send(supervisor_, stop_atom::value);
+}
+
+caf::expected<registry> spawn_registry(caf::actor_system& sys,
+                                       registry_options options) {
+  // The hint every backend may read (backend.hpp); emplace keeps a value
+  // the caller gave.
+  options.backend_options.emplace(
+      "scheduler-threads", static_cast<int64_t>(sys.scheduler().num_workers()));
+  auto backend = make_backend(options.backend, options.backend_options);
+  if (!backend)
+    return std::move(backend.error());
+  auto reader = backend->reader();
+  auto core = std::make_shared<detail::registry_core>(std::move(*backend),
+                                                      options.limits);
+  for (auto& listener : options.listeners)
+    if (listener)
+      core->subscribers.add_listener(listener);
+  auto first = sys.spawn(detail::registry_impl, core);
+  core->serve(first);
+  auto sup = sys.spawn(supervisor, core, options.restart, first);
+  return registry{std::move(core), std::move(reader), std::move(sup)};
+}
+
+} // namespace libregistry
