@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include <caf/actor_system.hpp>
@@ -87,7 +89,18 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
       return holder;
     return make_already_registered(std::move(holder));
   }
-  auto hdl = fn.spawn(self->system());
+  caf::actor hdl;
+  // User code runs inside the registry here; its exception is the
+  // requester's error, not a crash of the registry.
+  try {
+    hdl = fn.spawn(self->system());
+  } catch (const std::exception& e) {
+    return make_error(registry_errc::invalid_actor,
+                      std::string{"the spawner threw: "} + e.what());
+  } catch (...) {
+    return make_error(registry_errc::invalid_actor,
+                      "the spawner threw a non-standard exception");
+  }
   if (!hdl)
     return make_error(registry_errc::invalid_actor,
                       "the spawner returned no actor");

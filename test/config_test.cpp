@@ -38,6 +38,8 @@ TEST(config, no_configuration_gives_the_defaults) {
   EXPECT_EQ(opts->limits.max_name_length, defaults.limits.max_name_length);
   EXPECT_EQ(opts->limits.max_metadata_bytes,
             defaults.limits.max_metadata_bytes);
+  EXPECT_EQ(opts->restart.max_restarts, defaults.restart.max_restarts);
+  EXPECT_EQ(opts->restart.window, defaults.restart.window);
 }
 
 /// The health details of a registry spawned in `sys` from its
@@ -102,6 +104,16 @@ TEST(config, the_command_line_sets_declared_options) {
   EXPECT_EQ(opts->limits.max_metadata_bytes, 100u);
 }
 
+TEST(config, the_restart_policy_is_configurable) {
+  app_config cfg;
+  parse(cfg, {"--libregistry.max-restarts=0"},
+        "[libregistry]\nrestart-window=250ms\n");
+  auto opts = registry_options_from(cfg);
+  ASSERT_TRUE(opts);
+  EXPECT_EQ(opts->restart.max_restarts, 0u);
+  EXPECT_EQ(opts->restart.window, std::chrono::milliseconds(250));
+}
+
 TEST(config, every_backend_option_can_be_given_on_the_command_line) {
   {
     app_config cfg;
@@ -142,6 +154,10 @@ TEST(config, refused_values_are_clear_errors) {
   EXPECT_TRUE(is(spawn_error({"--libregistry.backend=nosuch"}),
                  registry_errc::unknown_backend));
   EXPECT_TRUE(is(spawn_error({"--libregistry.ets.shards=0"}),
+                 registry_errc::backend_error));
+  EXPECT_TRUE(is(spawn_error({"--libregistry.max-restarts=-1"}),
+                 registry_errc::backend_error));
+  EXPECT_TRUE(is(spawn_error({"--libregistry.restart-window=0s"}),
                  registry_errc::backend_error));
   EXPECT_FALSE(spawn_error({"--libregistry.ets.shards=2"}));
   app_config cfg;

@@ -24,15 +24,7 @@ caf::behavior forwarder(caf::event_based_actor*, caf::actor sink) {
 
 class listeners : public libregistry::test::per_backend {
 protected:
-  /// The next event that `events` received; fails the test after 5 s.
-  registry_event next() {
-    registry_event result;
-    result.kind = static_cast<event_kind>(255);
-    events->receive([&](registry_event& ev) { result = std::move(ev); },
-                    caf::after(std::chrono::seconds(5)) >>
-                        [] { FAIL() << "no event within 5 s"; });
-    return result;
-  }
+  registry_event next() { return libregistry::test::next_event(events); }
 
   /// Expects the next event to be `kind` for `name` and `who`.
   registry_event expect(event_kind kind, const char* name,

@@ -44,6 +44,17 @@ inline bool is(const caf::error& err, registry_errc code) {
   return err == make_error(code);
 }
 
+/// The next `registry_event` that `events` received; fails the test after
+/// 5 s and returns an event of no valid kind.
+inline registry_event next_event(caf::scoped_actor& events) {
+  registry_event result;
+  result.kind = static_cast<event_kind>(255);
+  events->receive([&](registry_event& ev) { result = std::move(ev); },
+                  caf::after(std::chrono::seconds(5)) >>
+                      [] { ADD_FAILURE() << "no event within 5 s"; });
+  return result;
+}
+
 /// An actor system, a registry over one backend, a blocking client, and
 /// workers that are killed when the test ends.
 class registry_fixture {

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include <caf/typed_event_based_actor.hpp>
@@ -92,6 +93,20 @@ TEST_P(spawn_and_register, refused_requests_spawn_nothing) {
   EXPECT_TRUE(is(client.spawn_registered(key("svc"), {}, spawner{}).error(),
                  registry_errc::invalid_actor));
   EXPECT_EQ(*spawned, 0);
+  EXPECT_TRUE(is(client.lookup(key("svc")).error(), registry_errc::not_found));
+}
+
+TEST_P(spawn_and_register, a_throwing_spawner_is_an_error_not_a_crash) {
+  auto before = fx.reg().actor();
+  spawner throws{[](caf::actor_system&) -> caf::actor {
+    throw std::runtime_error("no resources");
+  }};
+  auto err = client.spawn_registered(key("svc"), {}, throws).error();
+  EXPECT_TRUE(is(err, registry_errc::invalid_actor));
+  EXPECT_NE(to_string(err).find("no resources"), std::string::npos)
+      << to_string(err);
+  EXPECT_EQ(fx.reg().actor(), before);
+  EXPECT_EQ(client.get_stats().value().restarts, 0u);
   EXPECT_TRUE(is(client.lookup(key("svc")).error(), registry_errc::not_found));
 }
 
