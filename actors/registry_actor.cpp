@@ -303,6 +303,7 @@ registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
         stats.monitored = st.monitored.size();
         stats.subscribers = st.core->subscribers.size();
         stats.restarts = st.core->restarts;
+        stats.awaiting = st.waiting.size();
         return stats;
       },
       [self](members_atom,

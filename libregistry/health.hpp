@@ -87,6 +87,8 @@ struct registry_stats {
   uint64_t subscribers = 0;
   /// Times the registry actor was restarted after a crash.
   uint64_t restarts = 0;
+  /// `await` requests waiting for a name.
+  uint64_t awaiting = 0;
 };
 
 template <class Inspector>
