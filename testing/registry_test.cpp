@@ -139,14 +139,14 @@ std::vector<std::string> registry_test::stop_tracked_actors() {
   caf::scoped_actor self{*sys_};
   address_set running;
   for (auto& t : tracked_)
-    if (running.insert(t.actor.address()).second)
-      self->monitor(t.actor);
+    if (running.insert(t.who.address()).second)
+      self->monitor(t.who);
   await_downs(self, running, leftover_grace);
   std::vector<std::string> left;
   for (auto& t : tracked_)
-    if (running.count(t.actor.address()) > 0)
+    if (running.count(t.who.address()) > 0)
       left.push_back(to_string(t.key) + " (actor " +
-                     std::to_string(t.actor->id()) +
+                     std::to_string(t.who->id()) +
                      ") still runs after the teardown; killed it");
   for (auto& who : running)
     self->send_exit(who, caf::exit_reason::kill);

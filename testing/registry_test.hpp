@@ -132,7 +132,7 @@ private:
   /// A registration the fixture made, checked at teardown.
   struct tracked {
     registry_key key;
-    caf::actor actor;
+    caf::actor who;
   };
 
   caf::actor spawn_tracked(service_name name, metadata meta, spawner fn);
