@@ -2,7 +2,8 @@
 # Installs what is missing, then builds and runs the whole test suite:
 #  1. the regular build (warnings as errors) and its tests, and one short
 #     run of every benchmark (no timing checks: it only keeps them working),
-#  2. an install, and a small consumer project built against it and run,
+#  2. an install, and a small consumer project built against it: its
+#     application and its test (written with libregistry::testing), run,
 #  3. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 # Exits non-zero on the first failure.
 # Usage: scripts/test.sh
@@ -28,6 +29,7 @@ cmake -S test/consumer -B build/consumer \
   -DCMAKE_PREFIX_PATH="$root/build/stage" >/dev/null
 cmake --build build/consumer -j2
 build/consumer/consumer
+build/consumer/consumer_test
 
 echo "== build and test with ASan + UBSan"
 cmake -S . -B build-sanitize -DLIBREGISTRY_SANITIZE=ON \

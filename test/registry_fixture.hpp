@@ -12,6 +12,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <gtest/gtest.h>
 
 #include "actors/blocking_registry.hpp"
@@ -24,6 +25,23 @@ namespace libregistry::test {
 inline caf::behavior echo_worker(caf::event_based_actor*) {
   return {[](int x) { return x + 1; }};
 }
+
+/// A typed actor that answers two integers with their sum.
+using adder = caf::typed_actor<caf::replies_to<int, int>::with<int>>;
+
+inline adder::behavior_type typed_adder() {
+  return {[](int x, int y) { return x + y; }};
+}
+
+/// A class-based actor that answers an integer with its double.
+class doubler : public caf::event_based_actor {
+public:
+  explicit doubler(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
+
+  caf::behavior make_behavior() override {
+    return {[](int x) { return 2 * x; }};
+  }
+};
 
 /// The key of `name` in `ns` (production by default).
 inline registry_key key(std::string name,

@@ -27,21 +27,6 @@ spawner counted(const counter& spawned) {
   }};
 }
 
-using adder = caf::typed_actor<caf::replies_to<int, int>::with<int>>;
-
-adder::behavior_type typed_adder() {
-  return {[](int x, int y) { return x + y; }};
-}
-
-class doubler : public caf::event_based_actor {
-public:
-  explicit doubler(caf::actor_config& cfg) : caf::event_based_actor(cfg) {}
-
-  caf::behavior make_behavior() override {
-    return {[](int x) { return 2 * x; }};
-  }
-};
-
 class spawn_and_register : public per_backend {
 protected:
   ~spawn_and_register() override {
