@@ -27,6 +27,8 @@ std::string to_string(registry_errc x) {
     return "backend_error";
   case registry_errc::unsupported:
     return "unsupported";
+  case registry_errc::unavailable:
+    return "unavailable";
   }
   return "unknown_error";
 }

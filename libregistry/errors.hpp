@@ -38,6 +38,9 @@ enum class registry_errc : uint8_t {
   /// `update_metadata` under duplicate keys. The context says what to do
   /// instead.
   unsupported,
+  /// The backend's store cannot be reached or cannot commit now (e.g. an
+  /// etcd cluster without quorum); the request may succeed later.
+  unavailable,
 };
 
 /// The error category atom of registry errors.

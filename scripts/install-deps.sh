@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(cmake g++ make ccache libcaf-dev libgtest-dev clang-format
-  libbenchmark-dev gnuplot-nox python3 libabsl-dev)
+  libbenchmark-dev gnuplot-nox python3 libabsl-dev libcurl4-openssl-dev
+  nlohmann-json3-dev etcd-server etcd-client)
 
 missing=()
 for p in "${packages[@]}"; do

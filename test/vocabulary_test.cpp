@@ -87,6 +87,10 @@ TEST(vocabulary, errors_carry_the_holder_and_render) {
                 static_cast<uint8_t>(registry_errc::invalid_key),
                 caf::make_message(std::string{"empty service name"})),
             "registry_error(invalid_key, empty service name)");
+  EXPECT_EQ(
+      render_registry_error(static_cast<uint8_t>(registry_errc::unavailable),
+                            caf::make_message(std::string{"no quorum"})),
+      "registry_error(unavailable, no quorum)");
 }
 
 TEST(vocabulary, an_actor_system_renders_registry_errors_by_name) {

@@ -1,0 +1,282 @@
+#include "backends/etcd/detail/etcd_client.hpp"
+
+#include <mutex>
+#include <thread>
+
+#include <absl/strings/escaping.h>
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+
+#include "backends/etcd/detail/gateway_json.hpp"
+#include "libregistry/errors.hpp"
+
+namespace libregistry::etcd::detail {
+
+namespace {
+
+using json = nlohmann::json;
+using clock = std::chrono::steady_clock;
+
+std::string b64(const std::string& x) {
+  return absl::Base64Escape(x);
+}
+
+/// gRPC codes after which another endpoint may still answer.
+bool is_transient(int code) {
+  constexpr int deadline_exceeded = 4;
+  constexpr int unavailable = 14;
+  return code == deadline_exceeded || code == unavailable;
+}
+
+size_t append(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+} // namespace
+
+struct etcd_client::impl {
+  CURL* curl = nullptr;
+  std::string body;
+  size_t preferred = 0;
+
+  impl() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curl = curl_easy_init();
+  }
+
+  ~impl() { curl_easy_cleanup(curl); }
+
+  /// POSTs `request` to `url` within `left`; the answer's JSON, or why not.
+  caf::expected<json> post(const std::string& url, const std::string& request,
+                           clock::duration left, bool& transient) {
+    body.clear();
+    auto ms = std::max<long>(
+        1, static_cast<long>(
+               std::chrono::duration_cast<std::chrono::milliseconds>(left)
+                   .count()));
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+                     static_cast<long>(request.size()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, ms);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min(ms, 500L));
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    auto rc = curl_easy_perform(curl);
+    transient = true;
+    if (rc != CURLE_OK)
+      return make_error(registry_errc::unavailable,
+                        url + ": " + curl_easy_strerror(rc));
+    auto answer = json::parse(body, nullptr, false);
+    if (answer.is_discarded() || !answer.is_object())
+      return make_error(registry_errc::unavailable,
+                        url + ": not a JSON object: " + body.substr(0, 200));
+    if (answer.contains("error")) {
+      transient = is_transient(answer.value("code", 0));
+      return make_error(transient ? registry_errc::unavailable
+                                  : registry_errc::backend_error,
+                        url + ": " + answer.value("message", body));
+    }
+    transient = false;
+    return answer;
+  }
+};
+
+etcd_client::etcd_client(client_options opts)
+    : opts_(std::move(opts)), impl_(std::make_unique<impl>()) {}
+
+etcd_client::~etcd_client() = default;
+
+namespace {
+
+/// Sends `request` to `path`, trying the endpoints from the preferred one
+/// on, round after round, until one answers or `timeout` passes.
+template <class Impl>
+caf::expected<json> call(Impl& self, const client_options& opts,
+                         const char* path, const json& request) {
+  if (opts.endpoints.empty())
+    return make_error(registry_errc::unavailable, "no etcd endpoint given");
+  auto text = request.dump();
+  auto deadline = clock::now() + opts.request_timeout;
+  // A member that lost its leader holds a request until etcd's own timeout
+  // (seconds); a third of the budget per attempt leaves time to ask the
+  // others once a new leader is elected.
+  auto per_attempt = std::max<clock::duration>(opts.request_timeout / 3,
+                                               std::chrono::milliseconds(100));
+  caf::error last;
+  auto n = opts.endpoints.size();
+  for (size_t attempt = 0;; ++attempt) {
+    auto left = deadline - clock::now();
+    if (left <= clock::duration::zero())
+      return make_error(registry_errc::unavailable,
+                        "no etcd endpoint answered within the request "
+                        "timeout; last: " +
+                            to_string(last));
+    auto index = (self.preferred + attempt) % n;
+    bool transient = false;
+    auto answer =
+        self.post(opts.endpoints[index] + path, text,
+                  std::min<clock::duration>(left, per_attempt), transient);
+    if (answer) {
+      self.preferred = index;
+      return answer;
+    }
+    if (!transient)
+      return std::move(answer.error());
+    last = std::move(answer.error());
+    if (attempt % n == n - 1) // a whole round failed: do not spin
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+} // namespace
+
+caf::expected<range_result> etcd_client::range(const std::string& key,
+                                               const std::string& range_end) {
+  json request{{"key", b64(key)}};
+  if (!range_end.empty())
+    request["range_end"] = b64(range_end);
+  auto answer = call(*impl_, opts_, "/v3/kv/range", request);
+  if (!answer)
+    return std::move(answer.error());
+  range_result result;
+  result.revision = header_revision(*answer);
+  for (auto& kv : answer->value("kvs", json::array()))
+    result.kvs.push_back(to_key_value(kv));
+  return result;
+}
+
+caf::expected<int64_t> etcd_client::put(const std::string& key,
+                                        const std::string& value,
+                                        int64_t lease) {
+  json request{{"key", b64(key)}, {"value", b64(value)}};
+  if (lease != 0)
+    request["lease"] = std::to_string(lease);
+  auto answer = call(*impl_, opts_, "/v3/kv/put", request);
+  if (!answer)
+    return std::move(answer.error());
+  return header_revision(*answer);
+}
+
+caf::expected<create_result> etcd_client::create(const std::string& key,
+                                                 const std::string& value,
+                                                 int64_t lease) {
+  json put{{"key", b64(key)}, {"value", b64(value)}};
+  if (lease != 0)
+    put["lease"] = std::to_string(lease);
+  json request{
+      {"compare", json::array({{{"key", b64(key)},
+                                {"target", "CREATE"},
+                                {"result", "EQUAL"},
+                                {"create_revision", "0"}}})},
+      {"success", json::array({{{"request_put", put}}})},
+      {"failure", json::array({{{"request_range", {{"key", b64(key)}}}}})}};
+  auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
+  if (!answer)
+    return std::move(answer.error());
+  create_result result;
+  result.revision = header_revision(*answer);
+  result.created = answer->value("succeeded", false);
+  if (result.created)
+    return result;
+  for (auto& r : answer->value("responses", json::array()))
+    for (auto& kv :
+         r.value("response_range", json::object()).value("kvs", json::array()))
+      result.holder = to_key_value(kv);
+  // A retry of a create that etcd committed before its answer was lost
+  // finds the key it wrote itself: that is a success.
+  result.created = result.holder.value == value && result.holder.lease == lease;
+  return result;
+}
+
+caf::expected<bool> etcd_client::erase_if_created_at(const std::string& key,
+                                                     int64_t create_revision) {
+  json request{
+      {"compare",
+       json::array({{{"key", b64(key)},
+                     {"target", "CREATE"},
+                     {"result", "EQUAL"},
+                     {"create_revision", std::to_string(create_revision)}}})},
+      {"success",
+       json::array({{{"request_delete_range", {{"key", b64(key)}}}}})}};
+  auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
+  if (!answer)
+    return std::move(answer.error());
+  return answer->value("succeeded", false);
+}
+
+caf::expected<int64_t> etcd_client::erase_range(const std::string& key,
+                                                const std::string& range_end) {
+  json request{{"key", b64(key)}, {"range_end", b64(range_end)}};
+  auto answer = call(*impl_, opts_, "/v3/kv/deleterange", request);
+  if (!answer)
+    return std::move(answer.error());
+  return int_field(*answer, "deleted");
+}
+
+caf::error etcd_client::compact(int64_t revision) {
+  json request{{"revision", std::to_string(revision)}};
+  auto answer = call(*impl_, opts_, "/v3/kv/compaction", request);
+  if (!answer)
+    return std::move(answer.error());
+  return caf::none;
+}
+
+caf::expected<int64_t> etcd_client::grant_lease(std::chrono::seconds ttl) {
+  json request{{"TTL", std::to_string(ttl.count())}};
+  auto answer = call(*impl_, opts_, "/v3/lease/grant", request);
+  if (!answer)
+    return std::move(answer.error());
+  if (answer->contains("error") || int_field(*answer, "ID") == 0)
+    return make_error(registry_errc::backend_error,
+                      "etcd granted no lease: " + answer->dump());
+  return int_field(*answer, "ID");
+}
+
+caf::expected<int64_t> etcd_client::keep_alive(int64_t id) {
+  json request{{"ID", std::to_string(id)}};
+  auto answer = call(*impl_, opts_, "/v3/lease/keepalive", request);
+  if (!answer)
+    return std::move(answer.error());
+  return int_field(answer->value("result", json::object()), "TTL");
+}
+
+caf::error etcd_client::revoke_lease(int64_t id) {
+  json request{{"ID", std::to_string(id)}};
+  auto answer = call(*impl_, opts_, "/v3/lease/revoke", request);
+  if (!answer)
+    return std::move(answer.error());
+  return caf::none;
+}
+
+caf::expected<member_status> etcd_client::status(const std::string& endpoint) {
+  bool transient = false;
+  auto answer = impl_->post(endpoint + "/v3/maintenance/status", "{}",
+                            opts_.request_timeout, transient);
+  if (!answer)
+    return std::move(answer.error());
+  member_status result;
+  result.endpoint = endpoint;
+  auto header = answer->value("header", json::object());
+  result.member_id = static_cast<uint64_t>(int_field(header, "member_id"));
+  result.leader_id = static_cast<uint64_t>(int_field(*answer, "leader"));
+  result.revision = int_field(header, "revision");
+  return result;
+}
+
+std::string etcd_client::prefix_end(std::string prefix) {
+  while (!prefix.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(prefix.back());
+    if (last < 0xff) {
+      ++last;
+      return prefix;
+    }
+    prefix.pop_back();
+  }
+  return std::string(1, '\0'); // every key
+}
+
+} // namespace libregistry::etcd::detail

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+namespace libregistry::etcd::detail {
+
+/// One key and its value as etcd holds them (keys and values are bytes).
+struct key_value {
+  std::string key;
+  std::string value;
+  int64_t create_revision = 0;
+  int64_t mod_revision = 0;
+  /// The lease the key is attached to, 0 for none.
+  int64_t lease = 0;
+};
+
+/// The answer of a range read: the keys, and the store's revision at the
+/// time of the read (a watch from `revision + 1` misses nothing after it).
+struct range_result {
+  std::vector<key_value> kvs;
+  int64_t revision = 0;
+};
+
+/// The answer of a create-if-absent: whether the key was created, and if
+/// not, who holds it.
+struct create_result {
+  bool created = false;
+  /// The present key when `created` is false.
+  key_value holder;
+  int64_t revision = 0;
+};
+
+/// One member's view of the cluster.
+struct member_status {
+  std::string endpoint;
+  uint64_t member_id = 0;
+  uint64_t leader_id = 0;
+  int64_t revision = 0;
+};
+
+/// Where the cluster is and how long to wait for it.
+struct client_options {
+  /// Client URLs such as `http://127.0.0.1:2379`; tried in turn.
+  std::vector<std::string> endpoints;
+  /// Bound on one call, over every endpoint tried.
+  std::chrono::milliseconds request_timeout{2000};
+};
+
+/// A synchronous client of etcd's v3 API through its JSON gateway
+/// (`/v3/kv/*`, `/v3/lease/*`, `/v3/maintenance/status`), over libcurl and
+/// nlohmann-json. Keys and values are base64 on the wire; 64-bit integers
+/// arrive as strings; fields at their default value are omitted (a failed
+/// transaction has no `succeeded`): the client hides all three.
+///
+/// A call goes to the endpoint that answered last and moves on to the
+/// others when one cannot be reached or does not answer within a third of
+/// `request_timeout`, within `request_timeout` in all. A write that timed
+/// out may still have been applied, so each write is safe to repeat: `put`
+/// writes the same value again, and `create` counts finding its own value
+/// as success.
+/// Errors: `unavailable` when no endpoint answered in time (no quorum
+/// counts as that: etcd cannot commit, the request times out);
+/// `backend_error` with etcd's message when etcd refused the request.
+///
+/// Not thread-safe: one client per thread (each owns a connection).
+class etcd_client {
+public:
+  explicit etcd_client(client_options opts);
+  ~etcd_client();
+
+  etcd_client(const etcd_client&) = delete;
+  etcd_client& operator=(const etcd_client&) = delete;
+
+  const client_options& options() const { return opts_; }
+
+  /// Every key from `key` up to, not including, `range_end` (just `key`
+  /// if `range_end` is empty). Linearizable: answered by the leader.
+  caf::expected<range_result> range(const std::string& key,
+                                    const std::string& range_end = "");
+
+  /// Writes `key`, attached to `lease` unless 0; returns the new revision.
+  caf::expected<int64_t> put(const std::string& key, const std::string& value,
+                             int64_t lease = 0);
+
+  /// Writes `key` only if it does not exist (compare create revision = 0),
+  /// in one transaction, so two clients never both create it.
+  caf::expected<create_result> create(const std::string& key,
+                                      const std::string& value, int64_t lease);
+
+  /// Deletes `key` only while its create revision is `create_revision`,
+  /// so a key that was deleted and created again by someone else stays.
+  /// Returns whether it was deleted.
+  caf::expected<bool> erase_if_created_at(const std::string& key,
+                                          int64_t create_revision);
+
+  /// Deletes every key from `key` up to `range_end`; returns how many.
+  caf::expected<int64_t> erase_range(const std::string& key,
+                                     const std::string& range_end);
+
+  /// Discards the history before `revision`; a watch from an older
+  /// revision is refused from then on.
+  caf::error compact(int64_t revision);
+
+  /// Grants a lease of `ttl`; returns its id.
+  caf::expected<int64_t> grant_lease(std::chrono::seconds ttl);
+
+  /// Renews lease `id`; returns the seconds it has left, 0 or less if it
+  /// has expired (its keys are gone then).
+  caf::expected<int64_t> keep_alive(int64_t id);
+
+  /// Revokes lease `id`, deleting its keys at once.
+  caf::error revoke_lease(int64_t id);
+
+  /// The status of the member at `endpoint` (one of the options').
+  caf::expected<member_status> status(const std::string& endpoint);
+
+  /// The smallest key greater than every key starting with `prefix`: the
+  /// `range_end` of a prefix read.
+  static std::string prefix_end(std::string prefix);
+
+private:
+  struct impl;
+
+  client_options opts_;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace libregistry::etcd::detail

@@ -1,0 +1,129 @@
+// The etcd v3 client against a real three-member cluster on 127.0.0.1:
+// reads and writes, create-if-absent, leases, moving to another member when
+// one dies, and `unavailable` without quorum.
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "backends/etcd/detail/etcd_client.hpp"
+#include "etcd_cluster.hpp"
+#include "libregistry/errors.hpp"
+
+using namespace std::chrono_literals;
+using libregistry::etcd::detail::client_options;
+using libregistry::etcd::detail::etcd_client;
+using libregistry::test::etcd_cluster;
+
+namespace {
+
+class etcd_client_test : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_TRUE(cluster.ready()) << "etcd did not start";
+  }
+
+  etcd_cluster cluster;
+  etcd_client client{client_options{cluster.endpoints(), 2000ms}};
+};
+
+bool is(const caf::error& err, libregistry::registry_errc code) {
+  return err.category() == caf::atom("registry") &&
+         err.code() == static_cast<uint8_t>(code);
+}
+
+TEST_F(etcd_client_test, puts_and_reads_keys_and_prefixes) {
+  ASSERT_TRUE(client.put("app/a", "1"));
+  ASSERT_TRUE(client.put("app/b", std::string("\0\xff", 2)));
+  ASSERT_TRUE(client.put("apq", "outside"));
+  auto one = client.range("app/a").value();
+  ASSERT_EQ(one.kvs.size(), 1u);
+  EXPECT_EQ(one.kvs[0].value, "1");
+  EXPECT_GT(one.kvs[0].create_revision, 0);
+  auto all = client.range("app/", etcd_client::prefix_end("app/")).value();
+  ASSERT_EQ(all.kvs.size(), 2u);
+  EXPECT_EQ(all.kvs[1].value, std::string("\0\xff", 2));
+  EXPECT_GE(all.revision, all.kvs[1].mod_revision);
+  EXPECT_TRUE(client.range("missing").value().kvs.empty());
+  EXPECT_EQ(client.erase_range("app/", etcd_client::prefix_end("app/")).value(),
+            2);
+  EXPECT_EQ(etcd_client::prefix_end("a\xff"), "b");
+}
+
+TEST_F(etcd_client_test, create_if_absent_is_one_transaction) {
+  auto lease = client.grant_lease(10s).value();
+  auto first = client.create("name", "node-1", lease).value();
+  EXPECT_TRUE(first.created);
+  auto second = client.create("name", "node-2", lease).value();
+  EXPECT_FALSE(second.created);
+  EXPECT_EQ(second.holder.value, "node-1");
+  EXPECT_EQ(second.holder.lease, lease);
+  // The same write again (a retry after a lost answer) is a success.
+  EXPECT_TRUE(client.create("name", "node-1", lease).value().created);
+  auto created_at = second.holder.create_revision;
+  EXPECT_FALSE(client.erase_if_created_at("name", created_at + 100).value());
+  EXPECT_TRUE(client.erase_if_created_at("name", created_at).value());
+  EXPECT_TRUE(client.range("name").value().kvs.empty());
+}
+
+TEST_F(etcd_client_test, a_lease_keeps_keys_until_revoked_or_expired) {
+  auto kept = client.grant_lease(10s).value();
+  ASSERT_TRUE(client.put("kept", "x", kept));
+  EXPECT_GT(client.keep_alive(kept).value(), 0);
+  EXPECT_FALSE(client.revoke_lease(kept));
+  EXPECT_TRUE(client.range("kept").value().kvs.empty());
+  auto short_lived = client.grant_lease(1s).value();
+  ASSERT_TRUE(client.put("expires", "x", short_lived));
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!client.range("expires").value().kvs.empty() &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(client.range("expires").value().kvs.empty());
+  EXPECT_LE(client.keep_alive(short_lived).value(), 0);
+  EXPECT_TRUE(is(client.revoke_lease(short_lived),
+                 libregistry::registry_errc::backend_error));
+}
+
+TEST_F(etcd_client_test, a_dead_member_is_passed_over) {
+  ASSERT_TRUE(client.put("k", "before"));
+  cluster.kill(0);
+  ASSERT_TRUE(cluster.await_leader(10s));
+  ASSERT_TRUE(client.put("k", "after"));
+  EXPECT_EQ(client.range("k").value().kvs.at(0).value, "after");
+}
+
+TEST_F(etcd_client_test, without_quorum_calls_fail_unavailable_and_recover) {
+  etcd_client quick{client_options{cluster.endpoints(), 1000ms}};
+  ASSERT_TRUE(quick.put("k", "1"));
+  cluster.kill(1);
+  cluster.kill(2);
+  auto started = std::chrono::steady_clock::now();
+  auto failed = quick.put("k", "2");
+  auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(failed);
+  EXPECT_TRUE(is(failed.error(), libregistry::registry_errc::unavailable))
+      << to_string(failed.error());
+  EXPECT_LT(took, 1500ms);
+  cluster.restart(1);
+  cluster.restart(2);
+  ASSERT_TRUE(cluster.await_leader(20s));
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  auto again = quick.put("k", "3");
+  while (!again && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+    again = quick.put("k", "3");
+  }
+  EXPECT_TRUE(again);
+  EXPECT_EQ(quick.range("k").value().kvs.at(0).value, "3");
+}
+
+TEST(etcd_client, no_endpoint_answers_unavailable) {
+  etcd_client nowhere{client_options{{"http://127.0.0.1:1"}, 200ms}};
+  EXPECT_TRUE(is(nowhere.put("k", "v").error(),
+                 libregistry::registry_errc::unavailable));
+  etcd_client none{client_options{{}, 200ms}};
+  EXPECT_TRUE(
+      is(none.range("k").error(), libregistry::registry_errc::unavailable));
+}
+
+} // namespace

@@ -1,0 +1,163 @@
+#include "etcd_cluster.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backends/etcd/detail/etcd_client.hpp"
+
+extern char** environ;
+
+namespace libregistry::test {
+
+namespace {
+
+/// A port that was free a moment ago: the kernel's pick for port 0.
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string url(int port) {
+  return "http://127.0.0.1:" + std::to_string(port);
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  return std::to_string(::getpid()) + "-" + std::to_string(rd());
+}
+
+} // namespace
+
+etcd_cluster::etcd_cluster(size_t size) {
+  auto suffix = random_suffix();
+  dir_ = (std::filesystem::temp_directory_path() / ("etcd-test-" + suffix))
+             .string();
+  token_ = "libregistry-" + suffix;
+  std::filesystem::create_directories(dir_);
+  for (size_t i = 0; i < size; ++i) {
+    member m;
+    m.name = "m" + std::to_string(i);
+    m.client_port = free_port();
+    m.peer_port = free_port();
+    if (!initial_cluster_.empty())
+      initial_cluster_ += ",";
+    initial_cluster_ += m.name + "=" + url(m.peer_port);
+    members_.push_back(m);
+  }
+  for (size_t i = 0; i < size; ++i)
+    start(i);
+  ready_ = await_leader(std::chrono::seconds(20));
+}
+
+etcd_cluster::~etcd_cluster() {
+  for (size_t i = 0; i < members_.size(); ++i)
+    kill(i);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+std::vector<std::string> etcd_cluster::endpoints() const {
+  std::vector<std::string> result;
+  for (auto& m : members_)
+    result.push_back(url(m.client_port));
+  return result;
+}
+
+void etcd_cluster::start(size_t i) {
+  auto& m = members_[i];
+  auto data = dir_ + "/" + m.name;
+  std::vector<std::string> args{"etcd",
+                                "--name=" + m.name,
+                                "--data-dir=" + data,
+                                "--listen-client-urls=" + url(m.client_port),
+                                "--advertise-client-urls=" + url(m.client_port),
+                                "--listen-peer-urls=" + url(m.peer_port),
+                                "--initial-advertise-peer-urls=" +
+                                    url(m.peer_port),
+                                "--initial-cluster=" + initial_cluster_,
+                                "--initial-cluster-token=" + token_,
+                                "--initial-cluster-state=new",
+                                "--heartbeat-interval=50",
+                                "--election-timeout=500"};
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // The member's output goes to a log beside its data directory.
+  auto log = data + ".log";
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+  ::posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = -1;
+  if (::posix_spawnp(&pid, "etcd", &actions, nullptr, argv.data(), environ) ==
+      0)
+    m.pid = pid;
+  ::posix_spawn_file_actions_destroy(&actions);
+}
+
+void etcd_cluster::kill(size_t i) {
+  auto& m = members_[i];
+  if (m.pid <= 0)
+    return;
+  ::kill(m.pid, SIGKILL);
+  int status = 0;
+  ::waitpid(m.pid, &status, 0);
+  m.pid = -1;
+}
+
+void etcd_cluster::restart(size_t i) {
+  kill(i);
+  start(i);
+}
+
+size_t etcd_cluster::leader() const {
+  etcd::detail::etcd_client client{
+      {endpoints(), std::chrono::milliseconds(500)}};
+  for (size_t i = 0; i < members_.size(); ++i) {
+    if (members_[i].pid <= 0)
+      continue;
+    auto st = client.status(url(members_[i].client_port));
+    if (!st || st->leader_id == 0)
+      continue;
+    for (size_t j = 0; j < members_.size(); ++j) {
+      if (members_[j].pid <= 0)
+        continue;
+      auto other = client.status(url(members_[j].client_port));
+      if (other && other->member_id == st->leader_id)
+        return j;
+    }
+  }
+  return members_.size();
+}
+
+bool etcd_cluster::await_leader(std::chrono::seconds timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (leader() < members_.size())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+} // namespace libregistry::test

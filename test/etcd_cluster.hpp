@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace libregistry::test {
+
+/// A throw-away etcd cluster on 127.0.0.1 for one test: `size` members of
+/// Debian's `etcd` 3.4, free ports picked by the kernel, a fresh data
+/// directory and cluster token. Members are stopped with SIGKILL (a
+/// graceful stop takes seconds); the destructor kills them all and removes
+/// the directory.
+class etcd_cluster {
+public:
+  explicit etcd_cluster(size_t size = 3);
+  ~etcd_cluster();
+
+  etcd_cluster(const etcd_cluster&) = delete;
+  etcd_cluster& operator=(const etcd_cluster&) = delete;
+
+  /// Whether every member answered and a leader was elected in time.
+  bool ready() const { return ready_; }
+
+  /// Client URLs, one per member.
+  std::vector<std::string> endpoints() const;
+
+  /// Kills member `i` with SIGKILL and waits for the process to end.
+  void kill(size_t i);
+
+  /// Starts member `i` again over its data directory.
+  void restart(size_t i);
+
+  /// The index of the member that leads, or `size()` if none answers.
+  size_t leader() const;
+
+  size_t size() const { return members_.size(); }
+
+  /// Waits until a member reports a leader, up to `timeout`.
+  bool await_leader(std::chrono::seconds timeout) const;
+
+private:
+  struct member {
+    std::string name;
+    int client_port = 0;
+    int peer_port = 0;
+    pid_t pid = -1;
+  };
+
+  void start(size_t i);
+
+  std::string dir_;
+  std::string token_;
+  std::string initial_cluster_;
+  std::vector<member> members_;
+  bool ready_ = false;
+};
+
+} // namespace libregistry::test
