@@ -1,0 +1,77 @@
+#include "backends/etcd/detail/node_lease.hpp"
+
+namespace libregistry::etcd::detail {
+
+caf::expected<std::unique_ptr<node_lease>>
+node_lease::make(client_options opts, std::chrono::seconds ttl,
+                 renewal_handler on_renewed) {
+  etcd_client client{opts};
+  auto id = client.grant_lease(ttl);
+  if (!id)
+    return std::move(id.error());
+  return std::unique_ptr<node_lease>{
+      new node_lease(std::move(opts), ttl, *id, std::move(on_renewed))};
+}
+
+node_lease::node_lease(client_options opts, std::chrono::seconds ttl,
+                       int64_t id, renewal_handler on_renewed)
+    : client_(std::move(opts)), ttl_(ttl), on_renewed_(std::move(on_renewed)),
+      id_(id), ttl_left_(ttl.count()) {
+  thread_ = std::thread{[this] { run(); }};
+}
+
+node_lease::~node_lease() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable())
+    thread_.join();
+  if (revoke_)
+    client_.revoke_lease(id_); // best effort: otherwise the TTL ends it
+}
+
+void node_lease::abandon() {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    stop_ = true;
+    revoke_ = false;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+bool node_lease::pause(std::chrono::milliseconds d) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  return !cv_.wait_for(guard, d, [this] { return stop_; });
+}
+
+void node_lease::run() {
+  using std::chrono::milliseconds;
+  auto period = std::chrono::duration_cast<milliseconds>(ttl_) / 3;
+  while (pause(period)) {
+    auto left = client_.keep_alive(id_);
+    while (!left && pause(milliseconds(100)))
+      left = client_.keep_alive(id_);
+    if (!left)
+      return; // stopped while etcd was unreachable
+    if (*left > 0) {
+      ttl_left_ = *left;
+      continue;
+    }
+    // Expired: the names under it are gone. Take a new lease and let the
+    // owner register again.
+    auto fresh = client_.grant_lease(ttl_);
+    while (!fresh && pause(milliseconds(100)))
+      fresh = client_.grant_lease(ttl_);
+    if (!fresh)
+      return;
+    id_ = *fresh;
+    ttl_left_ = ttl_.count();
+    ++renewals_;
+    on_renewed_(*fresh);
+  }
+}
+
+} // namespace libregistry::etcd::detail

@@ -1,0 +1,104 @@
+// A node's lease against a real three-member cluster: kept alive past its
+// TTL, revoked on a clean stop, expiring after a crash, and replaced (with
+// a call to register again) after the node was cut off longer than its TTL.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "backends/etcd/detail/node_lease.hpp"
+#include "etcd_cluster.hpp"
+
+using namespace std::chrono_literals;
+using libregistry::etcd::detail::client_options;
+using libregistry::etcd::detail::etcd_client;
+using libregistry::etcd::detail::node_lease;
+using libregistry::test::etcd_cluster;
+
+namespace {
+
+class etcd_lease_test : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_TRUE(cluster.ready()) << "etcd did not start";
+  }
+
+  bool present(const std::string& key) {
+    auto r = client.range(key);
+    return r && !r->kvs.empty();
+  }
+
+  /// Waits up to `limit` for `key` to go; returns how long it took.
+  std::chrono::milliseconds time_until_gone(const std::string& key,
+                                            std::chrono::seconds limit) {
+    auto start = std::chrono::steady_clock::now();
+    while (present(key) && std::chrono::steady_clock::now() - start < limit)
+      std::this_thread::sleep_for(20ms);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+  }
+
+  etcd_cluster cluster;
+  etcd_client client{client_options{cluster.endpoints(), 2000ms}};
+  std::atomic<int> renewed{0};
+};
+
+TEST_F(etcd_lease_test,
+       is_kept_alive_past_its_ttl_and_revoked_on_a_clean_stop) {
+  auto lease = node_lease::make({cluster.endpoints(), 2000ms}, 1s,
+                                [this](int64_t) { ++renewed; });
+  ASSERT_TRUE(lease);
+  ASSERT_TRUE(client.put("name", "x", (*lease)->id()));
+  std::this_thread::sleep_for(3s);
+  EXPECT_TRUE(present("name"));
+  EXPECT_GT((*lease)->ttl_left(), 0);
+  lease->reset();
+  EXPECT_FALSE(present("name"));
+  EXPECT_EQ(renewed, 0);
+}
+
+TEST_F(etcd_lease_test, names_of_a_crashed_node_expire_within_the_ttl) {
+  auto lease = node_lease::make({cluster.endpoints(), 2000ms}, 1s,
+                                [this](int64_t) { ++renewed; });
+  ASSERT_TRUE(lease);
+  ASSERT_TRUE(client.put("name", "x", (*lease)->id()));
+  std::this_thread::sleep_for(500ms);
+  (*lease)->abandon();
+  auto took = time_until_gone("name", 10s);
+  std::cout << "names gone " << took.count() << " ms after renewing "
+            << "stopped (TTL 1 s)\n";
+  EXPECT_FALSE(present("name"));
+  EXPECT_LT(took, 3s);
+}
+
+TEST_F(etcd_lease_test, a_node_cut_off_past_its_ttl_gets_a_new_lease) {
+  // The node reaches etcd through member 0 only; the others keep quorum.
+  auto lease = node_lease::make({{cluster.endpoints()[0]}, 500ms}, 1s,
+                                [this](int64_t) { ++renewed; });
+  ASSERT_TRUE(lease);
+  auto first = (*lease)->id();
+  ASSERT_TRUE(client.put("name", "x", first));
+  cluster.kill(0);
+  ASSERT_TRUE(cluster.await_leader(10s));
+  EXPECT_LT(time_until_gone("name", 15s), 15s);
+  cluster.restart(0);
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (renewed == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(renewed, 1);
+  EXPECT_EQ((*lease)->renewals(), 1u);
+  EXPECT_NE((*lease)->id(), first);
+  ASSERT_TRUE(client.put("again", "x", (*lease)->id()));
+  std::this_thread::sleep_for(2s);
+  EXPECT_TRUE(present("again"));
+}
+
+TEST(etcd_lease, no_lease_without_etcd) {
+  auto lease =
+      node_lease::make({{"http://127.0.0.1:1"}, 200ms}, 1s, [](int64_t) {});
+  ASSERT_FALSE(lease);
+}
+
+} // namespace
