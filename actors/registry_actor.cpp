@@ -29,6 +29,21 @@ caf::optional<metadata> metadata_of(any_backend& backend,
   return caf::none;
 }
 
+/// The registration under `key` of a terminated holder other than `who`,
+/// which registering `who` replaces before the registry handled the
+/// holder's down message (whose event would then miss this name).
+std::vector<entry> replaced_by(any_backend& backend, const registry_key& key,
+                               const caf::actor& who) {
+  std::vector<entry> result;
+  auto old = backend.holder(key);
+  if (!old || old == who || !is_terminated(old))
+    return result;
+  for (auto& x : backend.registrations_of(old.address()))
+    if (x.key == key)
+      result.push_back(std::move(x));
+  return result;
+}
+
 /// Validates and registers one entry, monitoring its actor once.
 caf::error register_one(registry_pointer self, entry e) {
   auto& st = self->state;
@@ -47,15 +62,21 @@ caf::error register_one(registry_pointer self, entry e) {
   auto& subscribers = st.core->subscribers;
   caf::optional<entry> added;
   caf::optional<metadata> before;
+  std::vector<entry> replaced;
   if (!subscribers.empty()) {
     added = e;
     before = metadata_of(st.backend(), e.key, who);
+    replaced = replaced_by(st.backend(), e.key, who);
   }
   auto key = st.waiting.empty() ? registry_key{} : e.key;
   if (auto err = st.backend().register_name(std::move(e)))
     return err;
   if (st.monitored.insert(who.address()).second)
     self->monitor(who);
+  if (!replaced.empty())
+    subscribers.notify(caf::actor_cast<caf::actor>(self),
+                       event_kind::terminated, replaced,
+                       exit_reason_of(replaced.front().actor));
   if (added) {
     auto sender = caf::actor_cast<caf::actor>(self);
     if (before)

@@ -81,6 +81,11 @@ public:
 
   std::vector<caf::actor> actors() const { return impl_->actors(); }
 
+  /// See the optional `holder` in backend.hpp; null if unsupported.
+  caf::actor holder(const registry_key& key) const {
+    return impl_->holder(key);
+  }
+
   caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const {

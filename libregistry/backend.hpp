@@ -93,6 +93,13 @@ struct write_result {
 ///   name one is not in succeeds and changes nothing. Fallback: `unregister`
 ///   if the actor is the live holder, else nothing.
 ///
+/// Optional, for backends with unique keys:
+/// - `caf::actor holder(const state&, const registry_key&)`: the actor
+///   registered under the key even if it terminated; null if none. The
+///   registry uses it to report a terminated holder that a new
+///   registration replaces before the registry saw the termination.
+///   Fallback: null (such a replacement goes unreported).
+///
 /// Options every backend may read from `init`'s settings, beside its own:
 /// - `scheduler-threads` (integer): the number of scheduler threads of the
 ///   actor system that runs the registry. The registry actor adds it when

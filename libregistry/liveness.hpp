@@ -11,4 +11,9 @@ namespace libregistry {
 /// load from the actor's control block. A null handle counts as terminated.
 bool is_terminated(const caf::actor& x) noexcept;
 
+/// The reason a terminated actor exited with; `exit_reason::unknown` while
+/// its cleanup has not recorded one yet; none for a live actor. Cost: one
+/// lock of the actor's monitor list.
+caf::error exit_reason_of(const caf::actor& x);
+
 } // namespace libregistry

@@ -3,6 +3,8 @@
 // subscribing; unsubscribing, automatic removal of terminated subscribers,
 // and errors that change nothing.
 
+#include <atomic>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -175,6 +177,41 @@ TEST_P(subscriptions, without_a_snapshot_the_answer_is_empty) {
       events, subscription::to_namespace(name_space::production()), false);
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->empty());
+}
+
+/// A holder that terminated is replaced by a new registration before the
+/// registry handled its down message: subscribers still see it terminate,
+/// with its exit reason, before the new registration. The registry is held
+/// inside a spawner so that the new registration is queued first.
+TEST_P(subscriptions, a_replaced_terminated_holder_is_reported) {
+  auto a = fx.worker();
+  auto b = fx.worker();
+  ASSERT_FALSE(client.register_name(key("svc"), a));
+  ASSERT_TRUE(client.subscribe(events, subscription::to_name(key("svc"))));
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<bool> entered{false};
+  spawner blocking{[&, released](caf::actor_system& sys) {
+    entered = true;
+    released.wait();
+    return sys.spawn(libregistry::test::echo_worker);
+  }};
+  caf::scoped_actor other{fx.sys()};
+  other->request(fx.reg().actor(), caf::infinite, spawn_reg_atom::value,
+                 key("blocker"), metadata{}, blocking, false);
+  ASSERT_TRUE(registry_fixture::eventually([&] { return entered.load(); }));
+  caf::anon_send(fx.reg().actor(), register_atom::value, key("svc"), b,
+                 metadata{});
+  fx.stop(a);
+  release.set_value();
+  auto gone = expect(event_kind::terminated, key("svc"), a);
+  EXPECT_EQ(gone.reason, caf::exit_reason::kill);
+  expect(event_kind::registered, key("svc"), b);
+  ASSERT_TRUE(registry_fixture::eventually(
+      [&] { return client.lookup(key("blocker")).value() != nullptr; }));
+  // A's down message finds nothing left to report.
+  ASSERT_FALSE(client.unregister(key("svc")));
+  expect(event_kind::unregistered, key("svc"), b);
 }
 
 /// While another thread registers names, the snapshot and the events

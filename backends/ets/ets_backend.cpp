@@ -238,6 +238,11 @@ std::vector<entry> backend::registrations_of(const ets_state& st,
   return result;
 }
 
+caf::actor backend::holder(const ets_state& st, const registry_key& key) {
+  auto x = st.table->find(key);
+  return x != nullptr ? x->second.actor : nullptr;
+}
+
 std::vector<caf::actor> backend::actors(const ets_state& st) {
   std::vector<caf::actor> result;
   result.reserve(st.by_actor.size());

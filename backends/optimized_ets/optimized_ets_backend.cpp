@@ -149,6 +149,11 @@ std::vector<entry> backend::registrations_of(const optimized_ets_state& st,
   return base_backend::registrations_of(st.base, who);
 }
 
+caf::actor backend::holder(const optimized_ets_state& st,
+                           const registry_key& key) {
+  return base_backend::holder(st.base, key);
+}
+
 std::vector<caf::actor> backend::actors(const optimized_ets_state& st) {
   return base_backend::actors(st.base);
 }

@@ -69,6 +69,8 @@ struct backend {
 
   static std::vector<caf::actor> actors(const state& st);
 
+  static caf::actor holder(const state& st, const registry_key& key);
+
   static size_t names_of(const state& st, const caf::actor_addr& who);
 
   static std::vector<entry> registrations_of(const state& st,

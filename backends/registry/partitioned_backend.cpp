@@ -249,6 +249,14 @@ std::vector<entry> backend::registrations_of(const partitioned_state& st,
   return result;
 }
 
+caf::actor backend::holder(const partitioned_state& st,
+                           const registry_key& key) {
+  if (st.keys != key_mode::unique)
+    return nullptr;
+  auto x = st.table->find(key);
+  return x != nullptr && !x->second.empty() ? x->second.front().actor : nullptr;
+}
+
 std::vector<caf::actor> backend::actors(const partitioned_state& st) {
   std::vector<caf::actor> result;
   result.reserve(st.by_actor.size());

@@ -37,6 +37,7 @@ public:
   virtual std::shared_ptr<const direct_reader> reader() const = 0;
   virtual caf::expected<std::vector<entry>>
   members(const registry_key& key) const = 0;
+  virtual caf::actor holder(const registry_key& key) const = 0;
   virtual caf::error leave(const registry_key& key,
                            const caf::actor_addr& who) = 0;
 };
@@ -60,6 +61,16 @@ struct has_leave<Backend, std::void_t<decltype(Backend::leave(
                               std::declval<typename Backend::state&&>(),
                               std::declval<const registry_key&>(),
                               std::declval<const caf::actor_addr&>()))>>
+    : std::true_type {};
+
+/// True if `Backend` has the optional `holder` operation (backend.hpp).
+template <class Backend, class = void>
+struct has_holder : std::false_type {};
+
+template <class Backend>
+struct has_holder<Backend, std::void_t<decltype(Backend::holder(
+                               std::declval<const typename Backend::state&>(),
+                               std::declval<const registry_key&>()))>>
     : std::true_type {};
 
 /// Holds a `Backend::state` and forwards each operation to `Backend`,
@@ -156,6 +167,13 @@ public:
         result.emplace_back(std::move(*e));
       return result;
     }
+  }
+
+  caf::actor holder(const registry_key& key) const override {
+    if constexpr (has_holder<Backend>::value)
+      return Backend::holder(state_, key);
+    else
+      return nullptr;
   }
 
   caf::error leave(const registry_key& key,
