@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "backends/detail/table_bytes.hpp"
 #include "libregistry/detail/power_of_two.hpp"
 #include "libregistry/liveness.hpp"
 
@@ -71,7 +72,8 @@ void shared_table::erase(const node& x) {
 uint64_t shared_table::slot_bytes() const {
   uint64_t result = 0;
   for (size_t i = 0; i <= mask_; ++i)
-    result += shards_[i].map.capacity() * (sizeof(void*) + 1);
+    result +=
+        libregistry::detail::pointer_table_bytes(shards_[i].map.capacity());
   return result;
 }
 

@@ -75,8 +75,9 @@ public:
 
   size_t shard_count() const { return mask_ + 1; }
 
-  /// Bytes of the shards' slot arrays (a pointer and a control byte per
-  /// slot, at the current capacities). Cost: O(shards); writer only.
+  /// Bytes of the shards' slot arrays at their current capacities, as
+  /// malloc takes them (`pointer_table_bytes`). Cost: O(shards); writer
+  /// only.
   uint64_t slot_bytes() const;
 
 private:
