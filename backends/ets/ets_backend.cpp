@@ -23,13 +23,12 @@ constexpr int64_t default_shards = 16;
 constexpr int64_t max_shards = 1024;
 
 /// Bytes one registration holds by itself, as malloc takes them: its table
-/// node, the heap buffers of its key's strings, and its metadata. The
-/// slots it takes in the hash tables are counted by `structure_bytes`.
+/// node, its key's heap buffer if it has one, and its metadata. The slots it
+/// takes in the hash tables are counted by `structure_bytes`.
 uint64_t footprint(const node& x) {
   using libregistry::detail::allocation_bytes;
   return allocation_bytes(sizeof(node)) +
-         allocation_bytes(heap_bytes(x.first.service.kind)) +
-         allocation_bytes(heap_bytes(x.first.service.name)) +
+         allocation_bytes(x.first.heap_bytes()) +
          allocated_bytes(x.second.meta);
 }
 
@@ -66,7 +65,7 @@ void erase_node(ets_state& st, const node& x) {
 
 /// Drops `x` from the namespace index.
 void unlink_namespace(ets_state& st, const node& x) {
-  auto i = st.namespaces.find(x.first.ns);
+  auto i = st.namespaces.find(x.first.ns());
   if (i != st.namespaces.end())
     i->second.erase(&x);
 }
@@ -138,7 +137,7 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
   }
   auto addr = e.actor.address();
   auto x = st.table->insert(
-      std::move(e.key), detail::slot{std::move(e.actor), std::move(e.meta)});
+      e.key, detail::slot{std::move(e.actor), std::move(e.meta)});
   ns->second.insert(x);
   st.by_actor[addr].insert(x);
   ++st.registrations;
