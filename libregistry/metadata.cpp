@@ -4,6 +4,8 @@
 
 #include <caf/binary_serializer.hpp>
 
+#include "libregistry/detail/allocation.hpp"
+
 namespace libregistry {
 
 size_t serialized_size(const metadata& x) {
@@ -17,18 +19,38 @@ size_t serialized_size(const metadata& x) {
 
 namespace {
 
-size_t value_heap_bytes(const metadata_value& x) {
+/// How an allocation of a requested size is counted.
+using size_fn = size_t (*)(size_t);
+
+size_t requested(size_t n) {
+  return n;
+}
+
+size_t bytes_of(const metadata& x, size_fn size);
+
+size_t value_bytes(const metadata_value& x, size_fn size) {
   if (auto str = caf::get_if<std::string>(&x))
-    return heap_bytes(*str);
+    return size(heap_bytes(*str));
   if (auto xs = caf::get_if<metadata_value::list>(&x)) {
-    auto result = xs->capacity() * sizeof(metadata_value);
+    auto result = size(xs->capacity() * sizeof(metadata_value));
     for (auto& element : *xs)
-      result += value_heap_bytes(element);
+      result += value_bytes(element, size);
     return result;
   }
   if (auto dict = caf::get_if<metadata>(&x))
-    return heap_bytes(*dict);
+    return bytes_of(*dict, size);
   return 0;
+}
+
+size_t bytes_of(const metadata& x, size_fn size) {
+  // A std::map node: four pointer-sized words of bookkeeping plus the pair.
+  constexpr size_t node_bytes =
+      4 * sizeof(void*) + sizeof(std::pair<std::string, metadata_value>);
+  size_t result = 0;
+  for (auto& [key, value] : x)
+    result +=
+        size(node_bytes) + size(heap_bytes(key)) + value_bytes(value, size);
+  return result;
 }
 
 } // namespace
@@ -39,13 +61,11 @@ size_t heap_bytes(const std::string& x) {
 }
 
 size_t heap_bytes(const metadata& x) {
-  // A std::map node: four pointer-sized words of bookkeeping plus the pair.
-  constexpr size_t node_bytes =
-      4 * sizeof(void*) + sizeof(std::pair<std::string, metadata_value>);
-  size_t result = 0;
-  for (auto& [key, value] : x)
-    result += node_bytes + heap_bytes(key) + value_heap_bytes(value);
-  return result;
+  return bytes_of(x, requested);
+}
+
+size_t allocated_bytes(const metadata& x) {
+  return bytes_of(x, libregistry::detail::allocation_bytes);
 }
 
 bool field_matches(const metadata& meta, const std::string& field,

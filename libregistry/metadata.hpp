@@ -31,6 +31,11 @@ size_t heap_bytes(const std::string& x);
 /// and lists, recursively. Cost: O(size of `x`).
 size_t heap_bytes(const metadata& x);
 
+/// `heap_bytes(x)` with each allocation counted as glibc's malloc takes it
+/// (`detail::allocation_bytes`): what `x` adds to the heap in use. Cost:
+/// O(size of `x`).
+size_t allocated_bytes(const metadata& x);
+
 /// True if `meta[field]` equals `value`, or if `meta[field]` is a list with
 /// an element equal to `value`. This is the matching rule of every
 /// find-by-field operation.

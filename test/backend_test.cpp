@@ -1,5 +1,7 @@
 // The backend contract, used directly (without the registry actor).
 
+#include <algorithm>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
@@ -141,6 +143,41 @@ TEST_P(backend_contract, namespaces_are_created_and_dropped) {
   EXPECT_EQ(b.names_of(w.address()), 0u);
   EXPECT_TRUE(is(b.count(ns).error(), registry_errc::invalid_namespace));
   EXPECT_TRUE(is(b.drop_namespace(prod), registry_errc::invalid_namespace));
+}
+
+TEST_P(backend_contract, keys_of_every_shape_come_back_as_given) {
+  auto b = make();
+  auto ns = name_space::test(fresh_namespace_ref());
+  ASSERT_FALSE(b.create_namespace(ns));
+  std::vector<registry_key> keys{key("db"),
+                                 key(std::string(14, 'a')),
+                                 key(std::string(15, 'a')),
+                                 key(std::string(255, 'a')),
+                                 {prod, {"agent", "planner"}},
+                                 {prod, {"agen", "tplanner"}},
+                                 {prod, {std::string(40, 'k'), "n"}},
+                                 key("db", ns),
+                                 {ns, {"agent", std::string(100, 'd')}}};
+  auto w = worker();
+  for (auto& k : keys)
+    ASSERT_FALSE(b.register_name({k, w, {}})) << to_string(k);
+  auto reader = b.reader();
+  for (auto& k : keys) {
+    EXPECT_EQ(b.lookup(k)->key, k);
+    EXPECT_EQ(reader->lookup(k), w);
+    EXPECT_EQ(reader->lookup_entry(k)->key, k);
+  }
+  EXPECT_FALSE(reader->lookup({prod, {"agent", "planne"}}));
+  EXPECT_FALSE(reader->lookup(key("db", name_space::test(ns.ref + 1))));
+  auto held = b.registrations_of(w.address());
+  ASSERT_EQ(held.size(), keys.size());
+  for (auto& k : keys)
+    EXPECT_EQ(std::count_if(held.begin(), held.end(),
+                            [&](const entry& x) { return x.key == k; }),
+              1);
+  for (auto& k : keys)
+    ASSERT_FALSE(b.unregister(k));
+  EXPECT_EQ(b.counts().registrations, 0u);
 }
 
 TEST_P(backend_contract, closing_empties_what_readers_see) {

@@ -7,6 +7,7 @@
 #include <caf/event_based_actor.hpp>
 #include <gtest/gtest.h>
 
+#include "libregistry/detail/allocation.hpp"
 #include "libregistry/errors.hpp"
 #include "libregistry/health.hpp"
 #include "libregistry/key.hpp"
@@ -62,6 +63,19 @@ TEST(vocabulary, metadata_limit_counts_serialized_bytes) {
   EXPECT_EQ(check_metadata(m, limits),
             make_error(registry_errc::invalid_metadata));
   EXPECT_GT(heap_bytes(m), 1000u);
+}
+
+TEST(vocabulary, allocated_bytes_round_each_allocation_as_malloc_does) {
+  metadata scalar;
+  scalar.emplace("group", metadata_value{int64_t{7}});
+  // One map node and nothing else on the heap.
+  EXPECT_EQ(allocated_bytes(scalar),
+            detail::allocation_bytes(heap_bytes(scalar)));
+  metadata text = scalar;
+  text.emplace("k", metadata_value{std::string(1000, 'x')});
+  // Three allocations, each rounded up by at most 8 + 15 bytes.
+  EXPECT_GT(allocated_bytes(text), heap_bytes(text));
+  EXPECT_LE(allocated_bytes(text), heap_bytes(text) + 3 * 23);
 }
 
 TEST(vocabulary, field_matching_covers_values_and_list_elements) {

@@ -6,6 +6,8 @@
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
 
+#include "backends/detail/table_bytes.hpp"
+#include "libregistry/detail/allocation.hpp"
 #include "libregistry/detail/multi_index.hpp"
 #include "libregistry/errors.hpp"
 #include "libregistry/liveness.hpp"
@@ -20,30 +22,31 @@ using detail::to_entry;
 constexpr int64_t default_shards = 16;
 constexpr int64_t max_shards = 1024;
 
-/// What malloc adds to each allocation (glibc, 64-bit).
-constexpr uint64_t malloc_header = 16;
-
-/// Bytes one registration holds by itself: its table node with malloc's
-/// header and the heap parts of its key and its metadata. The slots it
+/// Bytes one registration holds by itself, as malloc takes them: its table
+/// node, its key's heap buffer if it has one, and its metadata. The slots it
 /// takes in the hash tables are counted by `structure_bytes`.
 uint64_t footprint(const node& x) {
-  return sizeof(node) + malloc_header + heap_bytes(x.first.service.kind) +
-         heap_bytes(x.first.service.name) + heap_bytes(x.second.meta);
+  using libregistry::detail::allocation_bytes;
+  return allocation_bytes(sizeof(node)) +
+         allocation_bytes(x.first.heap_bytes()) +
+         allocated_bytes(x.second.meta);
 }
 
 /// Bytes of the table's and the indexes' own structures at their current
-/// capacities: slot arrays, the by-actor map's nodes and vectors. Cost:
+/// capacities, as malloc takes them: slot arrays, the by-actor map's bucket
+/// array and nodes (with their next pointer and cached hash). Cost:
 /// O(shards + namespaces + actors).
 uint64_t structure_bytes(const ets_state& st) {
-  constexpr uint64_t slot = sizeof(void*) + 1; // a pointer, a control byte
+  using libregistry::detail::allocation_bytes;
+  using libregistry::detail::pointer_table_bytes;
   uint64_t result = st.table->slot_bytes();
   for (auto& [ns, nodes] : st.namespaces)
-    result += nodes.capacity() * slot;
+    result += pointer_table_bytes(nodes.capacity());
   using actor_node = std::pair<const caf::actor_addr, ets_state::node_set>;
-  result += st.by_actor.bucket_count() * sizeof(void*);
+  result += allocation_bytes(st.by_actor.bucket_count() * sizeof(void*));
   for (auto& [who, nodes] : st.by_actor)
-    result += sizeof(actor_node) + 2 * sizeof(void*) + malloc_header +
-              nodes.capacity() * slot + malloc_header;
+    result += allocation_bytes(sizeof(actor_node) + 2 * sizeof(void*)) +
+              pointer_table_bytes(nodes.capacity());
   return result;
 }
 
@@ -62,7 +65,7 @@ void erase_node(ets_state& st, const node& x) {
 
 /// Drops `x` from the namespace index.
 void unlink_namespace(ets_state& st, const node& x) {
-  auto i = st.namespaces.find(x.first.ns);
+  auto i = st.namespaces.find(x.first.ns());
   if (i != st.namespaces.end())
     i->second.erase(&x);
 }
@@ -134,7 +137,7 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
   }
   auto addr = e.actor.address();
   auto x = st.table->insert(
-      std::move(e.key), detail::slot{std::move(e.actor), std::move(e.meta)});
+      e.key, detail::slot{std::move(e.actor), std::move(e.meta)});
   ns->second.insert(x);
   st.by_actor[addr].insert(x);
   ++st.registrations;

@@ -44,8 +44,9 @@ struct ets_state {
 /// list_all, find_by_field O(size of the namespace); unregister_actor
 /// O(that actor's names); health_check O(registrations), since it checks
 /// the liveness of each; count and counts O(1). Memory per registration:
-/// one table node plus a pointer in each of two indexes, beside the key's
-/// strings and the metadata (docs/benchmarks.md has the measured bytes).
+/// one table node plus a pointer in each of two indexes, beside the heap
+/// buffer of a long key and the metadata (docs/backends.md, "Memory", has
+/// the measured bytes).
 struct backend {
   using state = ets_state;
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "backends/detail/table_bytes.hpp"
 #include "libregistry/detail/power_of_two.hpp"
 #include "libregistry/liveness.hpp"
 
@@ -48,20 +49,22 @@ const shared_table::node* shared_table::find(const registry_key& key) const {
   return i == s.map.end() ? nullptr : &*i;
 }
 
-const shared_table::node* shared_table::insert(registry_key key, slot value) {
-  auto& s = shard_for(key);
+const shared_table::node* shared_table::insert(const registry_key& key,
+                                               slot value) {
+  compact_key stored{key};
+  auto& s = shard_for_key(key);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
-  return &*s.map.emplace(std::move(key), std::move(value)).first;
+  return &*s.map.try_emplace(std::move(stored), std::move(value)).first;
 }
 
 void shared_table::assign_metadata(const node& x, metadata meta) {
-  auto& s = shard_for(x.first);
+  auto& s = shard_for_key(x.first);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
   const_cast<slot&>(x.second).meta = std::move(meta);
 }
 
 void shared_table::erase(const node& x) {
-  auto& s = shard_for(x.first);
+  auto& s = shard_for_key(x.first);
   std::unique_lock<std::shared_mutex> guard{s.mtx};
   // Erase by iterator: erasing by `x.first` would pass a reference into the
   // node being destroyed.
@@ -71,7 +74,8 @@ void shared_table::erase(const node& x) {
 uint64_t shared_table::slot_bytes() const {
   uint64_t result = 0;
   for (size_t i = 0; i <= mask_; ++i)
-    result += shards_[i].map.capacity() * (sizeof(void*) + 1);
+    result +=
+        libregistry::detail::pointer_table_bytes(shards_[i].map.capacity());
   return result;
 }
 

@@ -23,6 +23,7 @@ struct slot {
   metadata meta;
 };
 
+using libregistry::detail::compact_key;
 using libregistry::detail::hashed_key;
 using libregistry::detail::key_eq;
 using libregistry::detail::key_hash;
@@ -36,13 +37,19 @@ using libregistry::detail::key_hash;
 /// the `const node*` that `insert` returns stays valid until the key is
 /// erased (node_hash_map keeps references stable across rehashing).
 ///
+/// Keys are stored as `compact_key`s and probed with the caller's
+/// `registry_key`, hashed once, without building a compact key.
+///
 /// Cost: a read is one hash, one shared lock of one shard and one probe
 /// that reuses the hash; writers lock only the shard they change. Memory per
-/// key: its node (key, handle, metadata map header, malloc's header) plus a
-/// pointer and a control byte in the shard's slot array.
+/// key: its node, 80 bytes as malloc takes it (the compact key 16, the
+/// handle 8, the metadata map's header 48, malloc's header 8), a heap
+/// buffer for a key longer than 15 encoded bytes (`compact_key`), plus a
+/// pointer and a control byte per slot of the shard's slot array (7/8 full
+/// at most).
 class shared_table final : public direct_reader {
 public:
-  using map_type = absl::node_hash_map<registry_key, slot, key_hash, key_eq>;
+  using map_type = absl::node_hash_map<compact_key, slot, key_hash, key_eq>;
   using node = map_type::value_type;
 
   /// `shard_count` is rounded up to a power of two.
@@ -62,7 +69,7 @@ public:
   const node* find(const registry_key& key) const;
 
   /// Inserts a key that is not present and returns its node.
-  const node* insert(registry_key key, slot value);
+  const node* insert(const registry_key& key, slot value);
 
   /// Replaces the metadata of an existing node.
   void assign_metadata(const node& x, metadata meta);
@@ -75,8 +82,9 @@ public:
 
   size_t shard_count() const { return mask_ + 1; }
 
-  /// Bytes of the shards' slot arrays (a pointer and a control byte per
-  /// slot, at the current capacities). Cost: O(shards); writer only.
+  /// Bytes of the shards' slot arrays at their current capacities, as
+  /// malloc takes them (`pointer_table_bytes`). Cost: O(shards); writer
+  /// only.
   uint64_t slot_bytes() const;
 
 private:
@@ -87,7 +95,8 @@ private:
 
   shard& shard_for(size_t h) const;
 
-  shard& shard_for(const registry_key& key) const {
+  template <class Key>
+  shard& shard_for_key(const Key& key) const {
     return shard_for(key_hash{}(key));
   }
 
@@ -95,9 +104,10 @@ private:
   size_t mask_;
 };
 
-/// The registration a node holds, as an entry. Copies the metadata.
+/// The registration a node holds, as an entry. Copies the key's parts and
+/// the metadata.
 inline entry to_entry(const shared_table::node& x) {
-  return {x.first, x.second.actor, x.second.meta};
+  return {x.first.to_key(), x.second.actor, x.second.meta};
 }
 
 } // namespace libregistry::ets::detail

@@ -41,7 +41,7 @@ void metadata_index::link(posting_map& owner, reverse_entry& rev,
 void metadata_index::add(const node& x) {
   if (x.second.meta.empty())
     return;
-  auto& owner = by_namespace_[x.first.ns];
+  auto& owner = by_namespace_[x.first.ns()];
   auto& rev = reverse_[&x];
   rev.owner = &owner;
   for (auto& [field, value] : x.second.meta) {
