@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstddef>
-#include <string_view>
 
 #include "backends/detail/compact_key.hpp"
 #include "libregistry/key.hpp"
@@ -14,28 +13,19 @@ struct hashed_key {
   const registry_key& key;
 };
 
-/// The table hash of a key given by its parts.
-size_t hash_of_parts(const name_space& ns, std::string_view kind,
-                     std::string_view name);
-
 /// The backends' table hash of a key: absl's, which is fast on short
 /// strings and mixes every bit, so a table may pick its shard from the top
 /// bits while the map inside places keys by the low bits. A `registry_key`
-/// and the `compact_key` built from it hash alike (both hash their parts),
-/// so a table of compact keys is probed with a `registry_key`.
+/// and the `compact_key` built from it hash alike (both hash the same
+/// parts), so a table of compact keys is probed with a `registry_key`.
 /// Transparent: a `hashed_key` hashes to its stored hash. Cost: one pass
 /// over the key's strings (and a decode of a compact key's header).
 struct key_hash {
   using is_transparent = void;
 
-  size_t operator()(const registry_key& x) const {
-    return hash_of_parts(x.ns, x.service.kind, x.service.name);
-  }
+  size_t operator()(const registry_key& x) const;
 
-  size_t operator()(const compact_key& x) const {
-    auto v = x.decode();
-    return hash_of_parts(v.ns, v.kind, v.name);
-  }
+  size_t operator()(const compact_key& x) const;
 
   size_t operator()(const hashed_key& x) const { return x.hash; }
 };
