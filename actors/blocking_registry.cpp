@@ -91,9 +91,27 @@ caf::expected<T> found(caf::expected<caf::optional<T>>&& x,
 
 blocking_registry::blocking_registry(caf::actor_system& sys, registry reg,
                                      caf::timespan timeout)
-    : reg_(reg), impl_(std::make_unique<impl>(sys, std::move(reg), timeout)) {}
+    : impl_(std::make_unique<impl>(sys, std::move(reg), timeout)) {}
 
 blocking_registry::~blocking_registry() = default;
+
+const registry& blocking_registry::handle() const {
+  return impl_->reg;
+}
+
+caf::actor blocking_registry::lookup_direct(const registry_key& key) const {
+  return impl_->reg.lookup(key);
+}
+
+caf::optional<entry>
+blocking_registry::lookup_entry_direct(const registry_key& key) const {
+  return impl_->reg.lookup_entry(key);
+}
+
+std::vector<entry>
+blocking_registry::members_direct(const registry_key& key) const {
+  return impl_->reg.members(key);
+}
 
 blocking_registry::blocking_registry(blocking_registry&&) noexcept = default;
 

@@ -32,7 +32,7 @@ public:
   blocking_registry(blocking_registry&&) noexcept;
   blocking_registry& operator=(blocking_registry&&) noexcept;
 
-  const registry& handle() const { return reg_; }
+  const registry& handle() const;
 
   // -- writes -----------------------------------------------------------------
 
@@ -136,24 +136,17 @@ public:
   // -- direct reads (no message, any thread) ----------------------------------
 
   /// See `registry::lookup`.
-  caf::actor lookup_direct(const registry_key& key) const {
-    return reg_.lookup(key);
-  }
+  caf::actor lookup_direct(const registry_key& key) const;
 
   /// See `registry::lookup_entry`.
-  caf::optional<entry> lookup_entry_direct(const registry_key& key) const {
-    return reg_.lookup_entry(key);
-  }
+  caf::optional<entry> lookup_entry_direct(const registry_key& key) const;
 
   /// See `registry::members`.
-  std::vector<entry> members_direct(const registry_key& key) const {
-    return reg_.members(key);
-  }
+  std::vector<entry> members_direct(const registry_key& key) const;
 
 private:
   struct impl;
 
-  registry reg_;
   std::unique_ptr<impl> impl_;
 };
 
