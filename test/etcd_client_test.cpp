@@ -9,11 +9,13 @@
 #include "backends/etcd/detail/etcd_client.hpp"
 #include "etcd_cluster.hpp"
 #include "libregistry/errors.hpp"
+#include "registry_fixture.hpp"
 
 using namespace std::chrono_literals;
 using libregistry::etcd::detail::client_options;
 using libregistry::etcd::detail::etcd_client;
 using libregistry::test::etcd_cluster;
+using libregistry::test::is;
 
 namespace {
 
@@ -26,11 +28,6 @@ protected:
   etcd_cluster cluster;
   etcd_client client{client_options{cluster.endpoints(), 2000ms}};
 };
-
-bool is(const caf::error& err, libregistry::registry_errc code) {
-  return err.category() == caf::atom("registry") &&
-         err.code() == static_cast<uint8_t>(code);
-}
 
 TEST_F(etcd_client_test, puts_and_reads_keys_and_prefixes) {
   ASSERT_TRUE(client.put("app/a", "1"));

@@ -28,6 +28,15 @@ bool is_transient(int code) {
   return code == deadline_exceeded || code == unavailable;
 }
 
+/// A transaction's condition: `key` was created at `revision` (0: it does
+/// not exist).
+json created_at(const std::string& key, int64_t revision) {
+  return json::array({{{"key", b64(key)},
+                       {"target", "CREATE"},
+                       {"result", "EQUAL"},
+                       {"create_revision", std::to_string(revision)}}});
+}
+
 size_t append(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
@@ -168,10 +177,7 @@ caf::expected<create_result> etcd_client::create(const std::string& key,
   if (lease != 0)
     put["lease"] = std::to_string(lease);
   json request{
-      {"compare", json::array({{{"key", b64(key)},
-                                {"target", "CREATE"},
-                                {"result", "EQUAL"},
-                                {"create_revision", "0"}}})},
+      {"compare", created_at(key, 0)},
       {"success", json::array({{{"request_put", put}}})},
       {"failure", json::array({{{"request_range", {{"key", b64(key)}}}}})}};
   auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
@@ -195,11 +201,7 @@ caf::expected<create_result> etcd_client::create(const std::string& key,
 caf::expected<bool> etcd_client::erase_if_created_at(const std::string& key,
                                                      int64_t create_revision) {
   json request{
-      {"compare",
-       json::array({{{"key", b64(key)},
-                     {"target", "CREATE"},
-                     {"result", "EQUAL"},
-                     {"create_revision", std::to_string(create_revision)}}})},
+      {"compare", created_at(key, create_revision)},
       {"success",
        json::array({{{"request_delete_range", {{"key", b64(key)}}}}})}};
   auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
