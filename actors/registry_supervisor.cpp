@@ -108,7 +108,7 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
   // the caller gave.
   options.backend_options.emplace(
       "scheduler-threads", static_cast<int64_t>(sys.scheduler().num_workers()));
-  auto backend = make_backend(options.backend, options.backend_options);
+  auto backend = make_backend(options.backend, options.backend_options, &sys);
   if (!backend)
     return std::move(backend.error());
   auto reader = backend->reader();

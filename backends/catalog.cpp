@@ -5,6 +5,7 @@
 
 #include <caf/config_option_adder.hpp>
 
+#include "backends/etcd/etcd_backend.hpp"
 #include "backends/ets/ets_backend.hpp"
 #include "backends/optimized_ets/optimized_ets_backend.hpp"
 #include "backends/registry/partitioned_backend.hpp"
@@ -14,7 +15,8 @@ namespace libregistry {
 
 namespace {
 
-using factory = caf::expected<any_backend> (*)(const caf::settings&);
+using factory = caf::expected<any_backend> (*)(const caf::settings&,
+                                               caf::actor_system*);
 
 using declarer = void (*)(caf::config_option_adder&);
 
@@ -48,6 +50,7 @@ const std::vector<catalog_entry>& catalog() {
       entry_for<ets::backend>(),
       entry_for<optimized_ets::backend>(),
       entry_for<partitioned::backend>(),
+      entry_for<etcd::backend>(),
   };
   return entries;
 }
@@ -62,10 +65,11 @@ std::vector<std::string> backend_names() {
 }
 
 caf::expected<any_backend> make_backend(const std::string& name,
-                                        const caf::settings& options) {
+                                        const caf::settings& options,
+                                        caf::actor_system* sys) {
   for (auto& x : catalog())
     if (name == x.name)
-      return x.make(options);
+      return x.make(options, sys);
   return make_error(registry_errc::unknown_backend,
                     "no backend named '" + name + "'");
 }

@@ -4,8 +4,11 @@
 #include <string>
 #include <vector>
 
+#include <caf/fwd.hpp>
+
 #include "libregistry/backend.hpp"
 #include "libregistry/detail/backend_model.hpp"
+#include "libregistry/errors.hpp"
 
 namespace libregistry {
 
@@ -16,10 +19,13 @@ namespace libregistry {
 /// backend.
 class any_backend {
 public:
-  /// Initializes `Backend` with `options`.
+  /// Initializes `Backend` with `options`, handing it `sys` if its `init`
+  /// takes an actor system (backend.hpp). Such a backend refuses a null
+  /// `sys` with `backend_error`.
   template <class Backend>
-  static caf::expected<any_backend> make(const caf::settings& options) {
-    auto st = Backend::init(options);
+  static caf::expected<any_backend> make(const caf::settings& options,
+                                         caf::actor_system* sys = nullptr) {
+    auto st = init<Backend>(options, sys);
     if (!st)
       return std::move(st.error());
     return any_backend{
@@ -114,6 +120,20 @@ public:
   }
 
 private:
+  template <class Backend>
+  static caf::expected<typename Backend::state>
+  init(const caf::settings& options, caf::actor_system* sys) {
+    if constexpr (detail::needs_system<Backend>::value) {
+      if (sys == nullptr)
+        return make_error(registry_errc::backend_error,
+                          std::string{Backend::name} +
+                              ": this backend needs an actor system");
+      return Backend::init(options, *sys);
+    } else {
+      return Backend::init(options);
+    }
+  }
+
   explicit any_backend(std::unique_ptr<detail::backend_concept> impl)
       : impl_(std::move(impl)) {}
 

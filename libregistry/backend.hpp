@@ -7,6 +7,7 @@
 #include <caf/actor_addr.hpp>
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
+#include <caf/fwd.hpp>
 #include <caf/optional.hpp>
 #include <caf/settings.hpp>
 
@@ -35,7 +36,11 @@ struct write_result {
 ///
 /// The plan's seven operations:
 /// - `caf::expected<state> init(const caf::settings& options)`: a fresh
-///   backend holding the `production` namespace only.
+///   backend holding the `production` namespace only. A backend that needs
+///   the actor system (to spawn helpers or reach other nodes) declares
+///   `init(const caf::settings&, caf::actor_system&)` instead; it then
+///   holds what `production` holds in its shared store, and must be closed
+///   before the actor system ends.
 /// - `write_result<state> register_name(state&&, entry e)`: registers
 ///   `e.key` to `e.actor`. The same actor again replaces the metadata;
 ///   another live actor is `already_registered` carrying the holder; a

@@ -20,14 +20,19 @@ const auto prod = name_space::production();
 
 class backend_contract : public ::testing::TestWithParam<std::string> {
 protected:
-  backend_contract() : sys(cfg), self(sys) {}
+  backend_contract() : sys(test_config(cfg)), self(sys) {}
 
   ~backend_contract() override {
     for (auto& w : workers)
       caf::anon_send_exit(w, caf::exit_reason::kill);
   }
 
-  any_backend make() { return std::move(*make_backend(GetParam())); }
+  any_backend make() {
+    auto b = make_backend(GetParam(), backend_options_for(GetParam()), &sys);
+    if (!b)
+      throw std::runtime_error(sys.render(b.error()));
+    return std::move(*b);
+  }
 
   caf::actor worker() {
     workers.push_back(sys.spawn(libregistry::test::echo_worker));

@@ -78,8 +78,7 @@ TEST_P(listeners, see_every_change_in_order_with_exit_reasons) {
 
 TEST_P(listeners, a_terminated_listener_is_dropped_and_the_registry_serves_on) {
   caf::actor sink = events;
-  registry_options opts;
-  opts.backend = GetParam();
+  auto opts = test::options_for(GetParam());
   auto l = fx.sys().spawn(forwarder, sink);
   opts.listeners = {l, caf::actor{}};
   auto second = spawn_registry(fx.sys(), opts);

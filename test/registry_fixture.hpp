@@ -10,6 +10,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -17,6 +18,7 @@
 
 #include "actors/blocking_registry.hpp"
 #include "actors/registry.hpp"
+#include "backend_options.hpp"
 #include "libregistry/errors.hpp"
 
 namespace libregistry::test {
@@ -42,6 +44,14 @@ public:
     return {[](int x) { return 2 * x; }};
   }
 };
+
+/// `cfg` ready for the tests: the registry's error category, and the io
+/// module that the etcd backend needs.
+inline caf::actor_system_config& test_config(caf::actor_system_config& cfg) {
+  add_registry_error_category(cfg);
+  cfg.load<caf::io::middleman>();
+  return cfg;
+}
 
 /// The key of `name` in `ns` (production by default).
 inline registry_key key(std::string name,
@@ -78,9 +88,8 @@ inline registry_event next_event(caf::scoped_actor& events) {
 class registry_fixture {
 public:
   explicit registry_fixture(registry_options opts = {})
-      : sys_(with_error_category(cfg_)),
-        reg_(spawn_or_fail(sys_, std::move(opts))), client_(sys_, reg_),
-        self_(sys_) {}
+      : sys_(test_config(cfg_)), reg_(spawn_or_fail(sys_, std::move(opts))),
+        client_(sys_, reg_), self_(sys_) {}
 
   ~registry_fixture() {
     for (auto& w : workers_)
@@ -127,12 +136,6 @@ public:
   }
 
 private:
-  static caf::actor_system_config&
-  with_error_category(caf::actor_system_config& cfg) {
-    add_registry_error_category(cfg);
-    return cfg;
-  }
-
   static registry spawn_or_fail(caf::actor_system& sys, registry_options opts) {
     auto reg = spawn_registry(sys, std::move(opts));
     if (!reg)
@@ -153,11 +156,7 @@ private:
 /// default configuration, and its blocking client.
 class per_backend : public ::testing::TestWithParam<std::string> {
 protected:
-  static registry_options options() {
-    registry_options opts;
-    opts.backend = GetParam();
-    return opts;
-  }
+  static registry_options options() { return options_for(GetParam()); }
 
   registry_fixture fx{options()};
   blocking_registry& client = fx.client();

@@ -98,8 +98,7 @@ TEST_P(restart, an_await_in_progress_is_asked_again_of_the_next_actor) {
 /// acknowledged, none is lost, and no lookup of an acknowledged name fails.
 TEST_P(restart, no_registration_is_lost_while_the_registry_is_killed) {
   constexpr int total = 3000;
-  registry_options opts;
-  opts.backend = GetParam();
+  auto opts = test::options_for(GetParam());
   opts.restart.max_restarts = 1000;
   registry_fixture sut{opts};
   auto& sut_client = sut.client();

@@ -42,6 +42,16 @@ public:
                            const caf::actor_addr& who) = 0;
 };
 
+/// True if `Backend::init` takes the actor system (backend.hpp).
+template <class Backend, class = void>
+struct needs_system : std::false_type {};
+
+template <class Backend>
+struct needs_system<Backend, std::void_t<decltype(Backend::init(
+                                 std::declval<const caf::settings&>(),
+                                 std::declval<caf::actor_system&>()))>>
+    : std::true_type {};
+
 /// True if `Backend` has the optional `members` operation (backend.hpp).
 template <class Backend, class = void>
 struct has_members : std::false_type {};

@@ -198,16 +198,41 @@ caf::expected<create_result> etcd_client::create(const std::string& key,
   return result;
 }
 
-caf::expected<bool> etcd_client::erase_if_created_at(const std::string& key,
-                                                     int64_t create_revision) {
-  json request{
-      {"compare", created_at(key, create_revision)},
-      {"success",
-       json::array({{{"request_delete_range", {{"key", b64(key)}}}}})}};
-  auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
+namespace {
+
+/// Runs `op` on `key` only while the key's create revision is
+/// `create_revision`; the revision `op` brought the store to, or 0 if the
+/// condition failed.
+template <class Impl>
+caf::expected<int64_t> txn_if_created_at(Impl& self, const client_options& opts,
+                                         const std::string& key,
+                                         int64_t create_revision, json op) {
+  json request{{"compare", created_at(key, create_revision)},
+               {"success", json::array({std::move(op)})}};
+  auto answer = call(self, opts, "/v3/kv/txn", request);
   if (!answer)
     return std::move(answer.error());
-  return answer->value("succeeded", false);
+  return answer->value("succeeded", false) ? header_revision(*answer) : 0;
+}
+
+} // namespace
+
+caf::expected<int64_t> etcd_client::put_if_created_at(const std::string& key,
+                                                      const std::string& value,
+                                                      int64_t lease,
+                                                      int64_t create_revision) {
+  json put{{"key", b64(key)}, {"value", b64(value)}};
+  if (lease != 0)
+    put["lease"] = std::to_string(lease);
+  return txn_if_created_at(*impl_, opts_, key, create_revision,
+                           {{"request_put", std::move(put)}});
+}
+
+caf::expected<int64_t>
+etcd_client::erase_if_created_at(const std::string& key,
+                                 int64_t create_revision) {
+  return txn_if_created_at(*impl_, opts_, key, create_revision,
+                           {{"request_delete_range", {{"key", b64(key)}}}});
 }
 
 caf::expected<int64_t> etcd_client::erase_range(const std::string& key,

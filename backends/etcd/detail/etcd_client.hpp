@@ -94,11 +94,21 @@ public:
   caf::expected<create_result> create(const std::string& key,
                                       const std::string& value, int64_t lease);
 
+  /// Writes `key` attached to `lease` (0: none) only while its create
+  /// revision is `create_revision`, so a key that was deleted and created
+  /// again by someone else is left alone. Returns the new revision, or 0 if
+  /// the condition failed.
+  caf::expected<int64_t> put_if_created_at(const std::string& key,
+                                           const std::string& value,
+                                           int64_t lease,
+                                           int64_t create_revision);
+
   /// Deletes `key` only while its create revision is `create_revision`,
   /// so a key that was deleted and created again by someone else stays.
-  /// Returns whether it was deleted.
-  caf::expected<bool> erase_if_created_at(const std::string& key,
-                                          int64_t create_revision);
+  /// Returns the revision of the deletion, or 0 if the condition failed
+  /// (also when a repeated call finds the key already deleted).
+  caf::expected<int64_t> erase_if_created_at(const std::string& key,
+                                             int64_t create_revision);
 
   /// Deletes every key from `key` up to `range_end`; returns how many.
   caf::expected<int64_t> erase_range(const std::string& key,

@@ -1,0 +1,163 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+
+#include "backends/etcd/detail/etcd_client.hpp"
+#include "backends/etcd/detail/etcd_watch.hpp"
+#include "backends/etcd/detail/key_layout.hpp"
+#include "backends/etcd/detail/name_cache.hpp"
+#include "backends/etcd/detail/node_agent.hpp"
+#include "backends/etcd/detail/node_lease.hpp"
+#include "libregistry/entry.hpp"
+#include "libregistry/health.hpp"
+
+namespace libregistry::etcd::detail {
+
+/// What a node needs to join the registry in etcd.
+struct node_options {
+  client_options client;
+  /// The start of every key the registry writes.
+  std::string prefix = "/libregistry/";
+  std::chrono::seconds lease_ttl{10};
+  /// Where the node's agent listens for other nodes (port 0: any free).
+  std::string agent_host = "127.0.0.1";
+  uint16_t agent_port = 0;
+};
+
+/// One node of a registry kept in etcd: its lease, its agent, the watch and
+/// the cache it feeds, and the registrations of this node's actors.
+///
+/// Writes (the registry actor's calls) are synchronous etcd transactions:
+/// each blocks its caller for one round trip to the leader and changes
+/// nothing here unless etcd committed it; a committed write is applied to
+/// the cache at once, so the node reads its own writes. Reads come from the
+/// cache only. Writes are serialized with the re-registration after a
+/// lost lease by one mutex; the cache has its own lock.
+class etcd_node {
+public:
+  /// Grants the lease, starts the agent, reads the registrations and
+  /// starts the watch. `unavailable` if etcd cannot be reached in time.
+  static caf::expected<std::shared_ptr<etcd_node>> start(caf::actor_system& sys,
+                                                         node_options opts);
+
+  ~etcd_node();
+
+  etcd_node(const etcd_node&) = delete;
+  etcd_node& operator=(const etcd_node&) = delete;
+
+  caf::error register_name(entry e);
+  caf::error unregister(const registry_key& key);
+  caf::error update_metadata(const registry_key& key, metadata meta);
+  caf::error create_namespace(const name_space& ns);
+  caf::error drop_namespace(const name_space& ns);
+  caf::error unregister_actor(const caf::actor_addr& who);
+
+  size_t names_of(const caf::actor_addr& who) const;
+  std::vector<entry> registrations_of(const caf::actor_addr& who) const;
+  std::vector<caf::actor> actors() const;
+
+  const name_cache& cache() const { return *cache_; }
+  std::shared_ptr<const name_cache> reader() const { return cache_; }
+
+  /// Asks every endpoint for its status (one round trip each).
+  backend_health health() const;
+
+  /// Stops the watch and the agent, revokes the lease (this node's names go
+  /// at once) and empties the cache. Idempotent.
+  void close();
+
+  /// Registrations that another node took while this one was cut off from
+  /// etcd longer than its lease, as `<namespace>/<name>` strings.
+  std::vector<std::string> taken_while_cut_off() const;
+
+  /// Stops renewing the lease without revoking it, as a crashed node
+  /// would: its names expire after the TTL. For tests.
+  void abandon_lease();
+
+private:
+  /// A registration of one of this node's actors.
+  struct local_registration {
+    caf::actor actor;
+    metadata meta;
+    int64_t create_revision = 0;
+  };
+
+  etcd_node(caf::actor_system& sys, node_options opts, std::string owner);
+
+  caf::error start_parts();
+
+  stored_entry stored(const caf::actor& who, metadata meta) const;
+
+  /// Creates `key` for `e`; replaces a holder that is gone. Holds `write_mtx_`.
+  caf::error create(etcd_client& client, const registry_key& key,
+                    const entry& e);
+
+  /// The live holder in `holder`'s value, null if it is gone.
+  caf::expected<caf::actor> holder_handle(const registry_key& key,
+                                          const key_value& holder);
+
+  void remember(const registry_key& key, local_registration x);
+  void forget(const registry_key& key);
+
+  void apply_to_cache(const registry_key& key, const stored_entry& x,
+                      caf::actor handle, const key_value& kv);
+
+  /// Watch thread: applies committed changes.
+  void on_events(const std::vector<watch_event>& events, int64_t revision);
+
+  /// Watch thread: rebuilds the cache after a compaction.
+  int64_t on_compacted();
+
+  /// This node's actor or another node's, resolved through its agent;
+  /// null if it cannot be resolved.
+  caf::actor resolve(const stored_entry& x);
+
+  /// Every visible registration in etcd and what each resolves to; sets
+  /// `revision` to the store's revision at the read.
+  caf::expected<std::vector<std::pair<registry_key, cached_entry>>>
+  read_all(etcd_client& client, int64_t& revision);
+
+  /// Fills the cache from `read_all`; returns the revision to watch from.
+  caf::expected<int64_t> load(etcd_client& client);
+
+  /// Lease thread: registers this node's live actors again under `lease`.
+  void on_lease_renewed(int64_t lease);
+
+  caf::actor_system& sys_;
+  node_options opts_;
+  key_layout layout_;
+  std::shared_ptr<name_cache> cache_;
+  std::shared_ptr<local_actors> locals_;
+  handle_resolver resolver_;
+  node_agent agent_;
+  uint16_t agent_port_ = 0;
+
+  mutable std::mutex write_mtx_;
+  etcd_client client_;
+  std::unordered_map<registry_key, local_registration> local_;
+  std::unordered_map<caf::actor_addr, std::unordered_set<registry_key>>
+      by_actor_;
+  std::vector<std::string> taken_;
+
+  std::unique_ptr<node_lease> lease_;
+  std::unique_ptr<etcd_watch> watch_;
+  std::atomic<uint64_t> unreadable_{0};
+  std::atomic<uint64_t> unresolved_{0};
+  std::atomic<bool> closed_{false};
+};
+
+} // namespace libregistry::etcd::detail

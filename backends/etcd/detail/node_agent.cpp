@@ -1,0 +1,129 @@
+#include "backends/etcd/detail/node_agent.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "libregistry/errors.hpp"
+#include "libregistry/liveness.hpp"
+
+namespace libregistry::etcd::detail {
+
+void local_actors::add(const caf::actor& x) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto& slot = actors_[x.id()];
+  slot.first = x;
+  ++slot.second;
+}
+
+void local_actors::remove(const caf::actor& x) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = actors_.find(x.id());
+  if (i != actors_.end() && --i->second.second == 0)
+    actors_.erase(i);
+}
+
+caf::actor local_actors::find(caf::actor_id id) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto i = actors_.find(id);
+  return i != actors_.end() ? i->second.first : caf::actor{};
+}
+
+namespace {
+
+node_agent::behavior_type agent(node_agent::pointer,
+                                std::shared_ptr<const local_actors> locals) {
+  return {
+      [locals](resolve_atom, caf::actor_id id) { return locals->find(id); }};
+}
+
+} // namespace
+
+caf::expected<std::pair<node_agent, uint16_t>>
+start_agent(caf::actor_system& sys, std::shared_ptr<const local_actors> locals,
+            const std::string& host, uint16_t port) {
+  if (!sys.has_middleman())
+    return make_error(registry_errc::backend_error,
+                      "etcd: the actor system needs the io module (load "
+                      "caf::io::middleman in its config)");
+  auto handle = sys.spawn<caf::hidden>(agent, std::move(locals));
+  auto published = sys.middleman().publish(handle, port, host.c_str());
+  if (!published) {
+    caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+    return make_error(registry_errc::backend_error,
+                      "etcd: cannot publish the node agent on " + host + ":" +
+                          std::to_string(port) + ": " +
+                          sys.render(published.error()));
+  }
+  return std::make_pair(handle, *published);
+}
+
+void stop_agent(caf::actor_system& sys, const node_agent& agent) {
+  if (!agent)
+    return;
+  static_cast<void>(sys.middleman().unpublish(agent));
+  caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
+}
+
+handle_resolver::handle_resolver(caf::actor_system& sys,
+                                 std::chrono::milliseconds timeout)
+    : sys_(sys), timeout_(timeout) {}
+
+caf::expected<caf::actor> handle_resolver::resolve(const stored_entry& x) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto ref = std::make_pair(x.owner, x.actor);
+  if (auto i = handles_.find(ref); i != handles_.end()) {
+    if (!is_terminated(i->second))
+      return i->second;
+    handles_.erase(i);
+  }
+  auto agent = agent_of(x);
+  if (!agent)
+    return std::move(agent.error());
+  caf::expected<caf::actor> result{caf::actor{}};
+  caf::scoped_actor self{sys_};
+  self->request(*agent, timeout_, resolve_atom::value, x.actor)
+      .receive([&](caf::actor& handle) { result = std::move(handle); },
+               [&](caf::error& err) {
+                 agents_.erase(x.owner);
+                 result =
+                     make_error(registry_errc::unavailable,
+                                "etcd: the agent of node " + x.owner +
+                                    " did not answer: " + sys_.render(err));
+               });
+  if (result && *result)
+    handles_.emplace(ref, *result);
+  return result;
+}
+
+size_t handle_resolver::size() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return handles_.size();
+}
+
+void handle_resolver::clear() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  handles_.clear();
+  agents_.clear();
+}
+
+caf::expected<node_agent> handle_resolver::agent_of(const stored_entry& x) {
+  if (auto i = agents_.find(x.owner); i != agents_.end()) {
+    if (!is_terminated(caf::actor_cast<caf::actor>(i->second)))
+      return i->second;
+    agents_.erase(i);
+  }
+  auto agent = sys_.middleman().remote_actor<node_agent>(x.host, x.port);
+  if (!agent)
+    return make_error(registry_errc::unavailable,
+                      "etcd: cannot reach the agent of node " + x.owner +
+                          " at " + x.host + ":" + std::to_string(x.port) +
+                          ": " + sys_.render(agent.error()));
+  agents_.emplace(x.owner, *agent);
+  return *agent;
+}
+
+} // namespace libregistry::etcd::detail

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "backends/etcd/detail/stored_entry.hpp"
+
+namespace libregistry::etcd::detail {
+
+using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
+
+/// A node's agent: answers the id of an actor registered on this node with
+/// its handle, which CAF's io module turns into a proxy on the asking node;
+/// a null handle for an id the node does not hold. Published on a port, so
+/// other nodes reach it with `remote_actor`.
+using node_agent = caf::typed_actor<
+    caf::replies_to<resolve_atom, caf::actor_id>::with<caf::actor>>;
+
+/// The actors registered on this node, by id: what the agent answers from.
+/// Thread-safe; each actor is counted once per name it holds.
+class local_actors {
+public:
+  void add(const caf::actor& x);
+
+  void remove(const caf::actor& x);
+
+  /// The actor with id `id`, or null.
+  caf::actor find(caf::actor_id id) const;
+
+private:
+  mutable std::mutex mtx_;
+  std::unordered_map<caf::actor_id, std::pair<caf::actor, size_t>> actors_;
+};
+
+/// Spawns the agent (hidden, so it never delays the actor system's
+/// shutdown) and publishes it on `host`:`port` (0: a free port). Returns
+/// the agent and the port. Needs the io module loaded.
+caf::expected<std::pair<node_agent, uint16_t>>
+start_agent(caf::actor_system& sys, std::shared_ptr<const local_actors> locals,
+            const std::string& host, uint16_t port);
+
+/// Stops and unpublishes an agent.
+void stop_agent(caf::actor_system& sys, const node_agent& agent);
+
+/// Resolves registrations of other nodes to actor handles through their
+/// agents, keeping the connection to each agent and each handle it
+/// resolved. A handle whose actor terminated, or whose node's connection
+/// broke (CAF then terminates its proxies), is resolved again.
+/// Thread-safe; a resolution blocks the caller for up to `timeout` per
+/// network step.
+class handle_resolver {
+public:
+  handle_resolver(caf::actor_system& sys, std::chrono::milliseconds timeout);
+
+  /// The handle for `x`: the actor, a null handle if its node no longer
+  /// holds it (the registration is stale), or an error if the node could
+  /// not be asked.
+  caf::expected<caf::actor> resolve(const stored_entry& x);
+
+  /// Handles kept now.
+  size_t size() const;
+
+  /// Drops every kept handle and connection.
+  void clear();
+
+private:
+  caf::expected<node_agent> agent_of(const stored_entry& x);
+
+  caf::actor_system& sys_;
+  std::chrono::milliseconds timeout_;
+  mutable std::mutex mtx_;
+  std::map<std::string, node_agent> agents_;
+  std::map<std::pair<std::string, caf::actor_id>, caf::actor> handles_;
+};
+
+} // namespace libregistry::etcd::detail

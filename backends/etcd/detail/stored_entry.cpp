@@ -1,0 +1,33 @@
+#include "backends/etcd/detail/stored_entry.hpp"
+
+#include <vector>
+
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
+
+#include "libregistry/errors.hpp"
+
+namespace libregistry::etcd::detail {
+
+std::string encode(const stored_entry& x) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  // Serializing into memory fails only on allocation failure, which throws.
+  static_cast<void>(sink(const_cast<stored_entry&>(x)));
+  return {buf.begin(), buf.end()};
+}
+
+caf::expected<stored_entry> decode(const std::string& bytes) {
+  stored_entry result;
+  caf::binary_deserializer source{nullptr, bytes.data(), bytes.size()};
+  if (auto err = source(result))
+    return make_error(registry_errc::backend_error,
+                      "etcd holds a value that is not a registration: " +
+                          to_string(err));
+  if (source.remaining() != 0)
+    return make_error(registry_errc::backend_error,
+                      "etcd holds a value with trailing bytes");
+  return result;
+}
+
+} // namespace libregistry::etcd::detail

@@ -1,0 +1,51 @@
+#include "backend_options.hpp"
+
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+
+#include <unistd.h>
+
+#include "etcd_cluster.hpp"
+#include "libregistry/metadata.hpp"
+
+namespace libregistry::test {
+
+namespace {
+
+/// The endpoint of this process's etcd, started on the first call.
+const std::string& shared_etcd() {
+  static std::unique_ptr<etcd_cluster> cluster;
+  static std::string endpoint;
+  if (!cluster) {
+    cluster = std::make_unique<etcd_cluster>(1);
+    if (!cluster->ready())
+      throw std::runtime_error("the test etcd did not start");
+    endpoint = cluster->endpoints().front();
+  }
+  return endpoint;
+}
+
+} // namespace
+
+caf::settings backend_options_for(const std::string& backend) {
+  caf::settings result;
+  if (backend != "etcd")
+    return result;
+  static std::atomic<int> registries{0};
+  result.emplace("endpoints",
+                 metadata_value::list{metadata_value{shared_etcd()}});
+  result.emplace("prefix", "/test/" + std::to_string(getpid()) + "/" +
+                               std::to_string(++registries) + "/");
+  result.emplace("lease-ttl", caf::timespan{std::chrono::seconds(2)});
+  return result;
+}
+
+registry_options options_for(const std::string& backend) {
+  registry_options result;
+  result.backend = backend;
+  result.backend_options = backend_options_for(backend);
+  return result;
+}
+
+} // namespace libregistry::test
