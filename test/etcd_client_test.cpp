@@ -63,6 +63,24 @@ TEST_F(etcd_client_test, create_if_absent_is_one_transaction) {
   EXPECT_TRUE(client.range("name").value().kvs.empty());
 }
 
+TEST_F(etcd_client_test, conditional_writes_leave_a_recreated_key_alone) {
+  auto created_at = client.create("name", "v1", 0).value().revision;
+  EXPECT_EQ(client.put_if_created_at("name", "v2", 0, created_at + 1).value(),
+            0);
+  auto updated = client.put_if_created_at("name", "v2", 0, created_at).value();
+  EXPECT_GT(updated, created_at);
+  auto kv = client.range("name").value().kvs.at(0);
+  EXPECT_EQ(kv.value, "v2");
+  EXPECT_EQ(kv.create_revision, created_at); // an update, not a new key
+  // Create revision 0 means "absent": the conditional put creates.
+  EXPECT_GT(client.put_if_created_at("fresh", "x", 0, 0).value(), 0);
+  EXPECT_EQ(client.put_if_created_at("fresh", "y", 0, 0).value(), 0);
+  EXPECT_EQ(client.erase_if_value("name", "v1").value(), 0);
+  EXPECT_GT(client.erase_if_value("name", "v2").value(), updated);
+  EXPECT_TRUE(client.range("name").value().kvs.empty());
+  EXPECT_EQ(client.erase_if_value("name", "v2").value(), 0);
+}
+
 TEST_F(etcd_client_test, a_lease_keeps_keys_until_revoked_or_expired) {
   auto kept = client.grant_lease(10s).value();
   ASSERT_TRUE(client.put("kept", "x", kept));

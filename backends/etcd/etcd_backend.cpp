@@ -144,6 +144,7 @@ write_result<etcd_state> backend::update_metadata(etcd_state&& st,
 }
 
 backend_health backend::health_check(const etcd_state& st) {
+  st.node->settle_in_doubt();
   auto result = st.node->health();
   result.backend = name;
   return result;

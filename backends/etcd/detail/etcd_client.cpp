@@ -235,6 +235,21 @@ etcd_client::erase_if_created_at(const std::string& key,
                            {{"request_delete_range", {{"key", b64(key)}}}});
 }
 
+caf::expected<int64_t> etcd_client::erase_if_value(const std::string& key,
+                                                   const std::string& value) {
+  json request{
+      {"compare", json::array({{{"key", b64(key)},
+                                {"target", "VALUE"},
+                                {"result", "EQUAL"},
+                                {"value", b64(value)}}})},
+      {"success",
+       json::array({{{"request_delete_range", {{"key", b64(key)}}}}})}};
+  auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
+  if (!answer)
+    return std::move(answer.error());
+  return answer->value("succeeded", false) ? header_revision(*answer) : 0;
+}
+
 caf::expected<int64_t> etcd_client::erase_range(const std::string& key,
                                                 const std::string& range_end) {
   json request{{"key", b64(key)}, {"range_end", b64(range_end)}};

@@ -110,6 +110,11 @@ public:
   caf::expected<int64_t> erase_if_created_at(const std::string& key,
                                              int64_t create_revision);
 
+  /// Deletes `key` only while it holds `value`. Returns the revision of the
+  /// deletion, or 0 if the key holds something else or nothing.
+  caf::expected<int64_t> erase_if_value(const std::string& key,
+                                        const std::string& value);
+
   /// Deletes every key from `key` up to `range_end`; returns how many.
   caf::expected<int64_t> erase_range(const std::string& key,
                                      const std::string& range_end);

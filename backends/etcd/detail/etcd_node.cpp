@@ -1,5 +1,6 @@
 #include "backends/etcd/detail/etcd_node.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -110,6 +111,7 @@ caf::error etcd_node::register_name(entry e) {
   std::lock_guard<std::mutex> guard{write_mtx_};
   if (closed_)
     return make_error(registry_errc::unavailable, "etcd: backend closed");
+  settle_in_doubt_locked(client_);
   if (!e.actor)
     return make_error(registry_errc::invalid_actor);
   if (!cache_->has_namespace(e.key.ns))
@@ -146,9 +148,19 @@ caf::error etcd_node::create(etcd_client& client, const registry_key& key,
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto lease = lease_->id();
     auto res = client.create(etcd_key, bytes, lease);
-    if (!res)
+    if (!res) {
+      if (res.error() == make_error(registry_errc::unavailable))
+        in_doubt_.push_back({key, etcd_key, bytes});
       return std::move(res.error());
+    }
     if (res->created) {
+      // An earlier create of this key in doubt is now acknowledged: it must
+      // not be undone.
+      in_doubt_.erase(std::remove_if(in_doubt_.begin(), in_doubt_.end(),
+                                     [&](const in_doubt_create& x) {
+                                       return x.etcd_key == etcd_key;
+                                     }),
+                      in_doubt_.end());
       key_value kv = res->holder;
       if (kv.create_revision == 0) {
         kv.create_revision = kv.mod_revision = res->revision;
@@ -203,6 +215,7 @@ caf::error etcd_node::unregister(const registry_key& key) {
   std::lock_guard<std::mutex> guard{write_mtx_};
   if (closed_)
     return make_error(registry_errc::unavailable, "etcd: backend closed");
+  settle_in_doubt_locked(client_);
   int64_t created_at = 0;
   if (auto mine = local_.find(key); mine != local_.end())
     created_at = mine->second.create_revision;
@@ -224,6 +237,7 @@ caf::error etcd_node::update_metadata(const registry_key& key, metadata meta) {
   std::lock_guard<std::mutex> guard{write_mtx_};
   if (closed_)
     return make_error(registry_errc::unavailable, "etcd: backend closed");
+  settle_in_doubt_locked(client_);
   if (!cache_->has_namespace(key.ns))
     return make_unknown_namespace(key.ns);
   auto cached = cache_->raw(key);
@@ -308,6 +322,23 @@ caf::error etcd_node::unregister_actor(const caf::actor_addr& who) {
       cache_->erase(key, *erased);
   }
   return first_error;
+}
+
+void etcd_node::settle_in_doubt() {
+  std::lock_guard<std::mutex> guard{write_mtx_};
+  if (!closed_)
+    settle_in_doubt_locked(client_);
+}
+
+void etcd_node::settle_in_doubt_locked(etcd_client& client) {
+  for (auto i = in_doubt_.begin(); i != in_doubt_.end();) {
+    auto erased = client.erase_if_value(i->etcd_key, i->value);
+    if (!erased)
+      return; // still unreachable: try again at the next write
+    if (*erased > 0)
+      cache_->erase(i->key, *erased);
+    i = in_doubt_.erase(i);
+  }
 }
 
 // -- this node's registrations ------------------------------------------------

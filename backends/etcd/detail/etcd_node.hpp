@@ -80,6 +80,12 @@ public:
   /// at once) and empties the cache. Idempotent.
   void close();
 
+  /// Undoes the creates whose answer never came (`unavailable`): etcd may
+  /// have committed them, but the caller was told they failed. Each is
+  /// deleted if it still holds this node's value. Runs before every write
+  /// and health check; a create that stays in doubt is tried again then.
+  void settle_in_doubt();
+
   /// Registrations that another node took while this one was cut off from
   /// etcd longer than its lease, as `<namespace>/<name>` strings.
   std::vector<std::string> taken_while_cut_off() const;
@@ -90,6 +96,13 @@ public:
 
 private:
   /// A registration of one of this node's actors.
+  /// A create that failed with `unavailable` and may have been committed.
+  struct in_doubt_create {
+    registry_key key;
+    std::string etcd_key;
+    std::string value;
+  };
+
   struct local_registration {
     caf::actor actor;
     metadata meta;
@@ -109,6 +122,9 @@ private:
   /// The live holder in `holder`'s value, null if it is gone.
   caf::expected<caf::actor> holder_handle(const registry_key& key,
                                           const key_value& holder);
+
+  /// `settle_in_doubt` for a caller that holds `write_mtx_`.
+  void settle_in_doubt_locked(etcd_client& client);
 
   void remember(const registry_key& key, local_registration x);
   void forget(const registry_key& key);
@@ -152,6 +168,7 @@ private:
   std::unordered_map<caf::actor_addr, std::unordered_set<registry_key>>
       by_actor_;
   std::vector<std::string> taken_;
+  std::vector<in_doubt_create> in_doubt_;
 
   std::unique_ptr<node_lease> lease_;
   std::unique_ptr<etcd_watch> watch_;

@@ -58,6 +58,7 @@ backend_health etcd_node::health() const {
   metadata_value::list taken;
   std::unique_lock<std::mutex> guard{write_mtx_};
   details.emplace("local_registrations", to_value(local_.size()));
+  details.emplace("creates_in_doubt", to_value(in_doubt_.size()));
   for (auto& x : taken_)
     taken.emplace_back(x);
   guard.unlock();
