@@ -1,0 +1,218 @@
+// The etcd backend across node processes (registry_node, one CAF node
+// each) on a three-member etcd cluster: handles that work from another
+// node, a killed node's names expiring, and a leader killed during
+// registrations from two nodes. Each test prints its figures.
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <unistd.h>
+
+#include "backends/etcd/detail/etcd_client.hpp"
+#include "backends/etcd/detail/key_layout.hpp"
+#include "backends/etcd/detail/stored_entry.hpp"
+#include "etcd_cluster.hpp"
+#include "node_process.hpp"
+
+using namespace std::chrono_literals;
+using namespace libregistry;
+using libregistry::test::etcd_cluster;
+using libregistry::test::node_process;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+long ms_since(clock_type::time_point start) {
+  return static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() -
+                                                            start)
+          .count());
+}
+
+class etcd_nodes : public ::testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_TRUE(cluster.ready()) << "etcd did not start";
+  }
+
+  /// Starts a node on `endpoints` (all members by default).
+  std::unique_ptr<node_process>
+  start_node(std::vector<std::string> endpoints = {}) {
+    if (endpoints.empty())
+      endpoints = cluster.endpoints();
+    std::string list = "[";
+    for (auto& x : endpoints)
+      list += (list.size() > 1 ? ",\"" : "\"") + x + "\"";
+    list += "]";
+    auto node = std::make_unique<node_process>(
+        std::vector<std::string>{
+            "--libregistry.backend=etcd",
+            "--libregistry.etcd.endpoints=" + list,
+            "--libregistry.etcd.prefix=\"" + prefix + "\"",
+            "--libregistry.etcd.lease-ttl=" + std::to_string(ttl.count()) + "s",
+            "--libregistry.etcd.request-timeout=1s"},
+        20s);
+    EXPECT_TRUE(node->ready()) << node->startup_output();
+    return node;
+  }
+
+  /// Polls `node` with `command` until it answers `expected` or `limit`
+  /// passes; returns the milliseconds it took, or -1.
+  long time_until(node_process& node, const std::string& command,
+                  const std::string& expected, std::chrono::seconds limit) {
+    auto start = clock_type::now();
+    while (clock_type::now() - start < limit) {
+      if (node.ask(command) == expected)
+        return ms_since(start);
+      std::this_thread::sleep_for(20ms);
+    }
+    return -1;
+  }
+
+  etcd_cluster cluster;
+  std::chrono::seconds ttl{2};
+  std::string prefix = "/nodes/" + std::to_string(getpid()) + "/";
+};
+
+TEST_F(etcd_nodes, a_handle_from_another_node_takes_messages_and_monitoring) {
+  auto a = start_node();
+  auto b = start_node();
+  ASSERT_EQ(a->ask("register svc"), "ok");
+  ASSERT_GE(time_until(*b, "lookup svc", "found 2", 10s), 0);
+  EXPECT_EQ(b->ask("register svc").rfind("error", 0), 0u);
+  ASSERT_EQ(b->ask("monitor svc"), "ok");
+  EXPECT_EQ(b->ask("await-down 100"), "timeout");
+  ASSERT_EQ(a->ask("kill svc"), "ok");
+  EXPECT_EQ(b->ask("await-down 5000"), "down");
+  EXPECT_EQ(b->ask("lookup svc"), "missing");
+  EXPECT_GE(time_until(*b, "count", "count 0", 10s), 0);
+  EXPECT_EQ(b->ask("register svc"), "ok");
+  EXPECT_GE(time_until(*a, "lookup svc", "found 2", 10s), 0);
+  EXPECT_EQ(a->ask("quit"), "bye");
+}
+
+TEST_F(etcd_nodes, a_killed_nodes_names_vanish_within_the_lease_ttl) {
+  auto a = start_node();
+  auto b = start_node();
+  constexpr int names = 20;
+  a->send("stream n " + std::to_string(names));
+  for (int i = 0; i < names; ++i)
+    ASSERT_EQ(a->read_line(10s), "ok n" + std::to_string(i));
+  ASSERT_EQ(a->read_line(10s), "done");
+  ASSERT_GE(time_until(*b, "count", "count " + std::to_string(names), 10s), 0);
+  ASSERT_EQ(b->ask("lookup n0"), "found 2");
+  auto killed = clock_type::now();
+  a->kill();
+  // Lookups miss as soon as the other node's proxies die with the
+  // connection; the names leave its cache when the lease expires.
+  auto lookup_gone = time_until(*b, "lookup n0", "missing", 10s);
+  auto names_gone = time_until(*b, "count", "count 0", 10s);
+  auto total = lookup_gone < 0 || names_gone < 0 ? -1 : ms_since(killed);
+  std::cout << "[ figures  ] lease TTL " << ttl.count() * 1000
+            << " ms; after SIGKILL: lookups miss after " << lookup_gone
+            << " ms, every name gone from the other node's cache after "
+            << total << " ms" << std::endl;
+  ASSERT_GE(lookup_gone, 0);
+  ASSERT_GE(total, 0);
+  // The TTL plus etcd's expiry check (500 ms) and one watch delivery.
+  EXPECT_LE(total, ttl.count() * 1000 + 1500);
+}
+
+/// What one node answered for each name of a stream.
+struct stream_result {
+  std::set<std::string> ok;
+  /// Refused: the other node held the name.
+  std::set<std::string> taken;
+  /// Failed otherwise (etcd unavailable).
+  std::set<std::string> failed;
+};
+
+/// Reads a node's stream answers until `done`; calls `on_line` after each.
+template <class F>
+stream_result read_stream(node_process& node, F on_line) {
+  stream_result result;
+  for (;;) {
+    auto line = node.read_line(20s);
+    if (line.empty() || line == "done")
+      return result;
+    auto space = line.find(' ');
+    auto name = line.substr(space + 1);
+    auto kind = line.substr(0, space);
+    (kind == "ok"      ? result.ok
+     : kind == "taken" ? result.taken
+                       : result.failed)
+        .insert(name);
+    on_line();
+  }
+}
+
+TEST_F(etcd_nodes, a_leader_killed_during_registrations_loses_none) {
+  auto a = start_node();
+  auto b = start_node();
+  auto owner_of_node = [](node_process& node) {
+    auto line = node.ask("health");
+    return line.substr(line.rfind(' ') + 1);
+  };
+  auto owner_a = owner_of_node(*a);
+  auto owner_b = owner_of_node(*b);
+  ASSERT_NE(owner_a, owner_b);
+  constexpr int names = 300;
+  // Both nodes register the same names at once, so they contend for each.
+  a->send("stream s " + std::to_string(names));
+  b->send("stream s " + std::to_string(names));
+  size_t killed = cluster.size();
+  int seen = 0;
+  auto from_a = read_stream(*a, [&] {
+    if (++seen == names / 4) {
+      killed = cluster.leader();
+      ASSERT_LT(killed, cluster.size());
+      cluster.kill(killed);
+    }
+  });
+  auto from_b = read_stream(*b, [] {});
+  ASSERT_LT(killed, cluster.size()) << "the leader was never killed";
+  // Creates left in doubt are undone at the next health check.
+  EXPECT_EQ(a->ask("health").rfind("health", 0), 0u);
+  EXPECT_EQ(b->ask("health").rfind("health", 0), 0u);
+  etcd::detail::etcd_client client{{cluster.endpoints(), 5000ms}};
+  etcd::detail::key_layout layout{prefix, "reader"};
+  auto start = layout.of(name_space::production());
+  auto stored =
+      client.range(start, etcd::detail::etcd_client::prefix_end(start)).value();
+  std::map<std::string, std::string> owner_of;
+  for (auto& kv : stored.kvs)
+    owner_of[layout.parse(kv.key)->service.name] =
+        etcd::detail::decode(kv.value)->owner;
+  auto owner = [&](const std::string& name) {
+    auto i = owner_of.find(name);
+    return i == owner_of.end() ? std::string{} : i->second;
+  };
+  size_t found = 0;
+  for (auto& [result, own] :
+       {std::pair{&from_a, owner_a}, std::pair{&from_b, owner_b}}) {
+    EXPECT_EQ(result->ok.size() + result->taken.size() + result->failed.size(),
+              size_t{names});
+    for (auto& name : result->ok) {
+      EXPECT_EQ(owner(name), own) << name << " was acknowledged";
+      found += owner(name) == own ? 1 : 0;
+    }
+    for (auto& set : {&result->taken, &result->failed})
+      for (auto& name : *set)
+        EXPECT_NE(owner(name), own) << name << " failed but is in etcd";
+  }
+  for (auto& name : from_a.ok)
+    EXPECT_EQ(from_b.ok.count(name), 0u) << name << " has two owners";
+  std::cout << "[ figures  ] registrations attempted " << 2 * names
+            << ", acknowledged " << from_a.ok.size() + from_b.ok.size()
+            << ", found in etcd " << found << ", refused as taken "
+            << from_a.taken.size() + from_b.taken.size() << ", failed "
+            << from_a.failed.size() + from_b.failed.size() << "; names in etcd "
+            << owner_of.size() << std::endl;
+}
+
+} // namespace

@@ -1,0 +1,202 @@
+// One CAF node of a registry, as its own process, for the tests across
+// nodes (etcd_nodes_test.cpp). It takes the registry's options on the
+// command line (e.g. --libregistry.backend=etcd
+// --libregistry.etcd.endpoints=[...]), then answers commands on stdin, one
+// line each, on stdout:
+//
+//   register NAME        -> ok | error TEXT     (a fresh echo actor)
+//   stream PREFIX N      -> ok|taken|error NAME ... then done: registers
+//                           PREFIX0 .. PREFIX<N-1>, one line per name
+//   lookup NAME          -> found REPLY | missing | silent
+//                           (a direct read, then a request to the actor)
+//   monitor NAME         -> ok | missing
+//   await-down MS        -> down | timeout      (for the monitored actor)
+//   kill NAME            -> ok | missing        (a local actor)
+//   count                -> count N             (registrations it sees)
+//   health               -> health STATUS OWNER
+//   quit                 -> bye, after stopping the registry
+
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "actors/blocking_registry.hpp"
+#include "actors/registry.hpp"
+#include "actors/registry_config.hpp"
+#include "libregistry/errors.hpp"
+
+using namespace libregistry;
+using namespace std::chrono_literals;
+
+namespace {
+
+class node_config : public caf::actor_system_config {
+public:
+  node_config() {
+    load<caf::io::middleman>();
+    add_registry_error_category(*this);
+    declare_registry_options(custom_options_);
+  }
+};
+
+caf::behavior echo(caf::event_based_actor*) {
+  return {[](int x) { return x + 1; }};
+}
+
+registry_key name_of(const std::string& text) {
+  return {name_space::production(), service_name{text}};
+}
+
+class node {
+public:
+  node(caf::actor_system& sys, registry reg)
+      : sys_(sys), reg_(std::move(reg)), client_(sys, reg_), self_(sys) {}
+
+  /// Answers one command; false for `quit`.
+  bool run(const std::string& line) {
+    std::istringstream in{line};
+    std::string cmd;
+    std::string name;
+    in >> cmd >> name;
+    if (cmd == "register")
+      std::cout << answer(register_fresh(name));
+    else if (cmd == "stream")
+      stream(name, in);
+    else if (cmd == "lookup")
+      lookup(name);
+    else if (cmd == "monitor")
+      monitor(name);
+    else if (cmd == "await-down")
+      await_down(std::stoi(name));
+    else if (cmd == "kill")
+      kill(name);
+    else if (cmd == "count")
+      std::cout << "count " << client_.get_stats().value().registrations;
+    else if (cmd == "health")
+      health();
+    else if (cmd == "quit")
+      return false;
+    else
+      std::cout << "error unknown command " << cmd;
+    std::cout << std::endl;
+    return true;
+  }
+
+  void stop() {
+    for (auto& [name, who] : actors_)
+      caf::anon_send_exit(who, caf::exit_reason::user_shutdown);
+    reg_.stop();
+  }
+
+private:
+  std::string answer(const caf::error& err) {
+    return err ? "error " + sys_.render(err) : "ok";
+  }
+
+  caf::error register_fresh(const std::string& name) {
+    auto who = sys_.spawn(echo);
+    auto err = client_.register_name(name_of(name), who);
+    if (err)
+      caf::anon_send_exit(who, caf::exit_reason::user_shutdown);
+    else
+      actors_[name] = who;
+    return err;
+  }
+
+  void stream(const std::string& prefix, std::istream& in) {
+    int n = 0;
+    in >> n;
+    for (int i = 0; i < n; ++i) {
+      auto name = prefix + std::to_string(i);
+      auto err = register_fresh(name);
+      auto taken = err == make_error(registry_errc::already_registered);
+      std::cout << (!err ? "ok " : taken ? "taken " : "error ") << name << '\n';
+    }
+    std::cout << "done";
+  }
+
+  void lookup(const std::string& name) {
+    auto who = reg_.lookup(name_of(name));
+    if (!who) {
+      std::cout << "missing";
+      return;
+    }
+    std::string result = "silent";
+    self_->request(who, 2s, 1)
+        .receive([&](int x) { result = "found " + std::to_string(x); },
+                 [](caf::error&) {});
+    std::cout << result;
+  }
+
+  void monitor(const std::string& name) {
+    monitored_ = reg_.lookup(name_of(name));
+    if (monitored_)
+      self_->monitor(monitored_);
+    std::cout << (monitored_ ? "ok" : "missing");
+  }
+
+  void await_down(int ms) {
+    std::string result = "timeout";
+    self_->receive([&](caf::down_msg&) { result = "down"; },
+                   caf::after(std::chrono::milliseconds(ms)) >> [] {});
+    std::cout << result;
+  }
+
+  void kill(const std::string& name) {
+    auto i = actors_.find(name);
+    if (i == actors_.end()) {
+      std::cout << "missing";
+      return;
+    }
+    caf::anon_send_exit(i->second, caf::exit_reason::kill);
+    actors_.erase(i);
+    std::cout << "ok";
+  }
+
+  void health() {
+    auto report = client_.health_check().value();
+    auto& details = report.details.details;
+    std::cout << "health " << to_string(report.status) << ' '
+              << caf::get_or(details, "owner", std::string{"?"});
+  }
+
+  caf::actor_system& sys_;
+  registry reg_;
+  blocking_registry client_;
+  caf::scoped_actor self_;
+  std::map<std::string, caf::actor> actors_;
+  caf::actor monitored_;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+  node_config cfg;
+  if (auto err = cfg.parse(argc, argv)) {
+    std::cerr << "bad options: " << caf::to_string(err) << std::endl;
+    return 2;
+  }
+  caf::actor_system sys{cfg};
+  auto reg = spawn_registry(sys);
+  if (!reg) {
+    std::cout << "error " << sys.render(reg.error()) << std::endl;
+    return 1;
+  }
+  node n{sys, std::move(*reg)};
+  std::cout << "ready" << std::endl;
+  std::string line;
+  while (std::getline(std::cin, line) && n.run(line)) {
+  }
+  n.stop();
+  std::cout << "bye" << std::endl;
+  return 0;
+}
