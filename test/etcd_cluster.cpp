@@ -8,14 +8,12 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "backends/etcd/detail/etcd_client.hpp"
-
-extern char** environ;
+#include "child_process.hpp"
 
 namespace libregistry::test {
 
@@ -97,22 +95,13 @@ void etcd_cluster::start(size_t i) {
                                 "--initial-cluster-state=new",
                                 "--heartbeat-interval=50",
                                 "--election-timeout=500"};
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
   // The member's output goes to a log beside its data directory.
   auto log = data + ".log";
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-  ::posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = -1;
-  if (::posix_spawnp(&pid, "etcd", &actions, nullptr, argv.data(), environ) ==
-      0)
-    m.pid = pid;
-  ::posix_spawn_file_actions_destroy(&actions);
+  auto fd =
+      ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  m.pid = spawn_child(args, {-1, fd, fd});
+  if (fd >= 0)
+    ::close(fd);
 }
 
 void etcd_cluster::kill(size_t i) {

@@ -3,12 +3,12 @@
 #include <csignal>
 #include <stdexcept>
 
+#include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
+#include "child_process.hpp"
 
 namespace libregistry::test {
 
@@ -20,30 +20,16 @@ node_process::node_process(std::vector<std::string> args,
                            std::chrono::seconds timeout) {
   int to_child[2];
   int from_child[2];
-  if (pipe(to_child) != 0 || pipe(from_child) != 0)
+  if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, to_child[0], STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, from_child[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, to_child[1]);
-  posix_spawn_file_actions_addclose(&actions, from_child[0]);
   args.insert(args.begin(), registry_node_path());
-  std::vector<char*> argv;
-  for (auto& x : args)
-    argv.push_back(x.data());
-  argv.push_back(nullptr);
-  auto rc =
-      posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  pid_ = spawn_child(args, {to_child[0], from_child[1], -1});
   close(to_child[0]);
   close(from_child[1]);
   in_ = to_child[1];
   out_ = from_child[0];
-  if (rc != 0) {
-    pid_ = -1;
+  if (pid_ <= 0)
     throw std::runtime_error("cannot start " + registry_node_path());
-  }
   auto line = read_line(timeout);
   ready_ = line == "ready";
   if (!ready_)
