@@ -10,9 +10,11 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/exit_reason.hpp>
+#include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "bench/etcd.hpp"
 #include "libregistry/errors.hpp"
 
 namespace libregistry::bench {
@@ -29,6 +31,7 @@ struct system_holder {
 
   system_holder() {
     add_registry_error_category(cfg);
+    cfg.load<caf::io::middleman>(); // the etcd backend's node agent
     sys = std::make_unique<caf::actor_system>(cfg);
     for (size_t i = 0; i < holder_count; ++i)
       holders.push_back(
@@ -205,6 +208,7 @@ std::vector<metadata_value> shuffled_groups(size_t n) {
 registry spawn_or_throw(const std::string& backend) {
   registry_options opts;
   opts.backend = backend;
+  opts.backend_options = backend_options_for(backend);
   auto reg = spawn_registry(sys(), std::move(opts));
   if (!reg)
     throw std::runtime_error("spawn_registry(" + backend +

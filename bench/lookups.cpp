@@ -2,6 +2,7 @@
 
 #include <caf/send.hpp>
 
+#include "bench/etcd.hpp"
 #include "bench/families.hpp"
 #include "bench/fixture.hpp"
 
@@ -109,8 +110,9 @@ void register_backend_lookups(const std::string& backend, int64_t entries) {
                    bind_backend(direct_lookup, backend));
   register_readers("BM_DirectLookupHot/" + backend, entries,
                    bind_backend(direct_lookup_hot, backend));
-  register_readers("BM_DirectLookupWhileWriting/" + backend, entries,
-                   bind_backend(direct_lookup_while_writing, backend));
+  if (!is_remote(backend))
+    register_readers("BM_DirectLookupWhileWriting/" + backend, entries,
+                     bind_backend(direct_lookup_while_writing, backend));
   benchmark::RegisterBenchmark(("BM_MessageLookup/" + backend).c_str(),
                                bind_backend(message_lookup, backend))
       ->Arg(entries)

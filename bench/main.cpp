@@ -7,7 +7,7 @@
 
 #include <caf/config.hpp>
 
-#include "backends/catalog.hpp"
+#include "bench/etcd.hpp"
 #include "bench/families.hpp"
 #include "bench/fixture.hpp"
 
@@ -39,27 +39,41 @@ void add_context() {
                                   "." + std::to_string(CAF_VERSION % 100));
   benchmark::AddCustomContext("build_type", LIBREGISTRY_BUILD_TYPE);
   std::string names;
-  for (auto& name : backend_names())
+  std::string remote;
+  for (auto& name : bench::measured_backends()) {
     names += (names.empty() ? "" : ",") + name;
+    if (bench::is_remote(name))
+      remote += (remote.empty() ? "" : ",") + name;
+  }
   benchmark::AddCustomContext("backends", names);
+  benchmark::AddCustomContext("remote_backends", remote);
 }
 
 /// Grouped by entries, then backend, so that each populated registry
 /// serves all its benchmarks before the next one is built.
 void register_all() {
+  auto backends = bench::measured_backends();
   for (auto entries : bench::entry_counts) {
     bench::register_baseline_lookups(entries);
-    for (auto& backend : backend_names())
-      bench::register_backend_lookups(backend, entries);
+    for (auto& backend : backends)
+      if (!bench::is_remote(backend))
+        bench::register_backend_lookups(backend, entries);
   }
+  for (auto entries : bench::remote_entry_counts)
+    for (auto& backend : backends)
+      if (bench::is_remote(backend))
+        bench::register_backend_lookups(backend, entries);
   bench::register_bare_request();
-  for (auto& backend : backend_names())
+  for (auto& backend : backends)
     bench::register_writes(backend);
+  bench::register_cross_node();
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+  if (auto status = bench::serve_node_if_asked(argc, argv); status >= 0)
+    return status;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
     return 1;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmark suite (Release build, 3 repetitions) and renders the
+# Runs the benchmark suite (Release build, 3 repetitions; the etcd backend
+# against a throw-away etcd, scripts/with-etcd.sh) and renders the
 # report: docs/benchmarks.md (tables, ratios to baselines, targets as
 # PASS/MISS, machine description) and the plots docs/bench-*.png.
 # Usage: scripts/bench-report.sh                  run, then render
@@ -17,7 +18,7 @@ else
     -DLIBREGISTRY_BUILD_EXAMPLES=OFF >/dev/null
   cmake --build build-bench -j2 --target registry_bench
   json=build-bench/bench.json
-  build-bench/bench/registry_bench --benchmark_repetitions=3 \
+  scripts/with-etcd.sh build-bench/bench/registry_bench --benchmark_repetitions=3 \
     --benchmark_out="$json" --benchmark_out_format=json "$@"
 fi
 

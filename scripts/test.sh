@@ -19,8 +19,8 @@ cmake -S . -B build -DLIBREGISTRY_WERROR=ON -DLIBREGISTRY_BUILD_TESTS=ON \
 cmake --build build -j2
 ctest --test-dir build -j2 --output-on-failure --no-tests=error
 
-echo "== run every benchmark once, briefly"
-build/bench/registry_bench --benchmark_min_time=0.001
+echo "== run every benchmark once, briefly (the etcd ones beside an etcd)"
+scripts/with-etcd.sh build/bench/registry_bench --benchmark_min_time=0.001
 
 echo "== install and build a consumer project"
 rm -rf build/stage build/consumer
