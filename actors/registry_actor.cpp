@@ -364,6 +364,9 @@ registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
       [self](expired_atom, const registry_key& key, uint64_t id) {
         self->state.waiting.expire(key, id);
       },
+      [self](external_atom, external_change& x) {
+        on_external_change(self, x);
+      },
   };
 }
 

@@ -16,6 +16,7 @@
 #include "actors/spawner.hpp"
 #include "libregistry/entry.hpp"
 #include "libregistry/event.hpp"
+#include "libregistry/external_change.hpp"
 #include "libregistry/health.hpp"
 #include "libregistry/key.hpp"
 #include "libregistry/metadata.hpp"
@@ -46,6 +47,7 @@ using listen_atom = caf::atom_constant<caf::atom("listen")>;
 using spawn_reg_atom = caf::atom_constant<caf::atom("spawn_reg")>;
 using await_atom = caf::atom_constant<caf::atom("await")>;
 using expired_atom = caf::atom_constant<caf::atom("expired")>;
+using external_atom = caf::atom_constant<caf::atom("external")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
 
@@ -119,6 +121,7 @@ using registry_actor = caf::typed_actor<
     caf::replies_to<spawn_reg_atom, registry_key, metadata, spawner,
                     bool>::with<caf::actor>,
     caf::replies_to<await_atom, registry_key, caf::timespan>::with<caf::actor>,
-    caf::reacts_to<expired_atom, registry_key, uint64_t>>;
+    caf::reacts_to<expired_atom, registry_key, uint64_t>,
+    caf::reacts_to<external_atom, external_change>>;
 
 } // namespace libregistry

@@ -3,6 +3,7 @@
 
 #include "actors/detail/registry_state.hpp"
 #include "libregistry/errors.hpp"
+#include "libregistry/liveness.hpp"
 
 namespace libregistry::detail {
 
@@ -33,6 +34,19 @@ caf::error add_listener(registry_pointer self, const caf::actor& listener) {
   if (self->state.core->subscribers.add_listener(listener))
     self->monitor(listener);
   return caf::none;
+}
+
+void on_external_change(registry_pointer self, const external_change& x) {
+  auto& st = self->state;
+  auto sender = caf::actor_cast<caf::actor>(self);
+  auto& subscribers = st.core->subscribers;
+  if (x.kind == event_kind::metadata_updated && x.before)
+    subscribers.notify_changed(sender, x.kind, x.now, *x.before);
+  else
+    subscribers.notify(sender, x.kind, {x.now});
+  if (x.kind == event_kind::registered && !st.waiting.empty() &&
+      !is_terminated(x.now.actor))
+    st.waiting.deliver(x.now.key, x.now.actor);
 }
 
 namespace {

@@ -2,13 +2,14 @@
 // under a name in etcd; the `user` node, another process, finds it by name,
 // talks to it, monitors it, and sees it go when the provider stops.
 //
-// scripts/two-nodes.sh runs both against a throw-away etcd. By hand:
+// scripts/two-nodes.sh runs both against a throw-away etcd. By hand, with
+// an etcd on 127.0.0.1:2379, start the provider in the background and then
+// the user, each with these options:
 //
-//   two_nodes --role=provider --serve-for=3s \
-//     --libregistry.backend=etcd \
-//     '--libregistry.etcd.endpoints=["http://127.0.0.1:2379"]' &
-//   two_nodes --role=user --libregistry.backend=etcd \
-//     '--libregistry.etcd.endpoints=["http://127.0.0.1:2379"]'
+//   --libregistry.backend=etcd
+//   '--libregistry.etcd.endpoints=["http://127.0.0.1:2379"]'
+//
+// plus `--role=provider --serve-for=3s` or `--role=user`.
 
 #include <chrono>
 #include <iostream>
@@ -34,8 +35,8 @@ using namespace std::chrono_literals;
 namespace {
 
 /// Answers a name with a greeting that says where it runs.
-using greeter = caf::typed_actor<
-    caf::replies_to<std::string>::with<std::string>>;
+using greeter =
+    caf::typed_actor<caf::replies_to<std::string>::with<std::string>>;
 
 greeter::behavior_type greeter_impl(greeter::pointer self) {
   return {[self](const std::string& who) {
@@ -70,10 +71,10 @@ int provide(caf::actor_system& sys, registry& reg, caf::timespan serve_for) {
     std::cout << "provider: cannot register: " << sys.render(err) << std::endl;
     return 1;
   }
-  std::cout << "provider: registered 'greeter' for "
-            << std::chrono::duration_cast<std::chrono::seconds>(serve_for)
-                   .count()
-            << " s" << std::endl;
+  std::cout
+      << "provider: registered 'greeter' for "
+      << std::chrono::duration_cast<std::chrono::seconds>(serve_for).count()
+      << " s" << std::endl;
   std::this_thread::sleep_for(serve_for);
   caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
   std::cout << "provider: stopping" << std::endl;
@@ -93,24 +94,26 @@ int use(caf::actor_system& sys, registry& reg) {
             << std::endl;
   caf::scoped_actor self{sys};
   self->request(g, 5s, std::string{"user"})
-      .receive([](const std::string& reply) {
-        std::cout << "user: it answered \"" << reply << '"' << std::endl;
-      },
-               [&](caf::error& err) {
-                 std::cout << "user: no answer: " << sys.render(err)
-                           << std::endl;
-               });
+      .receive(
+          [](const std::string& reply) {
+            std::cout << "user: it answered \"" << reply << '"' << std::endl;
+          },
+          [&](caf::error& err) {
+            std::cout << "user: no answer: " << sys.render(err) << std::endl;
+          });
   self->monitor(g);
   int status = 1;
   self->receive(
       [&](caf::down_msg& down) {
-        std::cout << "user: the greeter terminated ("
-                  << sys.render(down.reason) << ")" << std::endl;
+        std::cout << "user: the greeter terminated (" << sys.render(down.reason)
+                  << ")" << std::endl;
         status = 0;
       },
-      caf::after(30s) >> [] { std::cout << "user: no down message" << std::endl; });
+      caf::after(30s) >>
+          [] { std::cout << "user: no down message" << std::endl; });
   auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (reg.lookup(greeter_name) && std::chrono::steady_clock::now() < deadline)
+  while (reg.lookup(greeter_name) &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);
   std::cout << "user: 'greeter' is "
             << (reg.lookup(greeter_name) ? "still registered" : "gone")

@@ -114,6 +114,12 @@ public:
     return impl_->members(key);
   }
 
+  /// Makes the backend call `h` for each change it learns of from outside
+  /// the registry actor; a no-op for a backend that has none.
+  void on_external_change(external_change_handler h) {
+    impl_->on_external_change(std::move(h));
+  }
+
   /// Removes `who` from the members under `key`; a no-op if it is not one.
   caf::error leave(const registry_key& key, const caf::actor_addr& who) {
     return impl_->leave(key, who);

@@ -13,6 +13,7 @@
 
 #include "libregistry/direct_reader.hpp"
 #include "libregistry/entry.hpp"
+#include "libregistry/external_change.hpp"
 #include "libregistry/health.hpp"
 
 namespace libregistry {
@@ -104,6 +105,13 @@ struct write_result {
 ///   registry uses it to report a terminated holder that a new
 ///   registration replaces before the registry saw the termination.
 ///   Fallback: null (such a replacement goes unreported).
+///
+/// Optional, for backends whose store other registries write too:
+/// - `void on_external_change(state&, external_change_handler h)`: from then
+///   on, the backend calls `h` for each change it applies that the registry
+///   actor did not make (libregistry/external_change.hpp), so that the
+///   registry can report it and answer awaits. Fallback: nothing (every
+///   change goes through the registry actor).
 ///
 /// Options every backend may read from `init`'s settings, beside its own:
 /// - `scheduler-threads` (integer): the number of scheduler threads of the

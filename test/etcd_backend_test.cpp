@@ -122,6 +122,37 @@ TEST_F(etcd_two_nodes,
       [&] { return a.reg().lookup(key("svc")) == other; }));
 }
 
+TEST_F(etcd_two_nodes, the_other_nodes_changes_reach_subscribers_and_awaits) {
+  caf::scoped_actor events{b.sys()};
+  ASSERT_TRUE(b.client().subscribe(
+      events, subscription::to_namespace(name_space::production())));
+  caf::expected<caf::actor> awaited{caf::sec::none};
+  std::thread waiter{[&] { awaited = b.client().await(key("svc"), 10s); }};
+  std::this_thread::sleep_for(50ms);
+  auto w = a.worker();
+  ASSERT_FALSE(a.client().register_name(key("svc"), w, test::meta("v", 1)));
+  waiter.join();
+  ASSERT_TRUE(awaited) << to_string(awaited.error());
+  EXPECT_EQ(*awaited, w);
+  auto ev = test::next_event(events);
+  EXPECT_EQ(ev.kind, event_kind::registered);
+  EXPECT_EQ(ev.key, key("svc"));
+  EXPECT_EQ(ev.actor, w.address());
+  ASSERT_FALSE(a.client().update_metadata(key("svc"), test::meta("v", 2)));
+  ev = test::next_event(events);
+  EXPECT_EQ(ev.kind, event_kind::metadata_updated);
+  EXPECT_EQ(ev.meta, test::meta("v", 2));
+  ASSERT_FALSE(a.client().unregister(key("svc")));
+  ev = test::next_event(events);
+  EXPECT_EQ(ev.kind, event_kind::unregistered);
+  EXPECT_EQ(ev.key, key("svc"));
+  // The subscriber's own node reports its own changes once, not twice.
+  ASSERT_FALSE(b.client().register_name(key("own"), b.worker()));
+  EXPECT_EQ(test::next_event(events).key, key("own"));
+  events->receive([](registry_event&) { ADD_FAILURE() << "a second event"; },
+                  caf::after(300ms) >> [] {});
+}
+
 TEST_F(etcd_two_nodes, test_namespaces_are_private_to_their_node) {
   auto ns = a.client().create_test_namespace().value();
   ASSERT_FALSE(a.client().register_name(key("svc", ns), a.worker()));

@@ -74,6 +74,11 @@ std::vector<entry> removal_events(registry_pointer self,
 /// Adds a listener once and monitors it.
 caf::error add_listener(registry_pointer self, const caf::actor& listener);
 
+/// Reports a change the backend made without the registry actor (another
+/// node's write, an expired name) to the subscribers, and answers the
+/// awaits a new registration satisfies.
+void on_external_change(registry_pointer self, const external_change& x);
+
 /// Adds a subscription and answers the registrations it covers now (if
 /// `snapshot`), in the same step.
 caf::result<std::vector<entry>> subscribe(registry_pointer self,

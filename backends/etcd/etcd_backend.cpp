@@ -206,6 +206,10 @@ std::shared_ptr<const direct_reader> backend::reader(const etcd_state& st) {
   return st.node->reader();
 }
 
+void backend::on_external_change(etcd_state& st, external_change_handler h) {
+  st.node->on_external_change(std::move(h));
+}
+
 void backend::close(etcd_state&& st) {
   if (st.node)
     st.node->close();

@@ -114,6 +114,9 @@ struct backend {
 
   static std::shared_ptr<const direct_reader> reader(const state& st);
 
+  /// Reports other nodes' changes and expired names (backend.hpp).
+  static void on_external_change(state& st, external_change_handler h);
+
   static void close(state&& st);
 };
 

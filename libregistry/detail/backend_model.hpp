@@ -38,6 +38,7 @@ public:
   virtual caf::expected<std::vector<entry>>
   members(const registry_key& key) const = 0;
   virtual caf::actor holder(const registry_key& key) const = 0;
+  virtual void on_external_change(external_change_handler h) = 0;
   virtual caf::error leave(const registry_key& key,
                            const caf::actor_addr& who) = 0;
 };
@@ -81,6 +82,17 @@ template <class Backend>
 struct has_holder<Backend, std::void_t<decltype(Backend::holder(
                                std::declval<const typename Backend::state&>(),
                                std::declval<const registry_key&>()))>>
+    : std::true_type {};
+
+/// True if `Backend` has the optional `on_external_change` operation.
+template <class Backend, class = void>
+struct has_external_changes : std::false_type {};
+
+template <class Backend>
+struct has_external_changes<Backend,
+                            std::void_t<decltype(Backend::on_external_change(
+                                std::declval<typename Backend::state&>(),
+                                std::declval<external_change_handler>()))>>
     : std::true_type {};
 
 /// Holds a `Backend::state` and forwards each operation to `Backend`,
@@ -177,6 +189,11 @@ public:
         result.emplace_back(std::move(*e));
       return result;
     }
+  }
+
+  void on_external_change(external_change_handler h) override {
+    if constexpr (has_external_changes<Backend>::value)
+      Backend::on_external_change(state_, std::move(h));
   }
 
   caf::actor holder(const registry_key& key) const override {

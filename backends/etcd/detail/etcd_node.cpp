@@ -411,7 +411,10 @@ void etcd_node::on_lease_renewed(int64_t) {
       continue; // the registry removes it when it handles the down message
     forget(key);
     auto err = create(client, key, {key, x.actor, x.meta});
-    if (err == make_error(registry_errc::already_registered)) {
+    if (!err) {
+      // The watch reported the expired name as unregistered.
+      report({event_kind::registered, {key, x.actor, x.meta}, caf::none});
+    } else if (err == make_error(registry_errc::already_registered)) {
       taken_.push_back(to_string(key));
     } else if (err) {
       // Kept as not in etcd (create revision 0): registering it again
@@ -424,15 +427,51 @@ void etcd_node::on_lease_renewed(int64_t) {
 
 // -- the cache ----------------------------------------------------------------
 
-void etcd_node::apply_to_cache(const registry_key& key, const stored_entry& x,
-                               caf::actor handle, const key_value& kv) {
+cache_change etcd_node::apply_to_cache(const registry_key& key,
+                                       const stored_entry& x, caf::actor handle,
+                                       const key_value& kv) {
   cached_entry cached;
   cached.stored = x;
   cached.handle = std::move(handle);
   cached.create_revision = kv.create_revision;
   cached.mod_revision = kv.mod_revision;
   cached.lease = kv.lease;
-  cache_->put(key, std::move(cached));
+  return cache_->put(key, std::move(cached));
+}
+
+void etcd_node::on_external_change(external_change_handler h) {
+  std::lock_guard<std::mutex> guard{change_mtx_};
+  on_change_ = std::move(h);
+}
+
+void etcd_node::report(external_change x) {
+  std::lock_guard<std::mutex> guard{change_mtx_};
+  if (on_change_)
+    on_change_(std::move(x));
+}
+
+void etcd_node::report(const registry_key& key, const cache_change& change,
+                       const caf::optional<cached_entry>& now) {
+  if (!change.applied)
+    return;
+  auto& before = change.before;
+  auto visible = [](const caf::optional<cached_entry>& x) {
+    return x && x->handle;
+  };
+  if (visible(now) && visible(before) && now->handle == before->handle)
+    report({event_kind::metadata_updated,
+            {key, now->handle, now->stored.meta},
+            before->stored.meta});
+  else {
+    if (visible(before))
+      report({event_kind::unregistered,
+              {key, before->handle, before->stored.meta},
+              caf::none});
+    if (visible(now))
+      report({event_kind::registered,
+              {key, now->handle, now->stored.meta},
+              caf::none});
+  }
 }
 
 caf::actor etcd_node::resolve(const stored_entry& x) {
@@ -446,21 +485,45 @@ caf::actor etcd_node::resolve(const stored_entry& x) {
 
 void etcd_node::on_events(const std::vector<watch_event>& events,
                           int64_t revision) {
+  // Another node's actors are resolved first, without the write lock: it
+  // takes network round trips.
+  struct change {
+    registry_key key;
+    const key_value* kv;
+    caf::optional<stored_entry> value;
+    caf::actor handle;
+  };
+  std::vector<change> changes;
   for (auto& ev : events) {
     auto key = layout_.parse(ev.kv.key);
     if (!key)
       continue; // another node's test namespace
-    if (ev.type == watch_event::kind::erase) {
-      cache_->erase(*key, ev.kv.mod_revision);
+    change x{std::move(*key), &ev.kv, caf::none, caf::actor{}};
+    if (ev.type == watch_event::kind::put) {
+      auto value = decode(ev.kv.value);
+      if (!value) {
+        ++unreadable_;
+        continue;
+      }
+      if (value->owner != layout_.owner())
+        x.handle = resolve(*value);
+      x.value = std::move(*value);
+    }
+    changes.push_back(std::move(x));
+  }
+  // Under the write lock, the node's own writes are in the cache before
+  // their events arrive: those are no-ops, so only changes the registry
+  // actor did not make are reported.
+  std::lock_guard<std::mutex> guard{write_mtx_};
+  for (auto& x : changes) {
+    if (!x.value) {
+      report(x.key, cache_->erase(x.key, x.kv->mod_revision), caf::none);
       continue;
     }
-    auto value = decode(ev.kv.value);
-    if (!value) {
-      ++unreadable_;
-      continue;
-    }
-    auto handle = resolve(*value);
-    apply_to_cache(*key, *value, std::move(handle), ev.kv);
+    if (x.value->owner == layout_.owner())
+      x.handle = resolve(*x.value);
+    auto applied = apply_to_cache(x.key, *x.value, x.handle, *x.kv);
+    report(x.key, applied, cache_->raw(x.key));
   }
   cache_->settle(revision);
 }

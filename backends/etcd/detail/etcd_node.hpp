@@ -23,6 +23,7 @@
 #include "backends/etcd/detail/node_agent.hpp"
 #include "backends/etcd/detail/node_lease.hpp"
 #include "libregistry/entry.hpp"
+#include "libregistry/external_change.hpp"
 #include "libregistry/health.hpp"
 
 namespace libregistry::etcd::detail {
@@ -72,6 +73,10 @@ public:
 
   const name_cache& cache() const { return *cache_; }
   std::shared_ptr<const name_cache> reader() const { return cache_; }
+
+  /// Makes the watch report each change it applies that this node's
+  /// registry actor did not make (backend.hpp, `on_external_change`).
+  void on_external_change(external_change_handler h);
 
   /// Asks every endpoint for its status (one round trip each).
   backend_health health() const;
@@ -129,8 +134,16 @@ private:
   void remember(const registry_key& key, local_registration x);
   void forget(const registry_key& key);
 
-  void apply_to_cache(const registry_key& key, const stored_entry& x,
-                      caf::actor handle, const key_value& kv);
+  cache_change apply_to_cache(const registry_key& key, const stored_entry& x,
+                              caf::actor handle, const key_value& kv);
+
+  /// Hands `x` to the external change handler, if one is set.
+  void report(external_change x);
+
+  /// Reports what `change` did to `key` (now `now`) as the registry's
+  /// events: entries that cannot be resolved are not reported.
+  void report(const registry_key& key, const cache_change& change,
+              const caf::optional<cached_entry>& now);
 
   /// Watch thread: applies committed changes.
   void on_events(const std::vector<watch_event>& events, int64_t revision);
@@ -172,6 +185,8 @@ private:
 
   std::unique_ptr<node_lease> lease_;
   std::unique_ptr<etcd_watch> watch_;
+  std::mutex change_mtx_;
+  external_change_handler on_change_;
   std::atomic<uint64_t> unreadable_{0};
   std::atomic<uint64_t> unresolved_{0};
   std::atomic<bool> closed_{false};

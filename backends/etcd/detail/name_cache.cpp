@@ -60,14 +60,15 @@ void name_cache::drop_namespace(const name_space& ns) {
   names_.erase(i);
 }
 
-void name_cache::put(const registry_key& key, cached_entry x) {
+cache_change name_cache::put(const registry_key& key, cached_entry x) {
+  cache_change result;
   exclusive guard{mtx_};
   auto ns = names_.find(key.ns);
   if (ns == names_.end())
-    return;
+    return result;
   if (auto t = tombstones_.find(key); t != tombstones_.end()) {
     if (t->second >= x.mod_revision)
-      return;
+      return result;
     tombstones_.erase(t);
   }
   auto [i, added] = ns->second.try_emplace(key.service);
@@ -78,27 +79,35 @@ void name_cache::put(const registry_key& key, cached_entry x) {
     if (old.mod_revision == x.mod_revision && !old.handle && x.handle)
       old.handle = std::move(x.handle);
     if (old.mod_revision >= x.mod_revision)
-      return;
+      return result;
     count_actor(old.stored, -1);
     bytes_ -= footprint(i->first, old);
+    result.before = std::move(old);
   } else {
     ++size_;
   }
   count_actor(x.stored, +1);
   bytes_ += footprint(i->first, x);
   i->second = std::move(x);
+  result.applied = true;
+  return result;
 }
 
-void name_cache::erase(const registry_key& key, int64_t revision) {
+cache_change name_cache::erase(const registry_key& key, int64_t revision) {
+  cache_change result;
   exclusive guard{mtx_};
   auto ns = names_.find(key.ns);
   if (ns == names_.end())
-    return;
+    return result;
   auto& stone = tombstones_[key];
   stone = std::max(stone, revision);
   auto i = ns->second.find(key.service);
-  if (i != ns->second.end() && i->second.mod_revision < revision)
+  if (i != ns->second.end() && i->second.mod_revision < revision) {
+    result.before = i->second;
+    result.applied = true;
     remove(ns->second, i);
+  }
+  return result;
 }
 
 void name_cache::settle(int64_t revision) {

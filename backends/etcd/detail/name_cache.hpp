@@ -28,6 +28,15 @@ struct cached_entry {
   int64_t lease = 0;
 };
 
+/// What one change did to the cache.
+struct cache_change {
+  /// Whether the cache changed (false: an old revision, or an unknown
+  /// namespace).
+  bool applied = false;
+  /// The entry the change replaced or removed, if there was one.
+  caf::optional<cached_entry> before;
+};
+
 /// A node's copy of the registrations it can see (production and its own
 /// test namespaces), fed by the watch and by the node's own committed
 /// writes, and read by any thread without a network round trip.
@@ -56,10 +65,10 @@ public:
   /// Applies a committed write of `key`; ignored for an unknown namespace
   /// or when the cache holds a revision at least as new for `key`, except
   /// that a handle fills in a null one of the same revision.
-  void put(const registry_key& key, cached_entry x);
+  cache_change put(const registry_key& key, cached_entry x);
 
   /// Applies a committed deletion of `key` at `revision`.
-  void erase(const registry_key& key, int64_t revision);
+  cache_change erase(const registry_key& key, int64_t revision);
 
   /// The watch has delivered every change up to `revision`: tombstones at
   /// or below it are no longer needed.
