@@ -95,7 +95,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registry_stats& x) {
   return f(caf::meta::type_name("registry_stats"), x.backend, x.uptime,
            x.registrations, x.namespaces, x.actors, x.monitored, x.subscribers,
-           x.restarts);
+           x.restarts, x.awaiting);
 }
 
 } // namespace libregistry
