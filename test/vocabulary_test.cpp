@@ -4,6 +4,8 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
 #include <caf/event_based_actor.hpp>
 #include <gtest/gtest.h>
 
@@ -122,6 +124,26 @@ TEST(vocabulary, health_thresholds_follow_the_ets_backend) {
   EXPECT_EQ(status_from_counts(71, 29), health_status::degraded);
   EXPECT_EQ(status_from_counts(70, 30), health_status::unhealthy);
   EXPECT_EQ(to_string(health_status::degraded), "degraded");
+}
+
+TEST(vocabulary, stats_cross_the_network_whole) {
+  registry_stats x;
+  x.backend = "etcd";
+  x.registrations = 1;
+  x.namespaces = 2;
+  x.actors = 3;
+  x.monitored = 4;
+  x.subscribers = 5;
+  x.restarts = 6;
+  x.awaiting = 7;
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  ASSERT_FALSE(sink(x));
+  registry_stats y;
+  caf::binary_deserializer source{nullptr, buf};
+  ASSERT_FALSE(source(y));
+  EXPECT_EQ(caf::deep_to_string(y), caf::deep_to_string(x));
+  EXPECT_EQ(y.awaiting, 7u);
 }
 
 } // namespace
