@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include <caf/io/middleman.hpp>
@@ -212,14 +213,25 @@ TEST_F(etcd_faults, without_quorum_writes_fail_reads_answer_and_it_recovers) {
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_TRUE(is(err, registry_errc::unavailable)) << to_string(err);
   EXPECT_LT(took, 1500ms);
+  std::cout
+      << "[ figures  ] without quorum a registration failed after "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+      << " ms (request timeout 1000 ms)" << std::endl;
   EXPECT_EQ(fx.reg().lookup(key("before")), w);
   EXPECT_EQ(client.lookup(key("before")).value(), w);
   EXPECT_EQ(status(fx), health_status::degraded);
   cluster.restart(leader);
   cluster.restart((leader + 1) % cluster.size());
   ASSERT_TRUE(cluster.await_leader(20s));
+  auto back = std::chrono::steady_clock::now();
   EXPECT_TRUE(registry_fixture::eventually(
       [&] { return !client.register_name(key("after"), w); }));
+  std::cout << "[ figures  ] with quorum back, the first registration "
+            << "succeeded after "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - back)
+                   .count()
+            << " ms" << std::endl;
   EXPECT_EQ(client.lookup(key("after")).value(), w);
   EXPECT_TRUE(registry_fixture::eventually(
       [&] { return status(fx) == health_status::healthy; }));

@@ -14,6 +14,8 @@
 //   kill NAME            -> ok | missing        (a local actor)
 //   count                -> count N             (registrations it sees)
 //   health               -> health STATUS OWNER
+//   taken                -> taken NAME,NAME...  (names another node took
+//                           while this one was cut off from etcd)
 //   quit                 -> bye, after stopping the registry
 
 #include <iostream>
@@ -83,6 +85,8 @@ public:
       std::cout << "count " << client_.get_stats().value().registrations;
     else if (cmd == "health")
       health();
+    else if (cmd == "taken")
+      taken();
     else if (cmd == "quit")
       return false;
     else
@@ -167,6 +171,16 @@ private:
     auto& details = report.details.details;
     std::cout << "health " << to_string(report.status) << ' '
               << caf::get_or(details, "owner", std::string{"?"});
+  }
+
+  void taken() {
+    auto report = client_.health_check().value();
+    auto names = caf::get_or(report.details.details, "taken_while_cut_off",
+                             std::vector<std::string>{});
+    std::string text;
+    for (auto& x : names)
+      text += (text.empty() ? "" : ",") + x;
+    std::cout << "taken " << text;
   }
 
   caf::actor_system& sys_;

@@ -63,7 +63,7 @@ struct etcd_state {
 /// lookup two hash probes under a shared lock; list_all and find_by_field
 /// O(size of the namespace); unregister_actor one transaction per name of
 /// the actor; health_check O(registrations) plus one status request per
-/// endpoint.
+/// endpoint (each bounded by 500 ms).
 struct backend {
   using state = etcd_state;
 

@@ -137,7 +137,8 @@ caf::expected<json> call(Impl& self, const client_options& opts,
       return std::move(answer.error());
     last = std::move(answer.error());
     if (attempt % n == n - 1) // a whole round failed: do not spin
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::min<clock::duration>(
+          std::chrono::milliseconds(20), deadline - clock::now()));
   }
 }
 

@@ -1,5 +1,7 @@
 #include "backends/etcd/detail/etcd_node.hpp"
 
+#include <algorithm>
+
 #include "libregistry/liveness.hpp"
 
 namespace libregistry::etcd::detail {
@@ -28,7 +30,12 @@ backend_health etcd_node::health() const {
   metadata_value::list endpoints;
   std::string leader;
   int64_t store_revision = 0;
-  etcd_client client{opts_.client};
+  // A member that does not answer holds a status request until its
+  // timeout: a short one keeps health quick when members are gone.
+  auto quick = opts_.client;
+  quick.request_timeout =
+      std::min(quick.request_timeout, std::chrono::milliseconds(500));
+  etcd_client client{quick};
   for (auto& endpoint : opts_.client.endpoints) {
     endpoints.emplace_back(endpoint);
     auto status = client.status(endpoint);
