@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite:
-#  1. the regular build (warnings as errors) and its tests, and one short
-#     run of every benchmark (no timing checks: it only keeps them working),
+#  1. the regular build (warnings as errors) and its tests, one short run
+#     of every benchmark (no timing checks: it only keeps them working),
+#     and the two-node example,
 #  2. an install, and a small consumer project built against it: its
 #     application and its test (written with libregistry::testing), run,
 #  3. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -21,6 +22,9 @@ ctest --test-dir build -j2 --output-on-failure --no-tests=error
 
 echo "== run every benchmark once, briefly (the etcd ones beside an etcd)"
 scripts/with-etcd.sh build/bench/registry_bench --benchmark_min_time=0.001
+
+echo "== run the two-node example (two processes, one registry in etcd)"
+scripts/two-nodes.sh build
 
 echo "== install and build a consumer project"
 rm -rf build/stage build/consumer
