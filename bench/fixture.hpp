@@ -74,7 +74,8 @@ registry spawn_or_throw(const std::string& backend);
 /// Kills `who` and waits until it has terminated.
 void stop(const caf::actor& who);
 
-/// Stops `reg` for good and waits until its actor terminated.
+/// Stops `reg` for good and waits until its actor terminated and its
+/// backend is closed.
 void stop(const registry& reg);
 
 /// Registers `entries` through the registry actor (bulk_reg requests of
