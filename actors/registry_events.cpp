@@ -38,6 +38,13 @@ caf::error add_listener(registry_pointer self, const caf::actor& listener) {
 
 void on_external_change(registry_pointer self, const external_change& x) {
   auto& st = self->state;
+  // The backend applied the change before this message arrived, and a
+  // request handled meanwhile may have changed the name again: report only
+  // what still holds, so subscribers never end on a stale state.
+  auto held = st.backend().lookup(x.now.key);
+  auto holds = held && held->actor == x.now.actor;
+  if (holds == (x.kind == event_kind::unregistered))
+    return;
   auto sender = caf::actor_cast<caf::actor>(self);
   auto& subscribers = st.core->subscribers;
   if (x.kind == event_kind::metadata_updated && x.before)

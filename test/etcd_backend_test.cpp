@@ -154,6 +154,33 @@ TEST_F(etcd_two_nodes, the_other_nodes_changes_reach_subscribers_and_awaits) {
                   caf::after(300ms) >> [] {});
 }
 
+TEST_F(etcd_two_nodes, a_name_another_node_unregistered_is_no_longer_its_own) {
+  auto first = a.worker();
+  ASSERT_FALSE(a.client().register_name(key("svc"), first));
+  ASSERT_TRUE(registry_fixture::eventually(
+      [&] { return b.reg().lookup(key("svc")) != nullptr; }));
+  ASSERT_FALSE(b.client().unregister(key("svc")));
+  ASSERT_TRUE(registry_fixture::eventually(
+      [&] { return a.reg().lookup(key("svc")) == nullptr; }));
+  auto second = a.worker();
+  ASSERT_FALSE(a.client().register_name(key("svc"), second));
+  // The first actor's end must not take the name from the second.
+  a.stop(first);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(a.client().lookup(key("svc")).value(), second);
+  EXPECT_TRUE(registry_fixture::eventually(
+      [&] { return b.reg().lookup(key("svc")) == second; }));
+  // A restarted registry actor monitors what the node holds again.
+  a.self()->monitor(a.reg().actor());
+  a.self()->send_exit(a.reg().actor(), caf::exit_reason::kill);
+  a.self()->receive([](caf::down_msg&) {});
+  EXPECT_TRUE(registry_fixture::eventually([&] {
+    auto stats = a.client().get_stats();
+    return stats && stats->restarts == 1;
+  }));
+  EXPECT_EQ(a.client().lookup(key("svc")).value(), second);
+}
+
 TEST_F(etcd_two_nodes, test_namespaces_are_private_to_their_node) {
   auto ns = a.client().create_test_namespace().value();
   ASSERT_FALSE(a.client().register_name(key("svc", ns), a.worker()));
@@ -251,8 +278,16 @@ TEST_F(etcd_faults, a_node_cut_off_past_its_lease_registers_again_when_back) {
   auto lost = cut.worker();
   ASSERT_FALSE(cut.client().register_name(key("kept"), kept));
   ASSERT_FALSE(cut.client().register_name(key("lost"), lost));
+  ASSERT_FALSE(cut.client().register_name(key("gone"), cut.worker()));
   ASSERT_TRUE(registry_fixture::eventually(
-      [&] { return other.client().get_stats().value().registrations == 2; }));
+      [&] { return other.client().get_stats().value().registrations == 3; }));
+  // Unregistered by the other node before the cut: never registered again.
+  ASSERT_FALSE(other.client().unregister(key("gone")));
+  ASSERT_TRUE(registry_fixture::eventually([&] {
+    auto health = cut.client().health_check();
+    return health && caf::get_or(health->details.details, "local_registrations",
+                                 int64_t{0}) == 2;
+  }));
   cluster.kill(0);
   // The lease expires on the other members; the other node takes "lost".
   ASSERT_TRUE(registry_fixture::eventually(
@@ -264,6 +299,8 @@ TEST_F(etcd_faults, a_node_cut_off_past_its_lease_registers_again_when_back) {
   EXPECT_TRUE(registry_fixture::eventually(
       [&] { return other.reg().lookup(key("kept")) == kept; }));
   EXPECT_EQ(other.reg().lookup(key("lost")), taker);
+  EXPECT_EQ(other.reg().lookup(key("gone")), nullptr);
+  EXPECT_EQ(other.client().get_stats().value().registrations, 2u);
   auto details = cut.client().health_check().value().details.details;
   auto taken =
       caf::get_if<std::vector<std::string>>(&details, "taken_while_cut_off");

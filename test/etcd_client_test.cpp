@@ -87,6 +87,12 @@ TEST_F(etcd_client_test, a_lease_keeps_keys_until_revoked_or_expired) {
   EXPECT_GT(client.keep_alive(kept).value(), 0);
   EXPECT_FALSE(client.revoke_lease(kept));
   EXPECT_TRUE(client.range("kept").value().kvs.empty());
+  EXPECT_EQ(client.time_to_live(kept).value(), -1); // revoked
+  auto lived = client.grant_lease(10s).value();
+  auto left = client.time_to_live(lived);
+  ASSERT_TRUE(left) << to_string(left.error());
+  EXPECT_GE(*left, 9);
+  EXPECT_LE(*left, 10);
   auto short_lived = client.grant_lease(1s).value();
   ASSERT_TRUE(client.put("expires", "x", short_lived));
   auto deadline = std::chrono::steady_clock::now() + 10s;

@@ -287,6 +287,14 @@ caf::expected<int64_t> etcd_client::keep_alive(int64_t id) {
   return int_field(answer->value("result", json::object()), "TTL");
 }
 
+caf::expected<int64_t> etcd_client::time_to_live(int64_t id) {
+  json request{{"ID", std::to_string(id)}};
+  auto answer = call(*impl_, opts_, "/v3/lease/timetolive", request);
+  if (!answer)
+    return std::move(answer.error());
+  return int_field(*answer, "TTL");
+}
+
 caf::error etcd_client::revoke_lease(int64_t id) {
   json request{{"ID", std::to_string(id)}};
   auto answer = call(*impl_, opts_, "/v3/lease/revoke", request);

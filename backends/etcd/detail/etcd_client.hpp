@@ -130,6 +130,10 @@ public:
   /// has expired (its keys are gone then).
   caf::expected<int64_t> keep_alive(int64_t id);
 
+  /// The whole seconds lease `id` has left, without renewing it (0: less
+  /// than one); -1 if it expired or never existed.
+  caf::expected<int64_t> time_to_live(int64_t id);
+
   /// Revokes lease `id`, deleting its keys at once.
   caf::error revoke_lease(int64_t id);
 

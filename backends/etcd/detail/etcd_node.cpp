@@ -65,6 +65,7 @@ caf::error etcd_node::start_parts() {
         on_events(events, rev);
       },
       [this] { return on_compacted(); });
+  refresher_ = std::thread{[this] { refresh_handles(); }};
   return caf::none;
 }
 
@@ -83,7 +84,14 @@ void etcd_node::close() {
     watch = std::move(watch_);
     lease = std::move(lease_);
   }
-  // Outside the lock: both threads may be waiting for it.
+  // Outside the lock: the threads may be waiting for it.
+  {
+    std::lock_guard<std::mutex> stop{refresh_mtx_};
+    refresh_stop_ = true;
+  }
+  refresh_cv_.notify_all();
+  if (refresher_.joinable())
+    refresher_.join();
   watch.reset();
   lease.reset(); // revokes: this node's names go at once
   stop_agent(sys_, agent_);
@@ -117,7 +125,8 @@ caf::error etcd_node::register_name(entry e) {
   if (!cache_->has_namespace(e.key.ns))
     return make_unknown_namespace(e.key.ns);
   auto mine = local_.find(e.key);
-  if (mine != local_.end() && mine->second.actor == e.actor) {
+  if (mine != local_.end() && mine->second.actor == e.actor &&
+      mine->second.create_revision > 0) {
     auto value = stored(e.actor, e.meta);
     auto rev =
         client_.put_if_created_at(layout_.of(e.key), encode(value),
@@ -131,9 +140,11 @@ caf::error etcd_node::register_name(entry e) {
       kv.lease = lease_->id();
       apply_to_cache(e.key, value, e.actor, kv);
       mine->second.meta = std::move(e.meta);
+      mine->second.lease = kv.lease;
       return caf::none;
     }
-    forget(e.key); // the name expired while this node was cut off
+    // The name is no longer this node's in etcd (it expired, or another
+    // node deleted it): register it anew.
   }
   return create(client_, e.key, e);
 }
@@ -166,7 +177,7 @@ caf::error etcd_node::create(etcd_client& client, const registry_key& key,
         kv.create_revision = kv.mod_revision = res->revision;
         kv.lease = lease;
       }
-      remember(key, {e.actor, e.meta, kv.create_revision});
+      remember(key, {e.actor, e.meta, kv.create_revision, kv.lease});
       apply_to_cache(key, value, e.actor, kv);
       return caf::none;
     }
@@ -200,9 +211,11 @@ caf::expected<caf::actor> etcd_node::holder_handle(const registry_key& key,
       handle = mine->second.actor;
   } else if (auto cached = cache_->raw(key);
              cached && cached->create_revision == holder.create_revision &&
-             cached->handle) {
+             !is_terminated(cached->handle)) {
     handle = cached->handle;
   } else {
+    // A dead proxy may only mean a broken connection: only the holder's
+    // node can say whether the actor is gone (a null answer).
     auto resolved = resolver_.resolve(*value);
     if (!resolved)
       return std::move(resolved.error());
@@ -217,16 +230,30 @@ caf::error etcd_node::unregister(const registry_key& key) {
     return make_error(registry_errc::unavailable, "etcd: backend closed");
   settle_in_doubt_locked(client_);
   int64_t created_at = 0;
-  if (auto mine = local_.find(key); mine != local_.end())
+  auto mine = local_.find(key);
+  if (mine != local_.end()) {
     created_at = mine->second.create_revision;
-  else if (auto cached = cache_->raw(key))
+    if (created_at == 0) { // not in etcd (settled above if it was in doubt)
+      forget(key);
+      return caf::none;
+    }
+  } else if (auto cached = cache_->raw(key)) {
     created_at = cached->create_revision;
-  else
+  } else {
     return caf::none;
-  auto erased = client_.erase_if_created_at(layout_.of(key), created_at);
+  }
+  auto etcd_key = layout_.of(key);
+  auto erased = client_.erase_if_created_at(etcd_key, created_at);
+  if (erased && *erased == 0 && mine == local_.end()) {
+    // The cache was behind: the name was registered again meanwhile.
+    auto now = client_.range(etcd_key);
+    if (now && !now->kvs.empty())
+      erased =
+          client_.erase_if_created_at(etcd_key, now->kvs[0].create_revision);
+  }
   if (!erased)
     return std::move(erased.error());
-  if (local_.count(key) != 0)
+  if (mine != local_.end())
     forget(key);
   if (*erased > 0)
     cache_->erase(key, *erased);
@@ -244,6 +271,12 @@ caf::error etcd_node::update_metadata(const registry_key& key, metadata meta) {
   auto mine = local_.find(key);
   if (mine == local_.end() && !cached)
     return make_error(registry_errc::not_found, to_string(key));
+  if (mine != local_.end() && mine->second.create_revision == 0) {
+    // Lost while cut off and not restored yet: restore it with the new
+    // metadata.
+    auto who = mine->second.actor;
+    return create(client_, key, {key, who, std::move(meta)});
+  }
   stored_entry value;
   key_value kv;
   caf::actor handle;
@@ -344,6 +377,7 @@ void etcd_node::settle_in_doubt_locked(etcd_client& client) {
 // -- this node's registrations ------------------------------------------------
 
 void etcd_node::remember(const registry_key& key, local_registration x) {
+  forget(key); // a stale entry of another actor must not keep the key
   locals_->add(x.actor);
   by_actor_[x.actor.address()].insert(key);
   local_[key] = std::move(x);
@@ -397,7 +431,7 @@ std::vector<std::string> etcd_node::taken_while_cut_off() const {
   return taken_;
 }
 
-void etcd_node::on_lease_renewed(int64_t) {
+void etcd_node::on_lease_renewed(int64_t lease) {
   std::lock_guard<std::mutex> guard{write_mtx_};
   if (closed_)
     return;
@@ -407,6 +441,8 @@ void etcd_node::on_lease_renewed(int64_t) {
     keys.push_back(key);
   for (auto& key : keys) {
     auto x = local_.at(key);
+    if (x.lease == lease)
+      continue; // registered under the new lease already
     if (is_terminated(x.actor))
       continue; // the registry removes it when it handles the down message
     forget(key);
@@ -420,6 +456,7 @@ void etcd_node::on_lease_renewed(int64_t) {
       // Kept as not in etcd (create revision 0): registering it again
       // creates it, and the actor's termination still removes it.
       x.create_revision = 0;
+      x.lease = 0;
       remember(key, std::move(x));
     }
   }
@@ -515,7 +552,9 @@ void etcd_node::on_events(const std::vector<watch_event>& events,
   // their events arrive: those are no-ops, so only changes the registry
   // actor did not make are reported.
   std::lock_guard<std::mutex> guard{write_mtx_};
+  std::vector<registry_key> deleted_mine;
   for (auto& x : changes) {
+    reconcile(x.key, *x.kv, !x.value, deleted_mine);
     if (!x.value) {
       report(x.key, cache_->erase(x.key, x.kv->mod_revision), caf::none);
       continue;
@@ -526,6 +565,63 @@ void etcd_node::on_events(const std::vector<watch_event>& events,
     report(x.key, applied, cache_->raw(x.key));
   }
   cache_->settle(revision);
+  if (!deleted_mine.empty())
+    forget_unless_expired(deleted_mine);
+}
+
+void etcd_node::reconcile(const registry_key& key, const key_value& kv,
+                          bool erased, std::vector<registry_key>& deleted) {
+  auto mine = local_.find(key);
+  if (mine == local_.end() || mine->second.create_revision == 0 ||
+      kv.mod_revision <= mine->second.create_revision)
+    return; // not this node's, or older than its registration
+  if (erased)
+    deleted.push_back(key);
+  else if (kv.create_revision != mine->second.create_revision)
+    forget(key); // deleted and created again by another node
+}
+
+void etcd_node::forget_unless_expired(const std::vector<registry_key>& keys) {
+  // A name of this node deleted while its lease lives was unregistered by
+  // another node: forget it. Under an expired lease it was lost while the
+  // node was cut off: keep it, to register it again with the new lease.
+  etcd_client client{opts_.client};
+  std::unordered_map<int64_t, bool> alive;
+  for (auto& key : keys) {
+    auto mine = local_.find(key);
+    if (mine == local_.end())
+      continue;
+    auto lease = mine->second.lease;
+    auto i = alive.find(lease);
+    if (i == alive.end()) {
+      auto ttl = client.time_to_live(lease);
+      // Unknown (etcd unreachable): keep it, as if expired.
+      i = alive.emplace(lease, ttl && *ttl >= 0).first;
+    }
+    if (i->second)
+      forget(key);
+  }
+}
+
+void etcd_node::refresh_handles() {
+  std::unique_lock<std::mutex> guard{refresh_mtx_};
+  while (!refresh_cv_.wait_for(guard, std::chrono::seconds(1),
+                               [this] { return refresh_stop_; })) {
+    guard.unlock();
+    std::vector<std::pair<registry_key, cached_entry>> dead;
+    cache_->for_each([&](const registry_key& key, const cached_entry& x) {
+      if (x.stored.owner != layout_.owner() && is_terminated(x.handle))
+        dead.emplace_back(key, x);
+    });
+    for (auto& [key, x] : dead) {
+      auto handle = resolver_.resolve(x.stored);
+      if (handle && *handle) {
+        x.handle = std::move(*handle);
+        cache_->put(key, std::move(x));
+      }
+    }
+    guard.lock();
+  }
 }
 
 caf::expected<std::vector<std::pair<registry_key, cached_entry>>>

@@ -2,10 +2,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -108,10 +110,14 @@ private:
     std::string value;
   };
 
+  /// A registration of one of this node's actors. Create revision 0: not
+  /// in etcd (lost while cut off and not restored yet).
   struct local_registration {
     caf::actor actor;
     metadata meta;
     int64_t create_revision = 0;
+    /// The lease the key was written under.
+    int64_t lease = 0;
   };
 
   etcd_node(caf::actor_system& sys, node_options opts, std::string owner);
@@ -148,6 +154,16 @@ private:
   /// Watch thread: applies committed changes.
   void on_events(const std::vector<watch_event>& events, int64_t revision);
 
+  /// Keeps this node's registrations in step with etcd: a later event for
+  /// one of its names means the name was deleted (then `key` is added to
+  /// `deleted`) or is another node's now (then it is forgotten). Holds
+  /// `write_mtx_`.
+  void reconcile(const registry_key& key, const key_value& kv, bool erased,
+                 std::vector<registry_key>& deleted);
+
+  /// Forgets `keys` unless their lease expired. Holds `write_mtx_`.
+  void forget_unless_expired(const std::vector<registry_key>& keys);
+
   /// Watch thread: rebuilds the cache after a compaction.
   int64_t on_compacted();
 
@@ -162,6 +178,11 @@ private:
 
   /// Fills the cache from `read_all`; returns the revision to watch from.
   caf::expected<int64_t> load(etcd_client& client);
+
+  /// Refresher thread: every second, resolves again the other nodes'
+  /// entries whose proxy died (a broken connection kills the proxies of
+  /// actors that may still live), until `close`.
+  void refresh_handles();
 
   /// Lease thread: registers this node's live actors again under `lease`.
   void on_lease_renewed(int64_t lease);
@@ -185,6 +206,10 @@ private:
 
   std::unique_ptr<node_lease> lease_;
   std::unique_ptr<etcd_watch> watch_;
+  std::mutex refresh_mtx_;
+  std::condition_variable refresh_cv_;
+  bool refresh_stop_ = false;
+  std::thread refresher_;
   std::mutex change_mtx_;
   external_change_handler on_change_;
   std::atomic<uint64_t> unreadable_{0};

@@ -74,9 +74,11 @@ cache_change name_cache::put(const registry_key& key, cached_entry x) {
   auto [i, added] = ns->second.try_emplace(key.service);
   if (!added) {
     auto& old = i->second;
-    // The same revision twice (the node's own write and its watch event)
-    // may differ only in whether the handle could be resolved.
-    if (old.mod_revision == x.mod_revision && !old.handle && x.handle)
+    // The same revision twice (the node's own write and its watch event,
+    // or a proxy resolved again after its connection broke) may differ
+    // only in the handle: a live one replaces a null or dead one.
+    if (old.mod_revision == x.mod_revision && is_terminated(old.handle) &&
+        !is_terminated(x.handle))
       old.handle = std::move(x.handle);
     if (old.mod_revision >= x.mod_revision)
       return result;

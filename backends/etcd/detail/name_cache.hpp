@@ -64,7 +64,8 @@ public:
 
   /// Applies a committed write of `key`; ignored for an unknown namespace
   /// or when the cache holds a revision at least as new for `key`, except
-  /// that a handle fills in a null one of the same revision.
+  /// that a live handle replaces a null or terminated one of the same
+  /// revision (that is not a change: `applied` stays false).
   cache_change put(const registry_key& key, cached_entry x);
 
   /// Applies a committed deletion of `key` at `revision`.
