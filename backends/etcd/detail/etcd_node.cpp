@@ -553,8 +553,9 @@ void etcd_node::on_events(const std::vector<watch_event>& events,
   // actor did not make are reported.
   std::lock_guard<std::mutex> guard{write_mtx_};
   std::vector<registry_key> deleted_mine;
+  std::vector<registry_key> taken_mine;
   for (auto& x : changes) {
-    reconcile(x.key, *x.kv, !x.value, deleted_mine);
+    reconcile(x.key, *x.kv, !x.value, deleted_mine, taken_mine);
     if (!x.value) {
       report(x.key, cache_->erase(x.key, x.kv->mod_revision), caf::none);
       continue;
@@ -565,12 +566,13 @@ void etcd_node::on_events(const std::vector<watch_event>& events,
     report(x.key, applied, cache_->raw(x.key));
   }
   cache_->settle(revision);
-  if (!deleted_mine.empty())
-    forget_unless_expired(deleted_mine);
+  if (!deleted_mine.empty() || !taken_mine.empty())
+    settle_lost(deleted_mine, taken_mine);
 }
 
 void etcd_node::reconcile(const registry_key& key, const key_value& kv,
-                          bool erased, std::vector<registry_key>& deleted) {
+                          bool erased, std::vector<registry_key>& deleted,
+                          std::vector<registry_key>& taken) {
   auto mine = local_.find(key);
   if (mine == local_.end() || mine->second.create_revision == 0 ||
       kv.mod_revision <= mine->second.create_revision)
@@ -578,28 +580,37 @@ void etcd_node::reconcile(const registry_key& key, const key_value& kv,
   if (erased)
     deleted.push_back(key);
   else if (kv.create_revision != mine->second.create_revision)
-    forget(key); // deleted and created again by another node
+    taken.push_back(key); // deleted and created again by another node
 }
 
-void etcd_node::forget_unless_expired(const std::vector<registry_key>& keys) {
-  // A name of this node deleted while its lease lives was unregistered by
-  // another node: forget it. Under an expired lease it was lost while the
-  // node was cut off: keep it, to register it again with the new lease.
+void etcd_node::settle_lost(const std::vector<registry_key>& deleted,
+                            const std::vector<registry_key>& taken) {
+  // Under a lease that lives, another node unregistered the name (and
+  // maybe registered it again): forget it. Under an expired lease the node
+  // was cut off: keep a deleted name to register it again with the new
+  // lease, and report one another node took meanwhile.
   etcd_client client{opts_.client};
   std::unordered_map<int64_t, bool> alive;
-  for (auto& key : keys) {
-    auto mine = local_.find(key);
-    if (mine == local_.end())
-      continue;
-    auto lease = mine->second.lease;
+  auto lease_lives = [&](int64_t lease) {
     auto i = alive.find(lease);
     if (i == alive.end()) {
       auto ttl = client.time_to_live(lease);
-      // Unknown (etcd unreachable): keep it, as if expired.
+      // Unknown (etcd unreachable): as if expired.
       i = alive.emplace(lease, ttl && *ttl >= 0).first;
     }
-    if (i->second)
+    return i->second;
+  };
+  for (auto& key : deleted)
+    if (auto mine = local_.find(key);
+        mine != local_.end() && lease_lives(mine->second.lease))
       forget(key);
+  for (auto& key : taken) {
+    auto mine = local_.find(key);
+    if (mine == local_.end())
+      continue;
+    if (!lease_lives(mine->second.lease))
+      taken_.push_back(to_string(key));
+    forget(key);
   }
 }
 

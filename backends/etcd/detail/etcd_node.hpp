@@ -155,14 +155,17 @@ private:
   void on_events(const std::vector<watch_event>& events, int64_t revision);
 
   /// Keeps this node's registrations in step with etcd: a later event for
-  /// one of its names means the name was deleted (then `key` is added to
-  /// `deleted`) or is another node's now (then it is forgotten). Holds
-  /// `write_mtx_`.
+  /// one of its names means the name was deleted (`key` goes to `deleted`)
+  /// or is another node's now (to `taken`). Holds `write_mtx_`.
   void reconcile(const registry_key& key, const key_value& kv, bool erased,
-                 std::vector<registry_key>& deleted);
+                 std::vector<registry_key>& deleted,
+                 std::vector<registry_key>& taken);
 
-  /// Forgets `keys` unless their lease expired. Holds `write_mtx_`.
-  void forget_unless_expired(const std::vector<registry_key>& keys);
+  /// Forgets the `deleted` names unless their lease expired, and every
+  /// `taken` one, reporting those taken while the node was cut off (their
+  /// lease expired). Holds `write_mtx_`.
+  void settle_lost(const std::vector<registry_key>& deleted,
+                   const std::vector<registry_key>& taken);
 
   /// Watch thread: rebuilds the cache after a compaction.
   int64_t on_compacted();
