@@ -150,6 +150,16 @@ caf::error etcd_node::register_name(entry e) {
 
 caf::error etcd_node::create(etcd_client& client, const registry_key& key,
                              const entry& e) {
+  // While the create is in flight, another node that finds the key asks
+  // this node's agent whether its holder lives: the agent must know it.
+  locals_->add(e.actor);
+  auto result = try_create(client, key, e);
+  locals_->remove(e.actor);
+  return result;
+}
+
+caf::error etcd_node::try_create(etcd_client& client, const registry_key& key,
+                                 const entry& e) {
   auto etcd_key = layout_.of(key);
   auto value = stored(e.actor, e.meta);
   auto bytes = encode(value);

@@ -126,9 +126,14 @@ private:
 
   stored_entry stored(const caf::actor& who, metadata meta) const;
 
-  /// Creates `key` for `e`; replaces a holder that is gone. Holds `write_mtx_`.
+  /// Creates `key` for `e`; replaces a holder that is gone. Holds
+  /// `write_mtx_`. The agent answers for `e.actor` throughout.
   caf::error create(etcd_client& client, const registry_key& key,
                     const entry& e);
+
+  /// `create` without making the actor known to the agent.
+  caf::error try_create(etcd_client& client, const registry_key& key,
+                        const entry& e);
 
   /// The live holder in `holder`'s value, null if it is gone.
   caf::expected<caf::actor> holder_handle(const registry_key& key,
