@@ -201,19 +201,21 @@ caf::expected<create_result> etcd_client::create(const std::string& key,
 
 namespace {
 
-/// Runs `op` on `key` only while the key's create revision is
-/// `create_revision`; the revision `op` brought the store to, or 0 if the
-/// condition failed.
+/// Runs `op` only while `condition` holds; the revision `op` brought the
+/// store to, or 0 if the condition failed.
 template <class Impl>
-caf::expected<int64_t> txn_if_created_at(Impl& self, const client_options& opts,
-                                         const std::string& key,
-                                         int64_t create_revision, json op) {
-  json request{{"compare", created_at(key, create_revision)},
+caf::expected<int64_t> txn_if(Impl& self, const client_options& opts,
+                              json condition, json op) {
+  json request{{"compare", std::move(condition)},
                {"success", json::array({std::move(op)})}};
   auto answer = call(self, opts, "/v3/kv/txn", request);
   if (!answer)
     return std::move(answer.error());
   return answer->value("succeeded", false) ? header_revision(*answer) : 0;
+}
+
+json erase_op(const std::string& key) {
+  return {{"request_delete_range", {{"key", b64(key)}}}};
 }
 
 } // namespace
@@ -225,30 +227,23 @@ caf::expected<int64_t> etcd_client::put_if_created_at(const std::string& key,
   json put{{"key", b64(key)}, {"value", b64(value)}};
   if (lease != 0)
     put["lease"] = std::to_string(lease);
-  return txn_if_created_at(*impl_, opts_, key, create_revision,
-                           {{"request_put", std::move(put)}});
+  return txn_if(*impl_, opts_, created_at(key, create_revision),
+                {{"request_put", std::move(put)}});
 }
 
 caf::expected<int64_t>
 etcd_client::erase_if_created_at(const std::string& key,
                                  int64_t create_revision) {
-  return txn_if_created_at(*impl_, opts_, key, create_revision,
-                           {{"request_delete_range", {{"key", b64(key)}}}});
+  return txn_if(*impl_, opts_, created_at(key, create_revision), erase_op(key));
 }
 
 caf::expected<int64_t> etcd_client::erase_if_value(const std::string& key,
                                                    const std::string& value) {
-  json request{
-      {"compare", json::array({{{"key", b64(key)},
-                                {"target", "VALUE"},
-                                {"result", "EQUAL"},
-                                {"value", b64(value)}}})},
-      {"success",
-       json::array({{{"request_delete_range", {{"key", b64(key)}}}}})}};
-  auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
-  if (!answer)
-    return std::move(answer.error());
-  return answer->value("succeeded", false) ? header_revision(*answer) : 0;
+  json holds_value = json::array({{{"key", b64(key)},
+                                   {"target", "VALUE"},
+                                   {"result", "EQUAL"},
+                                   {"value", b64(value)}}});
+  return txn_if(*impl_, opts_, std::move(holds_value), erase_op(key));
 }
 
 caf::expected<int64_t> etcd_client::erase_range(const std::string& key,
