@@ -25,12 +25,37 @@ lookup_only::behavior_type no_op(lookup_only::pointer self) {
   };
 }
 
+/// An actor answering the registry's lookup request from a plain map.
+lookup_only::behavior_type map_lookup(lookup_only::pointer,
+                                      std::shared_ptr<const raw_map> fx) {
+  return {
+      [fx](lookup_atom,
+           const registry_key& key) -> caf::result<caf::optional<caf::actor>> {
+        auto i = fx->map.find(key);
+        if (i == fx->map.end())
+          return caf::optional<caf::actor>{};
+        return caf::optional<caf::actor>{i->second};
+      },
+  };
+}
+
 /// BM_RawMapFind/<entries>: find a key in a plain
 /// std::unordered_map<registry_key, caf::actor> and copy the handle. The
 /// limit of any lookup by key: no lock, no liveness check.
 void raw_map_find(benchmark::State& state) {
   auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
   read_loop(state, fx->keys, [&](const registry_key& key) {
+    auto i = fx->map.find(key);
+    return i == fx->map.end() ? caf::actor{} : i->second;
+  });
+}
+
+/// BM_RawMapFindLatency/<entries>: BM_RawMapFind, each find waiting for
+/// the one before (`latency_loop`): the latency of one probe of the plain
+/// map, the least a lookup request adds to BM_BareRequestResponse.
+void raw_map_find_latency(benchmark::State& state) {
+  auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
+  latency_loop(state, fx->keys, [&](const registry_key& key) {
     auto i = fx->map.find(key);
     return i == fx->map.end() ? caf::actor{} : i->second;
   });
@@ -73,10 +98,25 @@ void bare_request_response(benchmark::State& state) {
   stop(caf::actor_cast<caf::actor>(target));
 }
 
+/// BM_RawMapRequest/<entries>: BM_BareRequestResponse to an actor that
+/// answers from the plain map of BM_RawMapFind: the limit of a lookup by
+/// message, as BM_RawMapFind is of a direct one.
+void raw_map_request(benchmark::State& state) {
+  auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
+  auto target = sys().spawn(map_lookup, fx);
+  request_loop(state, lookup_requests(target, fx->keys));
+  stop(caf::actor_cast<caf::actor>(target));
+}
+
 } // namespace
 
 void register_baseline_lookups(int64_t entries) {
   register_readers("BM_RawMapFind", entries, raw_map_find);
+  benchmark::RegisterBenchmark("BM_RawMapFindLatency", raw_map_find_latency)
+      ->Arg(entries);
+  benchmark::RegisterBenchmark("BM_RawMapRequest", raw_map_request)
+      ->Arg(entries)
+      ->UseRealTime();
   register_readers("BM_CafRegistryGet", entries, caf_registry_get);
   register_readers("BM_CafRegistryGetWhileWriting", entries,
                    caf_registry_get_while_writing);

@@ -8,15 +8,16 @@
 
 namespace libregistry::bench {
 
-/// BM_RawMapFind, BM_CafRegistryGet and BM_CafRegistryGetWhileWriting at
-/// `entries`.
+/// BM_RawMapFind, BM_RawMapFindLatency, BM_RawMapRequest, BM_CafRegistryGet
+/// and BM_CafRegistryGetWhileWriting at `entries`.
 void register_baseline_lookups(int64_t entries);
 
 /// BM_BareRequestResponse.
 void register_bare_request();
 
-/// BM_DirectLookup, BM_DirectLookupHot, BM_DirectLookupWhileWriting,
-/// BM_MessageLookup and BM_FindByMetadata for `backend` at `entries`.
+/// BM_DirectLookup, BM_DirectLookupLatency, BM_DirectLookupHot,
+/// BM_DirectLookupWhileWriting, BM_MessageLookup and BM_FindByMetadata for
+/// `backend` at `entries`.
 void register_backend_lookups(const std::string& backend, int64_t entries);
 
 /// BM_Register, BM_Unregister, BM_UpdateMetadata and BM_DeathCleanup for

@@ -1,6 +1,7 @@
 #include "bench/fixture.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <malloc.h>
 #include <mutex>
 #include <random>
@@ -31,6 +32,7 @@ struct system_holder {
 
   system_holder() {
     add_registry_error_category(cfg);
+    cfg.set("scheduler.policy", caf::atom_from_string(scheduler_policy()));
     cfg.load<caf::io::middleman>(); // the etcd backend's node agent
     sys = std::make_unique<caf::actor_system>(cfg);
     for (size_t i = 0; i < holder_count; ++i)
@@ -153,6 +155,16 @@ void fail(benchmark::State& state, const std::string& why) {
 
 bool any_failed() {
   return failed;
+}
+
+std::string scheduler_policy() {
+  auto x = std::getenv("LIBREGISTRY_BENCH_SCHEDULER");
+  std::string result = x != nullptr && *x != '\0' ? x : "stealing";
+  if (result != "stealing" && result != "sharing")
+    throw std::invalid_argument("LIBREGISTRY_BENCH_SCHEDULER must be "
+                                "'stealing' or 'sharing', not '" +
+                                result + "'");
+  return result;
 }
 
 caf::actor_system& sys() {

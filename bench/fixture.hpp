@@ -17,7 +17,9 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <caf/abstract_actor.hpp>
 #include <caf/actor.hpp>
+#include <caf/actor_cast.hpp>
 #include <caf/atom.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/fwd.hpp>
@@ -41,7 +43,13 @@ inline const std::vector<int64_t> entry_counts{1000, 100000, 1000000};
 /// The metadata field that `metadata_for` sets and FindByMetadata queries.
 inline const std::string group_field = "group";
 
-/// The actor system of the whole run, created on first use.
+/// The scheduler policy of the run's actor system: the environment
+/// variable LIBREGISTRY_BENCH_SCHEDULER, `stealing` (CAF's default) when
+/// unset, or `sharing`. Throws `std::invalid_argument` on any other value.
+std::string scheduler_policy();
+
+/// The actor system of the whole run, created on first use, with
+/// `scheduler_policy()`.
 caf::actor_system& sys();
 
 /// Stops every actor the fixtures hold, then the actor system. Call once,
@@ -181,6 +189,28 @@ void read_loop(benchmark::State& state, const std::vector<Key>& keys, Read read,
   if (writer != nullptr)
     state.counters["writes_per_second"] =
         per_thread(writer->writes_per_second());
+}
+
+/// Reads `keys` in turn with `read` in the timing loop of `state`, each
+/// read waiting for the one before: the index of the next key depends on
+/// the handle `read` returned (on a bit of its address that is always zero,
+/// which the compiler cannot know). The CPU cannot overlap one lookup's
+/// cache misses with the next one's, as it may in `read_loop`, so the
+/// figure is the latency of one lookup: what a request to the registry
+/// actor pays, where each lookup runs alone between messages.
+template <class Read>
+void latency_loop(benchmark::State& state,
+                  const std::vector<registry_key>& keys, Read read) {
+  auto n = keys.size();
+  size_t i = 0;
+  for (auto _ : state) {
+    caf::actor found = read(keys[i]);
+    auto address = reinterpret_cast<uintptr_t>(
+        caf::actor_cast<caf::abstract_actor*>(found));
+    i += 1 + static_cast<size_t>(address >> 63);
+    if (i >= n)
+      i = 0;
+  }
 }
 
 /// Issues lookup requests (`lookup`, key) to `target`, the keys in turn:

@@ -38,6 +38,16 @@ void direct_lookup(benchmark::State& state, const std::string& backend) {
   direct_reads(state, fixture_of(backend, state), nullptr);
 }
 
+/// BM_DirectLookupLatency/<backend>/<entries>: BM_DirectLookup, each
+/// lookup waiting for the one before (`latency_loop`): the latency of one
+/// lookup, the part of BM_MessageLookup that the table decides.
+void direct_lookup_latency(benchmark::State& state,
+                           const std::string& backend) {
+  auto fx = fixture_of(backend, state);
+  latency_loop(state, fx->keys,
+               [&](const registry_key& key) { return fx->reg.lookup(key); });
+}
+
 /// Names in the working set of BM_DirectLookupHot.
 constexpr size_t hot_names = 64;
 
@@ -108,6 +118,9 @@ void find_by_metadata(benchmark::State& state, const std::string& backend) {
 void register_backend_lookups(const std::string& backend, int64_t entries) {
   register_readers("BM_DirectLookup/" + backend, entries,
                    bind_backend(direct_lookup, backend));
+  benchmark::RegisterBenchmark(("BM_DirectLookupLatency/" + backend).c_str(),
+                               bind_backend(direct_lookup_latency, backend))
+      ->Arg(entries);
   register_readers("BM_DirectLookupHot/" + backend, entries,
                    bind_backend(direct_lookup_hot, backend));
   if (!is_remote(backend))

@@ -3,6 +3,8 @@
 // result into docs/benchmarks.md.
 
 #include <fstream>
+#include <iostream>
+#include <stdexcept>
 #include <string>
 
 #include <caf/config.hpp>
@@ -38,6 +40,7 @@ void add_context() {
                                   std::to_string(CAF_VERSION / 100 % 100) +
                                   "." + std::to_string(CAF_VERSION % 100));
   benchmark::AddCustomContext("build_type", LIBREGISTRY_BUILD_TYPE);
+  benchmark::AddCustomContext("scheduler_policy", bench::scheduler_policy());
   std::string names;
   std::string remote;
   for (auto& name : bench::measured_backends()) {
@@ -77,6 +80,12 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
     return 1;
+  try {
+    bench::scheduler_policy();
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "registry_bench: " << e.what() << '\n';
+    return 2;
+  }
   add_context();
   register_all();
   benchmark::RunSpecifiedBenchmarks();

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite:
 #  1. the regular build (warnings as errors) and its tests, one short run
-#     of every benchmark (no timing checks: it only keeps them working),
-#     and the two-node example,
+#     of every benchmark and of the report renderer (no timing checks: it
+#     only keeps them working), and the two-node example,
 #  2. an install, and a small consumer project built against it: its
 #     application and its test (written with libregistry::testing), run,
 #  3. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
@@ -21,7 +21,14 @@ cmake --build build -j2
 ctest --test-dir build -j2 --output-on-failure --no-tests=error
 
 echo "== run every benchmark once, briefly (the etcd ones beside an etcd)"
-scripts/with-etcd.sh build/bench/registry_bench --benchmark_min_time=0.001
+scripts/with-etcd.sh build/bench/registry_bench --benchmark_min_time=0.001 \
+  --benchmark_out=build/bench-smoke.json --benchmark_out_format=json
+scripts/bench-sharing.sh build/bench/registry_bench \
+  build/bench-smoke-sharing.json --benchmark_min_time=0.001
+echo "== render the benchmark report from those runs"
+mkdir -p build/bench-smoke-report
+python3 scripts/bench_report.py build/bench-smoke.json build/bench-smoke-report \
+  build/bench-smoke-sharing.json >/dev/null
 
 echo "== run the two-node example (two processes, one registry in etcd)"
 scripts/two-nodes.sh build
