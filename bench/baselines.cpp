@@ -88,6 +88,29 @@ void caf_registry_get_while_writing(benchmark::State& state) {
   read_loop(state, *names, caf_get, writer.get());
 }
 
+/// BM_LockedMapGet/<entries>: `locked_map::get`, CAF's registry design
+/// with our key type.
+void locked_map_get(benchmark::State& state) {
+  auto fx = locked_map_of(static_cast<size_t>(state.range(0)));
+  read_loop(state, fx->keys(),
+            [&](const registry_key& key) { return fx->get(key); });
+}
+
+/// BM_LockedMapGetWhileWriting/<entries>: BM_LockedMapGet while a
+/// paced_writer puts and erases other names in the same map, as
+/// BM_CafRegistryGetWhileWriting does in CAF's registry.
+void locked_map_get_while_writing(benchmark::State& state) {
+  auto fx = locked_map_of(static_cast<size_t>(state.range(0)));
+  auto writer = shared_writer([fx] {
+    return std::make_unique<paced_writer>(
+        [fx](size_t i) { fx->put(writer_key(i), holder_for(i)); },
+        [fx](size_t i) { fx->erase(writer_key(i)); });
+  });
+  read_loop(
+      state, fx->keys(), [&](const registry_key& key) { return fx->get(key); },
+      writer.get());
+}
+
 /// BM_BareRequestResponse: the lookup request of BM_MessageLookup, sent
 /// the same way, to an actor that answers with a handle without looking
 /// anything up. The floor of any request to the registry actor.
@@ -120,6 +143,9 @@ void register_baseline_lookups(int64_t entries) {
   register_readers("BM_CafRegistryGet", entries, caf_registry_get);
   register_readers("BM_CafRegistryGetWhileWriting", entries,
                    caf_registry_get_while_writing);
+  register_readers("BM_LockedMapGet", entries, locked_map_get);
+  register_readers("BM_LockedMapGetWhileWriting", entries,
+                   locked_map_get_while_writing);
 }
 
 void register_bare_request() {

@@ -53,7 +53,7 @@ template <class T>
 class last_value_cache {
 public:
   template <class Build>
-  std::shared_ptr<const T> get(const std::string& key, Build build) {
+  std::shared_ptr<T> get(const std::string& key, Build build) {
     std::lock_guard<std::mutex> guard{mtx_};
     if (value_ == nullptr || key_ != key) {
       value_.reset(); // Frees the old value before the new one is built.
@@ -71,7 +71,7 @@ public:
 private:
   std::mutex mtx_;
   std::string key_;
-  std::shared_ptr<const T> value_;
+  std::shared_ptr<T> value_;
 };
 
 last_value_cache<populated_registry>& registry_cache() {
@@ -81,6 +81,11 @@ last_value_cache<populated_registry>& registry_cache() {
 
 last_value_cache<raw_map>& raw_map_cache() {
   static last_value_cache<raw_map> instance;
+  return instance;
+}
+
+last_value_cache<locked_map>& locked_map_cache() {
+  static last_value_cache<locked_map> instance;
   return instance;
 }
 
@@ -106,8 +111,8 @@ void shuffle(std::vector<T>& xs) {
   std::shuffle(xs.begin(), xs.end(), rng);
 }
 
-std::shared_ptr<const populated_registry> build_registry(const std::string& be,
-                                                         size_t n) {
+std::shared_ptr<populated_registry> build_registry(const std::string& be,
+                                                   size_t n) {
   auto result = std::make_shared<populated_registry>();
   result->keys = shuffled_keys(n);
   auto before = heap_in_use();
@@ -132,7 +137,7 @@ std::shared_ptr<const populated_registry> build_registry(const std::string& be,
   return result;
 }
 
-std::shared_ptr<const raw_map> build_raw_map(size_t n) {
+std::shared_ptr<raw_map> build_raw_map(size_t n) {
   auto result = std::make_shared<raw_map>();
   result->keys = shuffled_keys(n);
   for (size_t i = 0; i < n; ++i)
@@ -174,6 +179,7 @@ caf::actor_system& sys() {
 void shutdown() {
   registry_cache().clear();
   raw_map_cache().clear();
+  locked_map_cache().clear();
   caf_names(0);
   auto& x = the_system();
   for (auto& h : x.holders)
@@ -192,6 +198,11 @@ const caf::actor& holder_for(size_t i) {
 
 registry_key key_for(size_t i, name_space ns) {
   return registry_key{ns, service_name{"svc-" + std::to_string(i)}};
+}
+
+registry_key writer_key(size_t i) {
+  return registry_key{name_space::production(),
+                      service_name{"writer", std::to_string(i)}};
 }
 
 metadata metadata_for(size_t i, size_t n) {
@@ -283,6 +294,32 @@ std::shared_ptr<const populated_registry> populated(const std::string& backend,
 std::shared_ptr<const raw_map> raw_map_of(size_t n) {
   return raw_map_cache().get(std::to_string(n),
                              [&] { return build_raw_map(n); });
+}
+
+locked_map::locked_map(size_t n) : keys_(shuffled_keys(n)) {
+  for (size_t i = 0; i < n; ++i)
+    map_.emplace(key_for(i), holder_for(i));
+}
+
+caf::actor locked_map::get(const registry_key& key) const {
+  std::shared_lock<std::shared_mutex> guard{mtx_};
+  auto i = map_.find(key);
+  return i == map_.end() ? caf::actor{} : i->second;
+}
+
+void locked_map::put(const registry_key& key, const caf::actor& who) {
+  std::unique_lock<std::shared_mutex> guard{mtx_};
+  map_.insert_or_assign(key, who);
+}
+
+void locked_map::erase(const registry_key& key) {
+  std::unique_lock<std::shared_mutex> guard{mtx_};
+  map_.erase(key);
+}
+
+std::shared_ptr<locked_map> locked_map_of(size_t n) {
+  return locked_map_cache().get(
+      std::to_string(n), [&] { return std::make_shared<locked_map>(n); });
 }
 
 std::shared_ptr<const std::vector<caf::atom_value>> caf_names(size_t n) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -65,6 +66,10 @@ const caf::actor& holder_for(size_t i);
 
 /// The key of the `i`th entry: `svc-<i>` in `ns`.
 registry_key key_for(size_t i, name_space ns = name_space::production());
+
+/// The `i`th name the paced writers of our tables write: `writer`/`<i>`
+/// in the production namespace, beside every `key_for` name.
+registry_key writer_key(size_t i);
 
 /// Metadata of the `i`th of `n` entries: `{group: i % (n / 10)}`, so that
 /// every group value matches exactly 10 entries (n a multiple of 10).
@@ -123,6 +128,35 @@ struct raw_map {
 
 /// The raw map with `n` entries, built on first use (the last one kept).
 std::shared_ptr<const raw_map> raw_map_of(size_t n);
+
+/// The design of CAF's `actor_registry` with our key type: one plain map
+/// behind one reader/writer lock, read under the shared lock, written by
+/// the writing thread itself under the exclusive one. It tells the cost of
+/// that design from the cost of CAF's key, a 64-bit atom.
+class locked_map {
+public:
+  /// Holds `key_for(i)` for i < n.
+  explicit locked_map(size_t n);
+
+  /// Every key, shuffled.
+  const std::vector<registry_key>& keys() const { return keys_; }
+
+  /// The handle under `key`, or null. Cost: one shared lock and one find.
+  caf::actor get(const registry_key& key) const;
+
+  void put(const registry_key& key, const caf::actor& who);
+
+  void erase(const registry_key& key);
+
+private:
+  mutable std::shared_mutex mtx_;
+  std::unordered_map<registry_key, caf::actor> map_;
+  std::vector<registry_key> keys_;
+};
+
+/// The locked map with `n` entries, built on first use (the last one
+/// kept).
+std::shared_ptr<locked_map> locked_map_of(size_t n);
 
 /// Makes CAF's own registry (`sys().registry()`) hold exactly `n` named
 /// actors, `n<i>` for i < n, and returns those names shuffled. Thread-safe.

@@ -70,17 +70,14 @@ void direct_lookup_while_writing(benchmark::State& state,
                                  const std::string& backend) {
   auto fx = fixture_of(backend, state);
   auto writer = shared_writer([fx] {
-    auto key = [](size_t i) {
-      return registry_key{name_space::production(),
-                          service_name{"writer", std::to_string(i)}};
-    };
     return std::make_unique<paced_writer>(
-        [fx, key](size_t i) {
-          caf::anon_send(fx->reg.actor(), register_atom::value, key(i),
+        [fx](size_t i) {
+          caf::anon_send(fx->reg.actor(), register_atom::value, writer_key(i),
                          holder_for(i), metadata{});
         },
-        [fx, key](size_t i) {
-          caf::anon_send(fx->reg.actor(), unregister_atom::value, key(i));
+        [fx](size_t i) {
+          caf::anon_send(fx->reg.actor(), unregister_atom::value,
+                         writer_key(i));
         });
   });
   direct_reads(state, fx, writer.get());
