@@ -11,23 +11,9 @@ namespace libregistry::bench {
 
 namespace {
 
-/// An actor answering the registry's lookup request without looking up.
-using lookup_only = caf::typed_actor<caf::replies_to<
-    lookup_atom, registry_key>::with<caf::optional<caf::actor>>>;
-
-lookup_only::behavior_type no_op(lookup_only::pointer self) {
-  return {
-      [self](lookup_atom,
-             const registry_key&) -> caf::result<caf::optional<caf::actor>> {
-        // A handle copy, as in a found lookup.
-        return caf::optional<caf::actor>{caf::actor_cast<caf::actor>(self)};
-      },
-  };
-}
-
 /// An actor answering the registry's lookup request from a plain map.
-lookup_only::behavior_type map_lookup(lookup_only::pointer,
-                                      std::shared_ptr<const raw_map> fx) {
+lookup_responder::behavior_type map_lookup(lookup_responder::pointer,
+                                           std::shared_ptr<const raw_map> fx) {
   return {
       [fx](lookup_atom,
            const registry_key& key) -> caf::result<caf::optional<caf::actor>> {
@@ -115,7 +101,7 @@ void locked_map_get_while_writing(benchmark::State& state) {
 /// the same way, to an actor that answers with a handle without looking
 /// anything up. The floor of any request to the registry actor.
 void bare_request_response(benchmark::State& state) {
-  auto target = sys().spawn(no_op);
+  auto target = spawn_bare_responder();
   auto keys = shuffled_keys(1000);
   request_loop(state, lookup_requests(target, keys));
   stop(caf::actor_cast<caf::actor>(target));
@@ -123,12 +109,16 @@ void bare_request_response(benchmark::State& state) {
 
 /// BM_RawMapRequest/<entries>: BM_BareRequestResponse to an actor that
 /// answers from the plain map of BM_RawMapFind: the limit of a lookup by
-/// message, as BM_RawMapFind is of a direct one.
+/// message, as BM_RawMapFind is of a direct one. Counter `paired_ns`: the
+/// bare request, sent before each of these (`paired_request_loop`).
 void raw_map_request(benchmark::State& state) {
   auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
   auto target = sys().spawn(map_lookup, fx);
-  request_loop(state, lookup_requests(target, fx->keys));
+  auto bare = spawn_bare_responder();
+  paired_request_loop(state, lookup_requests(target, fx->keys),
+                      lookup_requests(bare, fx->keys));
   stop(caf::actor_cast<caf::actor>(target));
+  stop(caf::actor_cast<caf::actor>(bare));
 }
 
 } // namespace
@@ -139,7 +129,7 @@ void register_baseline_lookups(int64_t entries) {
       ->Arg(entries);
   benchmark::RegisterBenchmark("BM_RawMapRequest", raw_map_request)
       ->Arg(entries)
-      ->UseRealTime();
+      ->UseManualTime();
   register_readers("BM_CafRegistryGet", entries, caf_registry_get);
   register_readers("BM_CafRegistryGetWhileWriting", entries,
                    caf_registry_get_while_writing);

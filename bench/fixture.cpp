@@ -14,6 +14,7 @@
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "bench/etcd.hpp"
 #include "libregistry/errors.hpp"
@@ -337,15 +338,13 @@ std::shared_ptr<const std::vector<caf::atom_value>> caf_names(size_t n) {
   return result;
 }
 
-void request_loop(benchmark::State& state, const request_issuer& issue) {
-  size_t i = 0;
-  std::function<void(caf::event_based_actor*)> step;
-  step = [&](caf::event_based_actor* self) {
-    if (state.KeepRunning())
-      issue(self, i++, [&step, self] { step(self); });
-    else
-      self->quit();
-  };
+namespace {
+
+using driver_step = std::function<void(caf::event_based_actor*)>;
+
+/// Runs `step` in a fresh event-based actor until it quits; an error
+/// response ends the benchmark of `state` with that error.
+void drive(benchmark::State& state, const driver_step& step) {
   auto driver = sys().spawn([&](caf::event_based_actor* self) {
     self->set_error_handler([&, self](caf::error& err) {
       fail(state, to_string(err));
@@ -358,6 +357,60 @@ void request_loop(benchmark::State& state, const request_issuer& issue) {
   caf::scoped_actor self{sys()};
   self->monitor(driver);
   self->receive([](const caf::down_msg&) {});
+}
+
+} // namespace
+
+lookup_responder spawn_bare_responder() {
+  return sys().spawn([](lookup_responder::pointer self)
+                         -> lookup_responder::behavior_type {
+    return {
+        [self](lookup_atom,
+               const registry_key&) -> caf::result<caf::optional<caf::actor>> {
+          // A handle copy, as in a found lookup.
+          return caf::optional<caf::actor>{caf::actor_cast<caf::actor>(self)};
+        },
+    };
+  });
+}
+
+void request_loop(benchmark::State& state, const request_issuer& issue) {
+  size_t i = 0;
+  driver_step step = [&](caf::event_based_actor* self) {
+    if (state.KeepRunning())
+      issue(self, i++, [&step, self] { step(self); });
+    else
+      self->quit();
+  };
+  drive(state, step);
+}
+
+void paired_request_loop(benchmark::State& state, const request_issuer& issue,
+                         const request_issuer& paired) {
+  using clock = std::chrono::steady_clock;
+  using seconds = std::chrono::duration<double>;
+  size_t i = 0;
+  seconds paired_total{0};
+  clock::time_point sent;
+  driver_step step = [&](caf::event_based_actor* self) {
+    if (!state.KeepRunning()) {
+      self->quit();
+      return;
+    }
+    auto n = i++;
+    sent = clock::now();
+    paired(self, n, [&, self, n] {
+      auto answered = clock::now();
+      paired_total += answered - sent;
+      issue(self, n, [&, self, answered] {
+        state.SetIterationTime(seconds{clock::now() - answered}.count());
+        step(self);
+      });
+    });
+  };
+  drive(state, step);
+  if (i > 0)
+    state.counters["paired_ns"] = paired_total.count() * 1e9 / double(i);
 }
 
 paced_writer::paced_writer(std::function<void(size_t)> put,

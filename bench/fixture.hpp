@@ -26,6 +26,7 @@
 #include <caf/fwd.hpp>
 #include <caf/optional.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "actors/registry.hpp"
 
@@ -173,6 +174,25 @@ using request_issuer = std::function<void(
 /// response ends the benchmark with that error. Benchmarks using it need
 /// `UseRealTime()`, since the loop runs on a scheduler thread.
 void request_loop(benchmark::State& state, const request_issuer& issue);
+
+/// Runs the timing loop of `state` like `request_loop`, but each iteration
+/// sends `paired`'s request first and awaits it, then `issue`'s, and times
+/// both with a steady clock. The iteration time is the round trip of
+/// `issue`'s request (benchmarks using it need `UseManualTime()`); counter
+/// `paired_ns` is the mean round trip of `paired`'s, measured alongside. A
+/// ratio of the two holds while the scheduler's speed drifts, which it does
+/// from run to run by more than the ratios the targets ask for.
+void paired_request_loop(benchmark::State& state, const request_issuer& issue,
+                         const request_issuer& paired);
+
+/// The typed interface of an actor that answers the registry's lookup
+/// request.
+using lookup_responder = caf::typed_actor<caf::replies_to<
+    lookup_atom, registry_key>::with<caf::optional<caf::actor>>>;
+
+/// Spawns the actor of BM_BareRequestResponse: it answers a lookup request
+/// with a handle (its own) without looking anything up.
+lookup_responder spawn_bare_responder();
 
 /// A thread that writes at a fixed pace while it lives: every millisecond
 /// `put(i)` for 10 values of `i`, then `erase(i)` for the same values

@@ -85,10 +85,14 @@ void direct_lookup_while_writing(benchmark::State& state,
 
 /// BM_MessageLookup/<backend>/<entries>: a lookup request to the registry
 /// actor from another actor, each answer awaited (as
-/// BM_BareRequestResponse).
+/// BM_BareRequestResponse). Counter `paired_ns`: the bare request, sent
+/// before each lookup (`paired_request_loop`).
 void message_lookup(benchmark::State& state, const std::string& backend) {
   auto fx = fixture_of(backend, state);
-  request_loop(state, lookup_requests(fx->reg.actor(), fx->keys));
+  auto bare = spawn_bare_responder();
+  paired_request_loop(state, lookup_requests(fx->reg.actor(), fx->keys),
+                      lookup_requests(bare, fx->keys));
+  stop(caf::actor_cast<caf::actor>(bare));
 }
 
 /// BM_FindByMetadata/<backend>/<entries>: a find request (field `group` =
@@ -126,7 +130,7 @@ void register_backend_lookups(const std::string& backend, int64_t entries) {
   benchmark::RegisterBenchmark(("BM_MessageLookup/" + backend).c_str(),
                                bind_backend(message_lookup, backend))
       ->Arg(entries)
-      ->UseRealTime();
+      ->UseManualTime();
   benchmark::RegisterBenchmark(("BM_FindByMetadata/" + backend).c_str(),
                                bind_backend(find_by_metadata, backend))
       ->Arg(entries)
