@@ -6,6 +6,7 @@
 
 #include "bench/families.hpp"
 #include "bench/fixture.hpp"
+#include "bench/flat_map.hpp"
 
 namespace libregistry::bench {
 
@@ -45,6 +46,16 @@ void raw_map_find_latency(benchmark::State& state) {
     auto i = fx->map.find(key);
     return i == fx->map.end() ? caf::actor{} : i->second;
   });
+}
+
+/// BM_FlatMapFind/<entries>: `flat_map::find` and a copy of the handle:
+/// the fastest table of our key type we know of, without the lock and the
+/// liveness check a registry needs. What a flat layout would leave of a
+/// lookup (docs/design.md weighs it against the memory target).
+void flat_map_find(benchmark::State& state) {
+  auto fx = flat_map_of(static_cast<size_t>(state.range(0)));
+  read_loop(state, fx->keys,
+            [&](const registry_key& key) { return fx->find(key); });
 }
 
 caf::strong_actor_ptr caf_get(caf::atom_value name) {
@@ -127,6 +138,7 @@ void register_baseline_lookups(int64_t entries) {
   register_readers("BM_RawMapFind", entries, raw_map_find);
   benchmark::RegisterBenchmark("BM_RawMapFindLatency", raw_map_find_latency)
       ->Arg(entries);
+  register_readers("BM_FlatMapFind", entries, flat_map_find);
   benchmark::RegisterBenchmark("BM_RawMapRequest", raw_map_request)
       ->Arg(entries)
       ->UseManualTime();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
@@ -49,6 +50,34 @@ inline const std::string group_field = "group";
 /// variable LIBREGISTRY_BENCH_SCHEDULER, `stealing` (CAF's default) when
 /// unset, or `sharing`. Throws `std::invalid_argument` on any other value.
 std::string scheduler_policy();
+
+/// Keeps the value built for the last key asked for: enough when the
+/// benchmarks that share a value run one after the other, and it bounds
+/// memory to one large fixture of each kind.
+template <class T>
+class last_value_cache {
+public:
+  template <class Build>
+  std::shared_ptr<T> get(const std::string& key, Build build) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (value_ == nullptr || key_ != key) {
+      value_.reset(); // Frees the old value before the new one is built.
+      value_ = build();
+      key_ = key;
+    }
+    return value_;
+  }
+
+  void clear() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    value_.reset();
+  }
+
+private:
+  std::mutex mtx_;
+  std::string key_;
+  std::shared_ptr<T> value_;
+};
 
 /// The actor system of the whole run, created on first use, with
 /// `scheduler_policy()`.
