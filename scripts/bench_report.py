@@ -395,9 +395,10 @@ def main():
     ]
     md += [f"| {k} | {v} |" for k, v in machine]
     md += ["", "## Targets", "",
-           "Where a target names a baseline that is itself the limit of the "
-           "operation (the plain map), the limit's own figure stands beside "
-           "ours. docs/design.md, \"The targets that do not hold, and why\", "
+           "Beside our figures stand those of the limits: the plain map "
+           "(RawMapFind, RawMapRequest) and CAF's registry design with our key "
+           "(LockedMapGetWhileWriting); FlatMapFind in the results is the "
+           "fastest table of our key type we know of. docs/design.md, \"The targets that do not hold yet, and why\", "
            "explains each miss.", "",
            "| target | measured | result |", "|---|---|---|"]
     md += [f"| {t} | {m} | {r} |" for t, m, r in rows]
