@@ -17,6 +17,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "bench/etcd.hpp"
+#include "bench/flat_map.hpp"
 #include "libregistry/errors.hpp"
 
 namespace libregistry::bench {
@@ -59,6 +60,11 @@ last_value_cache<raw_map>& raw_map_cache() {
 
 last_value_cache<locked_map>& locked_map_cache() {
   static last_value_cache<locked_map> instance;
+  return instance;
+}
+
+last_value_cache<flat_map>& flat_map_cache() {
+  static last_value_cache<flat_map> instance;
   return instance;
 }
 
@@ -153,6 +159,7 @@ void shutdown() {
   registry_cache().clear();
   raw_map_cache().clear();
   locked_map_cache().clear();
+  flat_map_cache().clear();
   caf_names(0);
   auto& x = the_system();
   for (auto& h : x.holders)
@@ -293,6 +300,18 @@ void locked_map::erase(const registry_key& key) {
 std::shared_ptr<locked_map> locked_map_of(size_t n) {
   return locked_map_cache().get(
       std::to_string(n), [&] { return std::make_shared<locked_map>(n); });
+}
+
+std::shared_ptr<const flat_map> flat_map_of(size_t n) {
+  return flat_map_cache().get(std::to_string(n), [n] {
+    auto result = std::make_shared<flat_map>();
+    result->keys = shuffled_keys(n);
+    result->slots.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+      result->slots.insert(
+          flat_slot{detail::compact_key{key_for(i)}, holder_for(i)});
+    return result;
+  });
 }
 
 std::shared_ptr<const std::vector<caf::atom_value>> caf_names(size_t n) {

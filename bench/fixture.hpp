@@ -279,8 +279,8 @@ void read_loop(benchmark::State& state, const std::vector<Key>& keys, Read read,
 /// the handle `read` returned (on a bit of its address that is always zero,
 /// which the compiler cannot know). The CPU cannot overlap one lookup's
 /// cache misses with the next one's, as it may in `read_loop`, so the
-/// figure is the latency of one lookup: what a request to the registry
-/// actor pays, where each lookup runs alone between messages.
+/// figure is the latency of one lookup: the least a request to the
+/// registry actor pays for its lookup, which runs alone between messages.
 template <class Read>
 void latency_loop(benchmark::State& state,
                   const std::vector<registry_key>& keys, Read read) {

@@ -66,7 +66,8 @@ struct flat_map {
   }
 };
 
-/// The flat map with `n` entries, built on first use (the last one kept).
+/// The flat map with `n` entries, built on first use (the last one kept;
+/// `shutdown` drops it).
 std::shared_ptr<const flat_map> flat_map_of(size_t n);
 
 } // namespace libregistry::bench
