@@ -26,6 +26,31 @@ lookup_responder::behavior_type map_lookup(lookup_responder::pointer,
   };
 }
 
+/// An actor answering the registry's lookup request from the flat map.
+lookup_responder::behavior_type
+flat_lookup(lookup_responder::pointer, std::shared_ptr<const flat_map> fx) {
+  return {
+      [fx](lookup_atom,
+           const registry_key& key) -> caf::result<caf::optional<caf::actor>> {
+        if (auto found = fx->find(key))
+          return caf::optional<caf::actor>{std::move(found)};
+        return caf::optional<caf::actor>{};
+      },
+  };
+}
+
+/// Sends the lookup requests of `keys` to `target`, each after a bare
+/// request (`paired_request_loop`), and stops both actors afterwards.
+template <class Handle>
+void paired_lookups(benchmark::State& state, Handle target,
+                    const std::vector<registry_key>& keys) {
+  auto bare = spawn_bare_responder();
+  paired_request_loop(state, lookup_requests(target, keys),
+                      lookup_requests(bare, keys));
+  stop(caf::actor_cast<caf::actor>(target));
+  stop(caf::actor_cast<caf::actor>(bare));
+}
+
 /// BM_RawMapFind/<entries>: find a key in a plain
 /// std::unordered_map<registry_key, caf::actor> and copy the handle. The
 /// limit of any lookup by key: no lock, no liveness check.
@@ -124,12 +149,14 @@ void bare_request_response(benchmark::State& state) {
 /// bare request, sent before each of these (`paired_request_loop`).
 void raw_map_request(benchmark::State& state) {
   auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
-  auto target = sys().spawn(map_lookup, fx);
-  auto bare = spawn_bare_responder();
-  paired_request_loop(state, lookup_requests(target, fx->keys),
-                      lookup_requests(bare, fx->keys));
-  stop(caf::actor_cast<caf::actor>(target));
-  stop(caf::actor_cast<caf::actor>(bare));
+  paired_lookups(state, sys().spawn(map_lookup, fx), fx->keys);
+}
+
+/// BM_FlatMapRequest/<entries>: BM_RawMapRequest answered from the flat map
+/// of BM_FlatMapFind: what a flat table would leave of a lookup by message.
+void flat_map_request(benchmark::State& state) {
+  auto fx = flat_map_of(static_cast<size_t>(state.range(0)));
+  paired_lookups(state, sys().spawn(flat_lookup, fx), fx->keys);
 }
 
 } // namespace
@@ -140,6 +167,9 @@ void register_baseline_lookups(int64_t entries) {
       ->Arg(entries);
   register_readers("BM_FlatMapFind", entries, flat_map_find);
   benchmark::RegisterBenchmark("BM_RawMapRequest", raw_map_request)
+      ->Arg(entries)
+      ->UseManualTime();
+  benchmark::RegisterBenchmark("BM_FlatMapRequest", flat_map_request)
       ->Arg(entries)
       ->UseManualTime();
   register_readers("BM_CafRegistryGet", entries, caf_registry_get);

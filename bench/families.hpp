@@ -9,8 +9,8 @@
 namespace libregistry::bench {
 
 /// BM_RawMapFind, BM_RawMapFindLatency, BM_FlatMapFind, BM_RawMapRequest,
-/// BM_CafRegistryGet, BM_CafRegistryGetWhileWriting, BM_LockedMapGet and
-/// BM_LockedMapGetWhileWriting at `entries`.
+/// BM_FlatMapRequest, BM_CafRegistryGet, BM_CafRegistryGetWhileWriting,
+/// BM_LockedMapGet and BM_LockedMapGetWhileWriting at `entries`.
 void register_baseline_lookups(int64_t entries);
 
 /// BM_BareRequestResponse.

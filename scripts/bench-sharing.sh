@@ -10,5 +10,5 @@ bench=$1
 out=$2
 shift 2
 LIBREGISTRY_BENCH_SCHEDULER=sharing "$bench" \
-  --benchmark_filter='WhileWriting|^BM_MessageLookup/|^BM_RawMapRequest|^BM_BareRequestResponse' \
+  --benchmark_filter='WhileWriting|^BM_MessageLookup/|^BM_RawMapRequest|^BM_FlatMapRequest|^BM_BareRequestResponse' \
   --benchmark_out="$out" --benchmark_out_format=json "$@"

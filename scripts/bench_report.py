@@ -39,6 +39,7 @@ BASELINES = {
     "DirectLookupWhileWriting": "CafRegistryGetWhileWriting",
     "BareRequestResponse": None,
     "RawMapRequest": "BareRequestResponse",
+    "FlatMapRequest": "BareRequestResponse",
     "MessageLookup": "BareRequestResponse",
     "FindByMetadata": "BareRequestResponse",
     "Register": "BareRequestResponse",
@@ -62,6 +63,7 @@ WHAT = {
     "DirectLookupWhileWriting": "DirectLookup while a thread registers and unregisters other names through the registry actor (20,000 writes/s)",
     "BareRequestResponse": "the lookup request, from an actor, to a typed actor that answers without looking up: the floor of any request",
     "RawMapRequest": "BareRequestResponse to an actor that answers from the plain map of RawMapFind: the limit of a lookup by message",
+    "FlatMapRequest": "RawMapRequest answered from the flat map of FlatMapFind: what a flat table would leave of a lookup by message",
     "MessageLookup": "lookup request to the registry actor from an actor, each answer awaited",
     "FindByMetadata": "find request (field = value, exactly 10 matches) to the registry actor",
     "Register": "register request (new name) to the registry actor",
@@ -229,13 +231,15 @@ def message_lookup_rows(results):
         if r is None:
             yield (name, "not measured", "MISS")
             continue
+        def shown(x):
+            return f"{x:.2f}x" if x is not None else "not measured"
         limit = paired_ratio(get(results, "RawMapRequest", None, n))
+        flat = paired_ratio(get(results, "FlatMapRequest", None, n))
         separate = ratio(ours, bare)
         measured = (f"{r:.2f}x ({fmt_time(ours['ns'])} vs {fmt_time(ours['paired_ns'])}, "
                     f"the bare request measured alongside); the limit RawMapRequest/{n}: "
-                    + (f"{limit:.2f}x" if limit is not None else "not measured")
-                    + "; against the BareRequestResponse run: "
-                    + (f"{separate:.2f}x" if separate is not None else "not measured"))
+                    f"{shown(limit)}; FlatMapRequest/{n}: {shown(flat)}; "
+                    f"against the BareRequestResponse run: {shown(separate)}")
         yield (name, measured, "PASS" if r <= 1.2 else "MISS")
 
 
@@ -385,7 +389,7 @@ def main():
         "the figure is the inverse of the combined throughput. Names carry Google "
         "Benchmark's suffixes: `real_time` for benchmarks timed from an actor, "
         "`manual_time` for DeathCleanup and for the requests timed beside a bare "
-        "request (MessageLookup, RawMapRequest: counter `paired_ns` is that bare "
+        "request (MessageLookup, RawMapRequest, FlatMapRequest: counter `paired_ns` is that bare "
         "request), `threads:2` for two reader threads.",
         "",
         "## Machine",
