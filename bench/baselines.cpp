@@ -12,23 +12,11 @@ namespace libregistry::bench {
 
 namespace {
 
-/// An actor answering the registry's lookup request from a plain map.
-lookup_responder::behavior_type map_lookup(lookup_responder::pointer,
-                                           std::shared_ptr<const raw_map> fx) {
-  return {
-      [fx](lookup_atom,
-           const registry_key& key) -> caf::result<caf::optional<caf::actor>> {
-        auto i = fx->map.find(key);
-        if (i == fx->map.end())
-          return caf::optional<caf::actor>{};
-        return caf::optional<caf::actor>{i->second};
-      },
-  };
-}
-
-/// An actor answering the registry's lookup request from the flat map.
-lookup_responder::behavior_type
-flat_lookup(lookup_responder::pointer, std::shared_ptr<const flat_map> fx) {
+/// An actor answering the registry's lookup request from `fx->find`: a
+/// `raw_map` or a `flat_map`.
+template <class Table>
+lookup_responder::behavior_type table_lookup(lookup_responder::pointer,
+                                             std::shared_ptr<const Table> fx) {
   return {
       [fx](lookup_atom,
            const registry_key& key) -> caf::result<caf::optional<caf::actor>> {
@@ -39,16 +27,12 @@ flat_lookup(lookup_responder::pointer, std::shared_ptr<const flat_map> fx) {
   };
 }
 
-/// Sends the lookup requests of `keys` to `target`, each after a bare
-/// request (`paired_request_loop`), and stops both actors afterwards.
-template <class Handle>
-void paired_lookups(benchmark::State& state, Handle target,
-                    const std::vector<registry_key>& keys) {
-  auto bare = spawn_bare_responder();
-  paired_request_loop(state, lookup_requests(target, keys),
-                      lookup_requests(bare, keys));
+/// Times `paired_lookups` to an actor answering from `fx`, then stops it.
+template <class Table>
+void table_requests(benchmark::State& state, std::shared_ptr<const Table> fx) {
+  auto target = sys().spawn(table_lookup<Table>, fx);
+  paired_lookups(state, target, fx->keys);
   stop(caf::actor_cast<caf::actor>(target));
-  stop(caf::actor_cast<caf::actor>(bare));
 }
 
 /// BM_RawMapFind/<entries>: find a key in a plain
@@ -56,10 +40,8 @@ void paired_lookups(benchmark::State& state, Handle target,
 /// limit of any lookup by key: no lock, no liveness check.
 void raw_map_find(benchmark::State& state) {
   auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
-  read_loop(state, fx->keys, [&](const registry_key& key) {
-    auto i = fx->map.find(key);
-    return i == fx->map.end() ? caf::actor{} : i->second;
-  });
+  read_loop(state, fx->keys,
+            [&](const registry_key& key) { return fx->find(key); });
 }
 
 /// BM_RawMapFindLatency/<entries>: BM_RawMapFind, each find waiting for
@@ -67,10 +49,8 @@ void raw_map_find(benchmark::State& state) {
 /// map, the least a lookup request adds to BM_BareRequestResponse.
 void raw_map_find_latency(benchmark::State& state) {
   auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
-  latency_loop(state, fx->keys, [&](const registry_key& key) {
-    auto i = fx->map.find(key);
-    return i == fx->map.end() ? caf::actor{} : i->second;
-  });
+  latency_loop(state, fx->keys,
+               [&](const registry_key& key) { return fx->find(key); });
 }
 
 /// BM_FlatMapFind/<entries>: `flat_map::find` and a copy of the handle:
@@ -148,15 +128,13 @@ void bare_request_response(benchmark::State& state) {
 /// message, as BM_RawMapFind is of a direct one. Counter `paired_ns`: the
 /// bare request, sent before each of these (`paired_request_loop`).
 void raw_map_request(benchmark::State& state) {
-  auto fx = raw_map_of(static_cast<size_t>(state.range(0)));
-  paired_lookups(state, sys().spawn(map_lookup, fx), fx->keys);
+  table_requests(state, raw_map_of(static_cast<size_t>(state.range(0))));
 }
 
 /// BM_FlatMapRequest/<entries>: BM_RawMapRequest answered from the flat map
 /// of BM_FlatMapFind: what a flat table would leave of a lookup by message.
 void flat_map_request(benchmark::State& state) {
-  auto fx = flat_map_of(static_cast<size_t>(state.range(0)));
-  paired_lookups(state, sys().spawn(flat_lookup, fx), fx->keys);
+  table_requests(state, flat_map_of(static_cast<size_t>(state.range(0))));
 }
 
 } // namespace

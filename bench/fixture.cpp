@@ -48,23 +48,10 @@ system_holder& the_system() {
   return instance;
 }
 
-last_value_cache<populated_registry>& registry_cache() {
-  static last_value_cache<populated_registry> instance;
-  return instance;
-}
-
-last_value_cache<raw_map>& raw_map_cache() {
-  static last_value_cache<raw_map> instance;
-  return instance;
-}
-
-last_value_cache<locked_map>& locked_map_cache() {
-  static last_value_cache<locked_map> instance;
-  return instance;
-}
-
-last_value_cache<flat_map>& flat_map_cache() {
-  static last_value_cache<flat_map> instance;
+/// The one cache of fixtures of type T.
+template <class T>
+last_value_cache<T>& cache_of() {
+  static last_value_cache<T> instance;
   return instance;
 }
 
@@ -156,10 +143,10 @@ caf::actor_system& sys() {
 }
 
 void shutdown() {
-  registry_cache().clear();
-  raw_map_cache().clear();
-  locked_map_cache().clear();
-  flat_map_cache().clear();
+  cache_of<populated_registry>().clear();
+  cache_of<raw_map>().clear();
+  cache_of<locked_map>().clear();
+  cache_of<flat_map>().clear();
   caf_names(0);
   auto& x = the_system();
   for (auto& h : x.holders)
@@ -267,13 +254,14 @@ populated_registry::~populated_registry() {
 
 std::shared_ptr<const populated_registry> populated(const std::string& backend,
                                                     size_t n) {
-  return registry_cache().get(backend + "/" + std::to_string(n),
-                              [&] { return build_registry(backend, n); });
+  return cache_of<populated_registry>().get(
+      backend + "/" + std::to_string(n),
+      [&] { return build_registry(backend, n); });
 }
 
 std::shared_ptr<const raw_map> raw_map_of(size_t n) {
-  return raw_map_cache().get(std::to_string(n),
-                             [&] { return build_raw_map(n); });
+  return cache_of<raw_map>().get(std::to_string(n),
+                                 [&] { return build_raw_map(n); });
 }
 
 locked_map::locked_map(size_t n) : keys_(shuffled_keys(n)) {
@@ -298,12 +286,12 @@ void locked_map::erase(const registry_key& key) {
 }
 
 std::shared_ptr<locked_map> locked_map_of(size_t n) {
-  return locked_map_cache().get(
+  return cache_of<locked_map>().get(
       std::to_string(n), [&] { return std::make_shared<locked_map>(n); });
 }
 
 std::shared_ptr<const flat_map> flat_map_of(size_t n) {
-  return flat_map_cache().get(std::to_string(n), [n] {
+  return cache_of<flat_map>().get(std::to_string(n), [n] {
     auto result = std::make_shared<flat_map>();
     result->keys = shuffled_keys(n);
     result->slots.reserve(n);

@@ -154,6 +154,12 @@ std::shared_ptr<const populated_registry> populated(const std::string& backend,
 struct raw_map {
   std::unordered_map<registry_key, caf::actor> map;
   std::vector<registry_key> keys;
+
+  /// The handle under `key`, or null: one find, no lock, no liveness check.
+  caf::actor find(const registry_key& key) const {
+    auto i = map.find(key);
+    return i == map.end() ? caf::actor{} : i->second;
+  }
 };
 
 /// The raw map with `n` entries, built on first use (the last one kept).
@@ -310,6 +316,18 @@ request_issuer lookup_requests(Handle target,
           next();
         });
   };
+}
+
+/// Sends the lookup requests of `keys` to `target` in the timing loop of
+/// `state`, each after the same request to a fresh bare responder
+/// (`paired_request_loop`), which is stopped afterwards.
+template <class Handle>
+void paired_lookups(benchmark::State& state, Handle target,
+                    const std::vector<registry_key>& keys) {
+  auto bare = spawn_bare_responder();
+  paired_request_loop(state, lookup_requests(target, keys),
+                      lookup_requests(bare, keys));
+  stop(caf::actor_cast<caf::actor>(bare));
 }
 
 /// Asks the registry `reg` for one answer of type T, from `self`; throws

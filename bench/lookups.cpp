@@ -89,10 +89,7 @@ void direct_lookup_while_writing(benchmark::State& state,
 /// before each lookup (`paired_request_loop`).
 void message_lookup(benchmark::State& state, const std::string& backend) {
   auto fx = fixture_of(backend, state);
-  auto bare = spawn_bare_responder();
-  paired_request_loop(state, lookup_requests(fx->reg.actor(), fx->keys),
-                      lookup_requests(bare, fx->keys));
-  stop(caf::actor_cast<caf::actor>(bare));
+  paired_lookups(state, fx->reg.actor(), fx->keys);
 }
 
 /// BM_FindByMetadata/<backend>/<entries>: a find request (field `group` =

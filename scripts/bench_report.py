@@ -51,7 +51,7 @@ BASELINES = {
 
 WHAT = {
     "RawMapFind": "find + handle copy in a plain `std::unordered_map<registry_key, caf::actor>`: the limit",
-    "RawMapFindLatency": "RawMapFind, each find waiting for the one before: the latency of one probe, as a request pays it, where consecutive finds cannot overlap",
+    "RawMapFindLatency": "RawMapFind, each find waiting for the one before: the latency of one probe, the least a request pays for it, where consecutive finds cannot overlap",
     "FlatMapFind": "our keys, compact, with their handles inline in the slots of one `absl::flat_hash_set`, no lock, no liveness check: the fastest table of our key type we know of",
     "CafRegistryGet": "CAF's `sys.registry().get(atom)` with <entries> named actors",
     "CafRegistryGetWhileWriting": "CafRegistryGet while a thread puts and erases other names (20,000 writes/s)",
@@ -183,6 +183,10 @@ def get(results, family, backend, entries, threads=1):
     return row if row and "ns" in row else None
 
 
+def fmt_ratio(x):
+    return f"{x:.2f}x" if x is not None else "not measured"
+
+
 def ratio_row(name, a, b, limit, beside=None):
     """(target, measured, PASS/MISS) for a <= limit x b; `beside`, when
     given, is (what, ratio): a comparison shown after the figure, such as
@@ -193,7 +197,7 @@ def ratio_row(name, a, b, limit, beside=None):
     measured = f"{r:.2f}x ({fmt_time(a['ns'])} vs {fmt_time(b['ns'])})"
     if beside is not None:
         what, lr = beside
-        measured += f"; {what}: " + (f"{lr:.2f}x" if lr is not None else "not measured")
+        measured += f"; {what}: {fmt_ratio(lr)}"
     return (name, measured, "PASS" if r <= limit else "MISS")
 
 
@@ -231,15 +235,13 @@ def message_lookup_rows(results):
         if r is None:
             yield (name, "not measured", "MISS")
             continue
-        def shown(x):
-            return f"{x:.2f}x" if x is not None else "not measured"
         limit = paired_ratio(get(results, "RawMapRequest", None, n))
         flat = paired_ratio(get(results, "FlatMapRequest", None, n))
         separate = ratio(ours, bare)
         measured = (f"{r:.2f}x ({fmt_time(ours['ns'])} vs {fmt_time(ours['paired_ns'])}, "
                     f"the bare request measured alongside); the limit RawMapRequest/{n}: "
-                    f"{shown(limit)}; FlatMapRequest/{n}: {shown(flat)}; "
-                    f"against the BareRequestResponse run: {shown(separate)}")
+                    f"{fmt_ratio(limit)}; FlatMapRequest/{n}: {fmt_ratio(flat)}; "
+                    f"against the BareRequestResponse run: {fmt_ratio(separate)}")
         yield (name, measured, "PASS" if r <= 1.2 else "MISS")
 
 
