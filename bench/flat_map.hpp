@@ -59,9 +59,10 @@ struct flat_map {
   std::vector<registry_key> keys;
 
   /// The handle under `key`, or null: one hash of the caller's key and one
-  /// probe; no lock and no liveness check.
+  /// probe, prefetched as our tables probe; no lock and no liveness check.
   caf::actor find(const registry_key& key) const {
-    auto i = slots.find(detail::hashed_key{detail::key_hash{}(key), key});
+    auto i = detail::find_hashed(
+        slots, detail::hashed_key{detail::key_hash{}(key), key});
     return i == slots.end() ? caf::actor{} : i->actor;
   }
 };

@@ -8,6 +8,8 @@
 
 namespace libregistry::ets::detail {
 
+using libregistry::detail::find_hashed;
+
 shared_table::shared_table(size_t shard_count) {
   auto n = libregistry::detail::round_up_to_power_of_two(
       shard_count == 0 ? 1 : shard_count);
@@ -26,7 +28,7 @@ caf::actor shared_table::lookup(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
-  auto i = s.map.find(hashed_key{h, key});
+  auto i = find_hashed(s.map, hashed_key{h, key});
   if (i == s.map.end() || is_terminated(i->second.actor))
     return nullptr;
   return i->second.actor;
@@ -36,7 +38,7 @@ caf::optional<entry> shared_table::lookup_entry(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
-  auto i = s.map.find(hashed_key{h, key});
+  auto i = find_hashed(s.map, hashed_key{h, key});
   if (i == s.map.end() || is_terminated(i->second.actor))
     return caf::none;
   return entry{key, i->second.actor, i->second.meta};
@@ -45,7 +47,7 @@ caf::optional<entry> shared_table::lookup_entry(const registry_key& key) const {
 const shared_table::node* shared_table::find(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& s = shard_for(h);
-  auto i = s.map.find(hashed_key{h, key});
+  auto i = find_hashed(s.map, hashed_key{h, key});
   return i == s.map.end() ? nullptr : &*i;
 }
 
