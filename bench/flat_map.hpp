@@ -12,6 +12,7 @@
 
 #include "backends/detail/compact_key.hpp"
 #include "backends/detail/key_hash.hpp"
+#include "backends/detail/prefetched_find.hpp"
 #include "libregistry/key.hpp"
 
 namespace libregistry::bench {
@@ -61,7 +62,7 @@ struct flat_map {
   /// The handle under `key`, or null: one hash of the caller's key and one
   /// probe, prefetched as our tables probe; no lock and no liveness check.
   caf::actor find(const registry_key& key) const {
-    auto i = detail::find_hashed(
+    auto i = detail::prefetched_find(
         slots, detail::hashed_key{detail::key_hash{}(key), key});
     return i == slots.end() ? caf::actor{} : i->actor;
   }

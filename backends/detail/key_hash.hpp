@@ -60,18 +60,4 @@ struct key_eq {
   }
 };
 
-/// `map.find(key)` on an absl hash table (flat or node) of keys that
-/// `key_eq` compares with a `hashed_key`. It prefetches the slot that the
-/// probe starts at together with the control bytes, so in a table larger
-/// than the cache the two misses overlap instead of the slot's load waiting
-/// for the control bytes' match. In a node table that leaves two dependent
-/// misses of three (control bytes and slot, then the node); measured in
-/// docs/design.md, "The read path". Cost: one probe, no hashing.
-template <class Map>
-typename Map::const_iterator find_hashed(const Map& map,
-                                         const hashed_key& key) {
-  map.prefetch(key);
-  return map.find(key);
-}
-
 } // namespace libregistry::detail

@@ -2,13 +2,14 @@
 
 #include <mutex>
 
+#include "backends/detail/prefetched_find.hpp"
 #include "backends/detail/table_bytes.hpp"
 #include "libregistry/detail/power_of_two.hpp"
 #include "libregistry/liveness.hpp"
 
 namespace libregistry::ets::detail {
 
-using libregistry::detail::find_hashed;
+using libregistry::detail::prefetched_find;
 
 shared_table::shared_table(size_t shard_count) {
   auto n = libregistry::detail::round_up_to_power_of_two(
@@ -28,7 +29,7 @@ caf::actor shared_table::lookup(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
-  auto i = find_hashed(s.map, hashed_key{h, key});
+  auto i = prefetched_find(s.map, hashed_key{h, key});
   if (i == s.map.end() || is_terminated(i->second.actor))
     return nullptr;
   return i->second.actor;
@@ -38,7 +39,7 @@ caf::optional<entry> shared_table::lookup_entry(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};
-  auto i = find_hashed(s.map, hashed_key{h, key});
+  auto i = prefetched_find(s.map, hashed_key{h, key});
   if (i == s.map.end() || is_terminated(i->second.actor))
     return caf::none;
   return entry{key, i->second.actor, i->second.meta};
@@ -47,7 +48,7 @@ caf::optional<entry> shared_table::lookup_entry(const registry_key& key) const {
 const shared_table::node* shared_table::find(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& s = shard_for(h);
-  auto i = find_hashed(s.map, hashed_key{h, key});
+  auto i = prefetched_find(s.map, hashed_key{h, key});
   return i == s.map.end() ? nullptr : &*i;
 }
 

@@ -44,7 +44,7 @@ using libregistry::detail::key_hash;
 /// that reuses the hash; writers lock only the shard they change. In a
 /// table larger than the cache a probe waits for three dependent misses:
 /// the control bytes, the slot (the node's address) and the node; the
-/// first two overlap (`find_hashed`). Memory per
+/// first two overlap (`prefetched_find`). Memory per
 /// key: its node, 80 bytes as malloc takes it (the compact key 16, the
 /// handle 8, the metadata map's header 48, malloc's header 8), a heap
 /// buffer for a key longer than 15 encoded bytes (`compact_key`), plus a

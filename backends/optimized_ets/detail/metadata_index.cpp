@@ -1,11 +1,12 @@
 #include "backends/optimized_ets/detail/metadata_index.hpp"
 
+#include "backends/detail/prefetched_find.hpp"
+#include "backends/detail/table_bytes.hpp"
+#include "libregistry/detail/allocation.hpp"
+
 namespace libregistry::optimized_ets::detail {
 
 namespace {
-
-/// What malloc adds to each allocation (glibc, 64-bit).
-constexpr uint64_t malloc_header = 16;
 
 /// A slot of a flat set or map: the element and a control byte.
 template <class T>
@@ -76,7 +77,8 @@ metadata_index::find(const name_space& ns, const std::string& field,
   auto i = by_namespace_.find(ns);
   if (i == by_namespace_.end())
     return nullptr;
-  auto j = i->second.find(encode(field, value));
+  auto j =
+      libregistry::detail::prefetched_find(i->second, encode(field, value));
   return j == i->second.end() ? nullptr : &j->second;
 }
 
@@ -96,20 +98,21 @@ void metadata_index::clear() {
 
 uint64_t metadata_index::memory_bytes() const {
   using posting_node = posting_map::value_type;
+  using libregistry::detail::allocation_bytes;
+  using libregistry::detail::pointer_table_bytes;
   uint64_t result = 0;
   for (auto& [ns, postings] : by_namespace_) {
-    result += postings.bucket_count() * sizeof(void*);
+    result += pointer_table_bytes(postings.capacity());
     for (auto& [pair, nodes] : postings) {
-      // The map's node (with its next pointer and cached hash), the pair's
-      // string and the set's slot array.
-      result += sizeof(posting_node) + 2 * sizeof(void*) + malloc_header +
-                heap_bytes(pair) + nodes.capacity() * slot_bytes<const node*> +
-                malloc_header;
+      // The map's node, the pair's string and the set's slot array.
+      result += allocation_bytes(sizeof(posting_node)) +
+                allocation_bytes(heap_bytes(pair)) +
+                pointer_table_bytes(nodes.capacity());
     }
   }
   result += reverse_.capacity() * slot_bytes<decltype(reverse_)::value_type>;
   for (auto& [x, rev] : reverse_)
-    result += rev.postings.capacity() * sizeof(void*) + malloc_header;
+    result += allocation_bytes(rev.postings.capacity() * sizeof(void*));
   return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "backends/detail/prefetched_find.hpp"
 #include "libregistry/liveness.hpp"
 
 namespace libregistry::partitioned::detail {
@@ -11,9 +12,9 @@ namespace {
 using read_lock = std::shared_lock<std::shared_mutex>;
 using write_lock = std::unique_lock<std::shared_mutex>;
 
-using libregistry::detail::find_hashed;
 using libregistry::detail::hashed_key;
 using libregistry::detail::key_hash;
+using libregistry::detail::prefetched_find;
 
 group& mutable_group(const partition_table::node& x) {
   // Only the writer calls this, under the partition's exclusive lock.
@@ -37,7 +38,7 @@ partition_table::~partition_table() = default;
 
 const member* partition_table::live_member(const partition& p,
                                            const registry_key& key, size_t h) {
-  auto i = find_hashed(p.map, hashed_key{h, key});
+  auto i = prefetched_find(p.map, hashed_key{h, key});
   return i == p.map.end() ? nullptr : first_live(i->second);
 }
 
@@ -70,7 +71,7 @@ size_t partition_table::for_each_member(const registry_key& key,
     auto h = key_hash{}(key);
     auto& p = partition_for(h);
     read_lock guard{p.mtx};
-    auto i = find_hashed(p.map, hashed_key{h, key});
+    auto i = prefetched_find(p.map, hashed_key{h, key});
     if (i == p.map.end())
       return 0;
     live.reserve(i->second.size());
@@ -87,7 +88,7 @@ const partition_table::node*
 partition_table::find(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& p = partition_for(h);
-  auto i = find_hashed(p.map, hashed_key{h, key});
+  auto i = prefetched_find(p.map, hashed_key{h, key});
   return i == p.map.end() ? nullptr : &*i;
 }
 
