@@ -48,6 +48,34 @@ system_holder& the_system() {
   return instance;
 }
 
+/// Keeps the value built for the last key asked for: enough when the
+/// benchmarks that share a value run one after the other, and it bounds
+/// memory to one large fixture of each kind.
+template <class T>
+class last_value_cache {
+public:
+  template <class Build>
+  std::shared_ptr<T> get(const std::string& key, Build build) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (value_ == nullptr || key_ != key) {
+      value_.reset(); // Frees the old value before the new one is built.
+      value_ = build();
+      key_ = key;
+    }
+    return value_;
+  }
+
+  void clear() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    value_.reset();
+  }
+
+private:
+  std::mutex mtx_;
+  std::string key_;
+  std::shared_ptr<T> value_;
+};
+
 /// The one cache of fixtures of type T.
 template <class T>
 last_value_cache<T>& cache_of() {
@@ -100,14 +128,6 @@ std::shared_ptr<populated_registry> build_registry(const std::string& be,
   result->bytes_per_entry = (grown - meta_bytes) / count;
   result->estimated_bytes_per_entry =
       (static_cast<double>(health.details.memory_bytes) - meta_bytes) / count;
-  return result;
-}
-
-std::shared_ptr<raw_map> build_raw_map(size_t n) {
-  auto result = std::make_shared<raw_map>();
-  result->keys = shuffled_keys(n);
-  for (size_t i = 0; i < n; ++i)
-    result->map.emplace(key_for(i), holder_for(i));
   return result;
 }
 
@@ -259,30 +279,31 @@ std::shared_ptr<const populated_registry> populated(const std::string& backend,
       [&] { return build_registry(backend, n); });
 }
 
-std::shared_ptr<const raw_map> raw_map_of(size_t n) {
-  return cache_of<raw_map>().get(std::to_string(n),
-                                 [&] { return build_raw_map(n); });
+raw_map::raw_map(size_t n) : keys(shuffled_keys(n)) {
+  for (size_t i = 0; i < n; ++i)
+    map.emplace(key_for(i), holder_for(i));
 }
 
-locked_map::locked_map(size_t n) : keys_(shuffled_keys(n)) {
-  for (size_t i = 0; i < n; ++i)
-    map_.emplace(key_for(i), holder_for(i));
+std::shared_ptr<const raw_map> raw_map_of(size_t n) {
+  return cache_of<raw_map>().get(std::to_string(n),
+                                 [n] { return std::make_shared<raw_map>(n); });
 }
+
+locked_map::locked_map(size_t n) : table_(n) {}
 
 caf::actor locked_map::get(const registry_key& key) const {
   std::shared_lock<std::shared_mutex> guard{mtx_};
-  auto i = map_.find(key);
-  return i == map_.end() ? caf::actor{} : i->second;
+  return table_.find(key);
 }
 
 void locked_map::put(const registry_key& key, const caf::actor& who) {
   std::unique_lock<std::shared_mutex> guard{mtx_};
-  map_.insert_or_assign(key, who);
+  table_.map.insert_or_assign(key, who);
 }
 
 void locked_map::erase(const registry_key& key) {
   std::unique_lock<std::shared_mutex> guard{mtx_};
-  map_.erase(key);
+  table_.map.erase(key);
 }
 
 std::shared_ptr<locked_map> locked_map_of(size_t n) {

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
@@ -50,34 +49,6 @@ inline const std::string group_field = "group";
 /// variable LIBREGISTRY_BENCH_SCHEDULER, `stealing` (CAF's default) when
 /// unset, or `sharing`. Throws `std::invalid_argument` on any other value.
 std::string scheduler_policy();
-
-/// Keeps the value built for the last key asked for: enough when the
-/// benchmarks that share a value run one after the other, and it bounds
-/// memory to one large fixture of each kind.
-template <class T>
-class last_value_cache {
-public:
-  template <class Build>
-  std::shared_ptr<T> get(const std::string& key, Build build) {
-    std::lock_guard<std::mutex> guard{mtx_};
-    if (value_ == nullptr || key_ != key) {
-      value_.reset(); // Frees the old value before the new one is built.
-      value_ = build();
-      key_ = key;
-    }
-    return value_;
-  }
-
-  void clear() {
-    std::lock_guard<std::mutex> guard{mtx_};
-    value_.reset();
-  }
-
-private:
-  std::mutex mtx_;
-  std::string key_;
-  std::shared_ptr<T> value_;
-};
 
 /// The actor system of the whole run, created on first use, with
 /// `scheduler_policy()`.
@@ -152,7 +123,11 @@ std::shared_ptr<const populated_registry> populated(const std::string& backend,
 
 /// The baseline table: the same keys in a plain hash map.
 struct raw_map {
+  /// Holds `key_for(i)` with `holder_for(i)` for i < n.
+  explicit raw_map(size_t n);
+
   std::unordered_map<registry_key, caf::actor> map;
+  /// Every key, shuffled.
   std::vector<registry_key> keys;
 
   /// The handle under `key`, or null: one find, no lock, no liveness check.
@@ -175,7 +150,7 @@ public:
   explicit locked_map(size_t n);
 
   /// Every key, shuffled.
-  const std::vector<registry_key>& keys() const { return keys_; }
+  const std::vector<registry_key>& keys() const { return table_.keys; }
 
   /// The handle under `key`, or null. Cost: one shared lock and one find.
   caf::actor get(const registry_key& key) const;
@@ -186,8 +161,7 @@ public:
 
 private:
   mutable std::shared_mutex mtx_;
-  std::unordered_map<registry_key, caf::actor> map_;
-  std::vector<registry_key> keys_;
+  raw_map table_;
 };
 
 /// The locked map with `n` entries, built on first use (the last one
