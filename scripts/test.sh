@@ -25,6 +25,15 @@ scripts/with-etcd.sh build/bench/registry_bench --benchmark_min_time=0.001 \
   --benchmark_out=build/bench-smoke.json --benchmark_out_format=json
 scripts/bench-sharing.sh build/bench/registry_bench \
   build/bench-smoke-sharing.json --benchmark_min_time=0.001
+echo "== a scheduler policy the benchmarks do not know is refused (status 2)"
+status=0
+LIBREGISTRY_BENCH_SCHEDULER=bogus build/bench/registry_bench \
+  --benchmark_list_tests=true >/dev/null 2>build/bench-bad-policy.txt || status=$?
+if [ "$status" -ne 2 ] ||
+  ! grep -q "LIBREGISTRY_BENCH_SCHEDULER must be" build/bench-bad-policy.txt; then
+  echo "registry_bench accepted LIBREGISTRY_BENCH_SCHEDULER=bogus (status $status)" >&2
+  exit 1
+fi
 echo "== render the benchmark report from those runs"
 mkdir -p build/bench-smoke-report
 python3 scripts/bench_report.py build/bench-smoke.json build/bench-smoke-report \
