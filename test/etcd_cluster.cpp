@@ -2,7 +2,10 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <random>
 #include <thread>
 
@@ -19,18 +22,27 @@ namespace libregistry::test {
 
 namespace {
 
-/// A port that was free a moment ago: the kernel's pick for port 0.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+/// `n` distinct ports that were free a moment ago: the kernel's picks for
+/// port 0, each socket held open until all are picked, so no port is
+/// picked twice.
+std::vector<int> free_ports(size_t n) {
+  std::vector<int> fds;
+  std::vector<int> result;
+  for (size_t i = 0; i < n; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof(addr);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    fds.push_back(fd);
+    result.push_back(ntohs(addr.sin_port));
+  }
+  for (auto fd : fds)
+    ::close(fd);
+  return result;
 }
 
 std::string url(int port) {
@@ -45,16 +57,31 @@ std::string random_suffix() {
 } // namespace
 
 etcd_cluster::etcd_cluster(size_t size) {
+  constexpr int attempts = 2;
+  for (int i = 1; i <= attempts && !ready_; ++i) {
+    ready_ = launch(size);
+    if (!ready_) {
+      std::cerr << "etcd_cluster: no leader within 20 s (attempt " << i
+                << " of " << attempts << ")\n";
+      report_logs();
+      if (i < attempts)
+        discard();
+    }
+  }
+}
+
+bool etcd_cluster::launch(size_t size) {
   auto suffix = random_suffix();
   dir_ = (std::filesystem::temp_directory_path() / ("etcd-test-" + suffix))
              .string();
   token_ = "libregistry-" + suffix;
   std::filesystem::create_directories(dir_);
+  auto ports = free_ports(2 * size);
   for (size_t i = 0; i < size; ++i) {
     member m;
     m.name = "m" + std::to_string(i);
-    m.client_port = free_port();
-    m.peer_port = free_port();
+    m.client_port = ports[2 * i];
+    m.peer_port = ports[2 * i + 1];
     if (!initial_cluster_.empty())
       initial_cluster_ += ",";
     initial_cluster_ += m.name + "=" + url(m.peer_port);
@@ -62,14 +89,37 @@ etcd_cluster::etcd_cluster(size_t size) {
   }
   for (size_t i = 0; i < size; ++i)
     start(i);
-  ready_ = await_leader(std::chrono::seconds(20));
+  return await_leader(std::chrono::seconds(20));
+}
+
+void etcd_cluster::discard() {
+  for (size_t i = 0; i < members_.size(); ++i)
+    kill(i);
+  members_.clear();
+  initial_cluster_.clear();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+void etcd_cluster::report_logs() const {
+  constexpr size_t kept = 20;
+  for (auto& m : members_) {
+    std::ifstream log{dir_ + "/" + m.name + ".log"};
+    std::deque<std::string> last;
+    for (std::string line; std::getline(log, line);) {
+      last.push_back(std::move(line));
+      if (last.size() > kept)
+        last.pop_front();
+    }
+    std::cerr << "-- " << m.name << " (client " << url(m.client_port)
+              << ", peer " << url(m.peer_port) << "), last lines:\n";
+    for (auto& line : last)
+      std::cerr << line << '\n';
+  }
 }
 
 etcd_cluster::~etcd_cluster() {
-  for (size_t i = 0; i < members_.size(); ++i)
-    kill(i);
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
+  discard();
 }
 
 std::vector<std::string> etcd_cluster::endpoints() const {

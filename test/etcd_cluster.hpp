@@ -13,6 +13,11 @@ namespace libregistry::test {
 /// directory and cluster token. Members are stopped with SIGKILL (a
 /// graceful stop takes seconds); the destructor kills them all and removes
 /// the directory.
+///
+/// A port the kernel reported free may be taken by another process (a
+/// parallel test's member or connection) before a member binds it. So if no
+/// leader is elected within 20 s, the members' logs go to stderr and the
+/// cluster starts once more, over fresh ports, directory and token.
 class etcd_cluster {
 public:
   explicit etcd_cluster(size_t size = 3);
@@ -48,6 +53,16 @@ private:
     int peer_port = 0;
     pid_t pid = -1;
   };
+
+  /// Creates the directory and the members over fresh ports and starts
+  /// them; true once a leader is elected.
+  bool launch(size_t size);
+
+  /// Kills every member and removes the directory.
+  void discard();
+
+  /// Writes the last lines of each member's log to stderr.
+  void report_logs() const;
 
   void start(size_t i);
 
