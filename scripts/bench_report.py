@@ -191,9 +191,9 @@ def ratio_row(name, a, b, limit, beside=None):
     """(target, measured, PASS/MISS) for a <= limit x b; `beside`, when
     given, is (what, ratio): a comparison shown after the figure, such as
     the limit's own ratio."""
-    if a is None or b is None:
+    r = ratio(a, b)
+    if r is None:
         return (name, "not measured", "MISS")
-    r = a["ns"] / b["ns"]
     measured = f"{r:.2f}x ({fmt_time(a['ns'])} vs {fmt_time(b['ns'])})"
     if beside is not None:
         what, lr = beside
