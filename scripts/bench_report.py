@@ -404,7 +404,7 @@ def main():
            "Beside our figures stand those of the limits: the plain map "
            "(RawMapFind, RawMapRequest) and CAF's registry design with our key "
            "(LockedMapGetWhileWriting); FlatMapFind in the results is the "
-           "fastest table of our key type we know of. docs/design.md, \"The targets that do not hold yet, and why\", "
+           "fastest table of our key type we know of. docs/design.md, \"The targets that do not hold, and why\", "
            "explains each miss.", "",
            "| target | measured | result |", "|---|---|---|"]
     md += [f"| {t} | {m} | {r} |" for t, m, r in rows]
