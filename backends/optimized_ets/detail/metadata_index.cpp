@@ -8,10 +8,6 @@ namespace libregistry::optimized_ets::detail {
 
 namespace {
 
-/// A slot of a flat set or map: the element and a control byte.
-template <class T>
-constexpr uint64_t slot_bytes = sizeof(T) + 1;
-
 /// Encodes `field = value` as one string: the field with its length, then
 /// the value's type and rendering, so the string "1" and the integer 1 stay
 /// apart. Equal pairs encode equally; distinct values that render alike
@@ -100,6 +96,7 @@ uint64_t metadata_index::memory_bytes() const {
   using posting_node = posting_map::value_type;
   using libregistry::detail::allocation_bytes;
   using libregistry::detail::pointer_table_bytes;
+  using libregistry::detail::table_bytes;
   uint64_t result = 0;
   for (auto& [ns, postings] : by_namespace_) {
     result += pointer_table_bytes(postings.capacity());
@@ -110,7 +107,8 @@ uint64_t metadata_index::memory_bytes() const {
                 pointer_table_bytes(nodes.capacity());
     }
   }
-  result += reverse_.capacity() * slot_bytes<decltype(reverse_)::value_type>;
+  result +=
+      table_bytes(reverse_.capacity(), sizeof(decltype(reverse_)::value_type));
   for (auto& [x, rev] : reverse_)
     result += allocation_bytes(rev.postings.capacity() * sizeof(void*));
   return result;
