@@ -1,10 +1,13 @@
 // The etcd backend's pieces that need no etcd: the key layout, the stored
-// value, and the cache's revision rules.
+// value, the cache's revision rules, and what the node agent answers from.
 
 #include <gtest/gtest.h>
 
+#include <caf/scoped_actor.hpp>
+
 #include "backends/etcd/detail/key_layout.hpp"
 #include "backends/etcd/detail/name_cache.hpp"
+#include "backends/etcd/detail/node_agent.hpp"
 #include "backends/etcd/detail/stored_entry.hpp"
 #include "registry_fixture.hpp"
 
@@ -166,6 +169,26 @@ TEST_F(etcd_name_cache, closing_empties_it_for_good) {
   EXPECT_FALSE(cache.has_namespace(name_space::test(2)));
   cache.put(key("a"), at(4, w));
   EXPECT_EQ(cache.size(), 0u);
+}
+
+// The registry drops a dead actor's names only when it processes the down
+// message; until then another node that asks for the actor must not get a
+// handle that its io module would turn into a fresh, live-looking proxy.
+TEST(etcd_local_actors, a_terminated_actor_is_answered_as_gone) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto w = sys.spawn(libregistry::test::echo_worker);
+  local_actors locals;
+  locals.add(w);
+  EXPECT_EQ(locals.find(w.id()), w);
+  EXPECT_FALSE(locals.find(w.id() + 1));
+  caf::scoped_actor self{sys};
+  self->monitor(w);
+  caf::anon_send_exit(w, caf::exit_reason::kill);
+  self->receive([](caf::down_msg&) {});
+  EXPECT_FALSE(locals.find(w.id()));
+  locals.remove(w);
+  EXPECT_FALSE(locals.find(w.id()));
 }
 
 } // namespace

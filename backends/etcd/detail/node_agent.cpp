@@ -29,7 +29,9 @@ void local_actors::remove(const caf::actor& x) {
 caf::actor local_actors::find(caf::actor_id id) const {
   std::lock_guard<std::mutex> guard{mtx_};
   auto i = actors_.find(id);
-  return i != actors_.end() ? i->second.first : caf::actor{};
+  if (i == actors_.end() || is_terminated(i->second.first))
+    return caf::actor{};
+  return i->second.first;
 }
 
 namespace {

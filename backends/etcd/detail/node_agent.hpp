@@ -24,8 +24,9 @@ using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
 
 /// A node's agent: answers the id of an actor registered on this node with
 /// its handle, which CAF's io module turns into a proxy on the asking node;
-/// a null handle for an id the node does not hold. Published on a port, so
-/// other nodes reach it with `remote_actor`.
+/// a null handle for an id the node does not hold or whose actor has
+/// terminated. Published on a port, so other nodes reach it with
+/// `remote_actor`.
 using node_agent = caf::typed_actor<
     caf::replies_to<resolve_atom, caf::actor_id>::with<caf::actor>>;
 
@@ -37,7 +38,10 @@ public:
 
   void remove(const caf::actor& x);
 
-  /// The actor with id `id`, or null.
+  /// The actor with id `id`, or null, also once it has terminated: its
+  /// names stay here until the registry has processed its down message,
+  /// and a terminated actor's handle would turn into a fresh proxy on the
+  /// asking node that does not know it is gone. Cost: one lock, one find.
   caf::actor find(caf::actor_id id) const;
 
 private:
