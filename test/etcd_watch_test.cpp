@@ -60,10 +60,13 @@ protected:
         etcd_client::prefix_end("w/"), from,
         [this](const std::vector<watch_event>& xs, int64_t) { seen.add(xs); },
         [this] {
+          auto revision = client.range("w/", etcd_client::prefix_end("w/"))
+                              .value()
+                              .revision;
+          // Counted once the rebuild has read its revision: a put the test
+          // makes after seeing the count is then after it, and delivered.
           ++compactions;
-          return client.range("w/", etcd_client::prefix_end("w/"))
-              .value()
-              .revision;
+          return revision;
         });
   }
 
