@@ -1,4 +1,4 @@
-#include "actors/blocking_registry.hpp"
+#include <libregistry/actors/blocking_registry.hpp>
 
 #include <chrono>
 
@@ -6,7 +6,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/sec.hpp>
 
-#include "libregistry/errors.hpp"
+#include <libregistry/errors.hpp>
 
 namespace libregistry {
 

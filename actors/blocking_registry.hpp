@@ -11,7 +11,7 @@
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
-#include "actors/registry.hpp"
+#include <libregistry/actors/registry.hpp>
 
 namespace libregistry {
 

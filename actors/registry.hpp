@@ -12,9 +12,9 @@
 #include <caf/fwd.hpp>
 #include <caf/settings.hpp>
 
-#include "actors/registry_actor.hpp"
-#include "libregistry/direct_reader.hpp"
-#include "libregistry/limits.hpp"
+#include <libregistry/actors/registry_actor.hpp>
+#include <libregistry/direct_reader.hpp>
+#include <libregistry/limits.hpp>
 
 namespace libregistry {
 

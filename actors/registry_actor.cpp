@@ -10,9 +10,9 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/detail/registry_state.hpp"
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/actors/detail/registry_state.hpp>
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::detail {
 
@@ -105,7 +105,7 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
     return err;
   if (auto err = check_metadata(meta, st.core->limits))
     return err;
-  if (auto holder = st.backend().reader()->lookup(key)) {
+  if (auto holder = st.reader().lookup(key)) {
     if (reuse)
       return holder;
     return make_already_registered(std::move(holder));
@@ -161,7 +161,7 @@ caf::result<caf::actor> await_name(registry_pointer self, registry_key& key,
   auto& st = self->state;
   if (auto err = check_target(st, key))
     return err;
-  if (auto who = st.backend().reader()->lookup(key))
+  if (auto who = st.reader().lookup(key))
     return who;
   auto promise = self->make_response_promise<caf::actor>();
   auto id = st.waiting.add(key, promise);
@@ -179,7 +179,7 @@ caf::result<uint64_t> dispatch(registry_pointer self, const registry_key& key,
   if (auto n = backend.count(key.ns); !n)
     return std::move(n.error());
   auto sender = caf::actor_cast<caf::actor>(self->current_sender());
-  return static_cast<uint64_t>(backend.reader()->for_each_member(
+  return static_cast<uint64_t>(self->state.reader().for_each_member(
       key, [&](const caf::actor& member, const metadata&) {
         if (sender)
           caf::send_as(sender, member, msg);
@@ -219,7 +219,7 @@ registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
           -> caf::result<caf::optional<caf::actor>> {
         // The reader returns the handle alone; backend->lookup would copy
         // the metadata too.
-        if (auto who = self->state.backend().reader()->lookup(key))
+        if (auto who = self->state.reader().lookup(key))
           return caf::optional<caf::actor>{std::move(who)};
         return caf::optional<caf::actor>{};
       },
@@ -284,7 +284,7 @@ registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
         return static_cast<uint64_t>(*n);
       },
       [self](registered_atom, const registry_key& key) -> caf::result<bool> {
-        return self->state.backend().reader()->lookup(key) != nullptr;
+        return self->state.reader().lookup(key) != nullptr;
       },
       [self](bulk_atom, std::vector<entry>& entries)
           -> caf::result<std::vector<caf::error>> {

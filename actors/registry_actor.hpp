@@ -13,14 +13,14 @@
 #include <caf/timespan.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/spawner.hpp"
-#include "libregistry/entry.hpp"
-#include "libregistry/event.hpp"
-#include "libregistry/external_change.hpp"
-#include "libregistry/health.hpp"
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
-#include "libregistry/subscription.hpp"
+#include <libregistry/actors/spawner.hpp>
+#include <libregistry/entry.hpp>
+#include <libregistry/event.hpp>
+#include <libregistry/external_change.hpp>
+#include <libregistry/health.hpp>
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
+#include <libregistry/subscription.hpp>
 
 namespace libregistry {
 

@@ -1,12 +1,12 @@
-#include "actors/registry_config.hpp"
+#include <libregistry/actors/registry_config.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
 
-#include "backends/catalog.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/backends/catalog.hpp>
+#include <libregistry/errors.hpp>
 
 namespace libregistry {
 

@@ -3,7 +3,7 @@
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
-#include "actors/registry.hpp"
+#include <libregistry/actors/registry.hpp>
 
 namespace libregistry {
 

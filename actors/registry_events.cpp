@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <utility>
 
-#include "actors/detail/registry_state.hpp"
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/actors/detail/registry_state.hpp>
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::detail {
 

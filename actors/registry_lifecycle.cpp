@@ -4,8 +4,8 @@
 #include <caf/sec.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/detail/registry_state.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/actors/detail/registry_state.hpp>
+#include <libregistry/errors.hpp>
 
 namespace libregistry::detail {
 

@@ -9,9 +9,9 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/detail/registry_state.hpp"
-#include "actors/registry.hpp"
-#include "backends/catalog.hpp"
+#include <libregistry/actors/detail/registry_state.hpp>
+#include <libregistry/actors/registry.hpp>
+#include <libregistry/backends/catalog.hpp>
 
 namespace libregistry {
 
@@ -111,7 +111,6 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
   auto backend = make_backend(options.backend, options.backend_options, &sys);
   if (!backend)
     return std::move(backend.error());
-  auto reader = backend->reader();
   auto core = std::make_shared<detail::registry_core>(std::move(*backend),
                                                       options.limits);
   for (auto& listener : options.listeners)
@@ -121,13 +120,14 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
   core->serve(first);
   // Changes the backend learns of from other registries (etcd) go to the
   // actor serving at the time, which reports them like its own.
-  core->backend.on_external_change(
+  core->backend->on_external_change(
       [weak = std::weak_ptr<detail::registry_core>{core}](external_change x) {
         if (auto c = weak.lock())
           if (auto serving = c->current())
             caf::anon_send(serving, external_atom::value, std::move(x));
       });
   auto sup = sys.spawn(supervisor, core, options.restart, first);
+  auto reader = core->reader;
   return registry{std::move(core), std::move(reader), std::move(sup)};
 }
 

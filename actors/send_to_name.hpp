@@ -4,8 +4,8 @@
 
 #include <caf/send.hpp>
 
-#include "actors/registry.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/actors/registry.hpp>
+#include <libregistry/errors.hpp>
 
 namespace libregistry {
 

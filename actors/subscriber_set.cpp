@@ -1,4 +1,4 @@
-#include "actors/subscriber_set.hpp"
+#include <libregistry/actors/subscriber_set.hpp>
 
 #include <algorithm>
 

@@ -6,9 +6,9 @@
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
 
-#include "libregistry/entry.hpp"
-#include "libregistry/event.hpp"
-#include "libregistry/subscription.hpp"
+#include <libregistry/entry.hpp>
+#include <libregistry/event.hpp>
+#include <libregistry/subscription.hpp>
 
 namespace libregistry {
 

@@ -1,4 +1,4 @@
-#include "actors/waiting_list.hpp"
+#include <libregistry/actors/waiting_list.hpp>
 
 #include <algorithm>
 

@@ -9,7 +9,7 @@
 #include <caf/error.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include "libregistry/key.hpp"
+#include <libregistry/key.hpp>
 
 namespace libregistry {
 

@@ -1,88 +1,115 @@
-#include "backends/catalog.hpp"
+#include <libregistry/backends/catalog.hpp>
 
-#include <type_traits>
+#include <algorithm>
+#include <mutex>
 #include <utility>
 
 #include <caf/config_option_adder.hpp>
 
-#include "backends/etcd/etcd_backend.hpp"
-#include "backends/ets/ets_backend.hpp"
-#include "backends/optimized_ets/optimized_ets_backend.hpp"
-#include "backends/registry/partitioned_backend.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/backends/ets/ets_backend.hpp>
+#include <libregistry/backends/optimized_ets/optimized_ets_backend.hpp>
+#include <libregistry/backends/registry/partitioned_backend.hpp>
+#ifdef LIBREGISTRY_WITH_ETCD
+#include <libregistry/backends/etcd/etcd_backend.hpp>
+#endif
+#include <libregistry/errors.hpp>
 
 namespace libregistry {
 
 namespace {
 
-using factory = caf::expected<any_backend> (*)(const caf::settings&,
-                                               caf::actor_system*);
-
-using declarer = void (*)(caf::config_option_adder&);
-
 struct catalog_entry {
-  const char* name;
-  factory make;
-  /// Null for a backend that declares no options.
-  declarer declare_options;
+  std::string name;
+  backend_factory factory;
 };
 
-template <class Backend, class = void>
-struct declares_options : std::false_type {};
-
-template <class Backend>
-struct declares_options<Backend,
-                        std::void_t<decltype(Backend::declare_options(
-                            std::declval<caf::config_option_adder&>()))>>
-    : std::true_type {};
-
-template <class Backend>
-catalog_entry entry_for() {
-  declarer declare = nullptr;
-  if constexpr (declares_options<Backend>::value)
-    declare = &Backend::declare_options;
-  return {Backend::name, &any_backend::make<Backend>, declare};
+template <class B>
+catalog_entry builtin(const char* name) {
+  return {name, backend_factory{&make_backend_of<B>, &B::declare_options}};
 }
 
-/// Every backend, one line each.
-const std::vector<catalog_entry>& catalog() {
-  static const std::vector<catalog_entry> entries{
-      entry_for<ets::backend>(),
-      entry_for<optimized_ets::backend>(),
-      entry_for<partitioned::backend>(),
-      entry_for<etcd::backend>(),
+/// The process's backends, behind one lock. Built-in backends come first,
+/// one line each.
+struct catalog {
+  std::mutex mtx;
+  std::vector<catalog_entry> entries{
+      builtin<ets::backend>("ets"),
+      builtin<optimized_ets::backend>("optimized_ets"),
+      builtin<partitioned::backend>("registry"),
+#ifdef LIBREGISTRY_WITH_ETCD
+      builtin<etcd::backend>("etcd"),
+#endif
   };
-  return entries;
+
+  static catalog& instance() {
+    static catalog result;
+    return result;
+  }
+};
+
+bool valid_name(const std::string& name) {
+  auto ok = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-';
+  };
+  return !name.empty() && std::all_of(name.begin(), name.end(), ok);
+}
+
+/// A copy of the catalog, taken under its lock.
+std::vector<catalog_entry> snapshot() {
+  auto& cat = catalog::instance();
+  std::lock_guard<std::mutex> guard{cat.mtx};
+  return cat.entries;
 }
 
 } // namespace
 
+caf::error register_backend(const std::string& name, backend_factory factory) {
+  if (!valid_name(name))
+    return make_error(registry_errc::backend_error,
+                      "invalid backend name '" + name +
+                          "': use letters, digits, '_' and '-'");
+  if (factory.make == nullptr || factory.declare_options == nullptr)
+    return make_error(registry_errc::backend_error,
+                      "backend '" + name + "' has an empty factory");
+  auto& cat = catalog::instance();
+  std::lock_guard<std::mutex> guard{cat.mtx};
+  for (auto& x : cat.entries) {
+    if (x.name != name)
+      continue;
+    if (x.factory.make == factory.make)
+      return caf::none;
+    return make_error(registry_errc::backend_error,
+                      "another backend is registered as '" + name + "'");
+  }
+  cat.entries.push_back({name, factory});
+  return caf::none;
+}
+
 std::vector<std::string> backend_names() {
   std::vector<std::string> result;
-  for (auto& x : catalog())
-    result.emplace_back(x.name);
+  for (auto& x : snapshot())
+    result.emplace_back(std::move(x.name));
   return result;
 }
 
-caf::expected<any_backend> make_backend(const std::string& name,
-                                        const caf::settings& options,
-                                        caf::actor_system* sys) {
-  for (auto& x : catalog())
-    if (name == x.name)
-      return x.make(options, sys);
+caf::expected<std::unique_ptr<any_backend>>
+make_backend(const std::string& name, const caf::settings& options,
+             caf::actor_system* sys) {
+  for (auto& x : snapshot())
+    if (x.name == name)
+      return x.factory.make(name, options, sys);
   return make_error(registry_errc::unknown_backend,
                     "no backend named '" + name + "'");
 }
 
 void declare_backend_options(caf::config_option_set& opts,
                              const std::string& prefix) {
-  for (auto& x : catalog()) {
-    if (x.declare_options == nullptr)
-      continue;
+  for (auto& x : snapshot()) {
     // The adder keeps a view of its category: the string must outlive it.
     auto category = prefix + "." + x.name;
     caf::config_option_adder group{opts, category};
-    x.declare_options(group);
+    x.factory.declare_options(group);
   }
 }
 

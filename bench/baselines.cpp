@@ -4,9 +4,9 @@
 #include <caf/actor_system.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "bench/families.hpp"
-#include "bench/fixture.hpp"
-#include "bench/flat_map.hpp"
+#include "families.hpp"
+#include "fixture.hpp"
+#include "flat_map.hpp"
 
 namespace libregistry::bench {
 

@@ -1,4 +1,4 @@
-#include "bench/etcd.hpp"
+#include "etcd.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -16,10 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "actors/blocking_registry.hpp"
-#include "backends/catalog.hpp"
-#include "bench/fixture.hpp"
-#include "libregistry/errors.hpp"
+#include "fixture.hpp"
+#include <libregistry/actors/blocking_registry.hpp>
+#include <libregistry/backends/catalog.hpp>
+#include <libregistry/errors.hpp>
 
 extern char** environ;
 

@@ -1,4 +1,4 @@
-#include "bench/fixture.hpp"
+#include "fixture.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -16,9 +16,9 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "bench/etcd.hpp"
-#include "bench/flat_map.hpp"
-#include "libregistry/errors.hpp"
+#include "etcd.hpp"
+#include "flat_map.hpp"
+#include <libregistry/errors.hpp>
 
 namespace libregistry::bench {
 

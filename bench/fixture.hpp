@@ -28,7 +28,7 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/registry.hpp"
+#include <libregistry/actors/registry.hpp>
 
 namespace libregistry::bench {
 

@@ -10,10 +10,10 @@
 #include <absl/container/flat_hash_set.h>
 #include <caf/actor.hpp>
 
-#include "backends/detail/compact_key.hpp"
-#include "backends/detail/key_hash.hpp"
-#include "backends/detail/prefetched_find.hpp"
-#include "libregistry/key.hpp"
+#include <libregistry/backends/detail/compact_key.hpp>
+#include <libregistry/backends/detail/key_hash.hpp>
+#include <libregistry/backends/detail/prefetched_find.hpp>
+#include <libregistry/key.hpp>
 
 namespace libregistry::bench {
 

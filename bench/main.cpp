@@ -9,9 +9,9 @@
 
 #include <caf/config.hpp>
 
-#include "bench/etcd.hpp"
-#include "bench/families.hpp"
-#include "bench/fixture.hpp"
+#include "etcd.hpp"
+#include "families.hpp"
+#include "fixture.hpp"
 
 namespace {
 

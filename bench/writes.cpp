@@ -7,9 +7,9 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "bench/etcd.hpp"
-#include "bench/families.hpp"
-#include "bench/fixture.hpp"
+#include "etcd.hpp"
+#include "families.hpp"
+#include "fixture.hpp"
 
 namespace libregistry::bench {
 

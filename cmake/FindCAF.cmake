@@ -1,7 +1,8 @@
 # Finds CAF 0.17 (Debian's libcaf-dev ships no CMake package config).
 #
-# Provides the imported targets CAF::core and CAF::io, and sets CAF_FOUND,
-# CAF_INCLUDE_DIR and CAF_VERSION.
+# Components: `core` (always) and `io`. Provides the imported targets
+# CAF::core and, where found, CAF::io; sets CAF_FOUND, CAF_INCLUDE_DIR and
+# CAF_VERSION. Without components, both are required.
 
 find_path(CAF_INCLUDE_DIR caf/config.hpp)
 find_library(CAF_CORE_LIBRARY NAMES caf_core)
@@ -20,10 +21,15 @@ if(CAF_INCLUDE_DIR AND EXISTS "${CAF_INCLUDE_DIR}/caf/config.hpp")
   endif()
 endif()
 
+set(_caf_required CAF_INCLUDE_DIR CAF_CORE_LIBRARY)
+if(NOT CAF_FIND_COMPONENTS OR "io" IN_LIST CAF_FIND_COMPONENTS)
+  list(APPEND _caf_required CAF_IO_LIBRARY)
+endif()
+
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(
   CAF
-  REQUIRED_VARS CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY
+  REQUIRED_VARS ${_caf_required}
   VERSION_VAR CAF_VERSION)
 
 if(CAF_FOUND)
@@ -36,7 +42,7 @@ if(CAF_FOUND)
                  INTERFACE_INCLUDE_DIRECTORIES "${CAF_INCLUDE_DIR}"
                  INTERFACE_LINK_LIBRARIES Threads::Threads)
   endif()
-  if(NOT TARGET CAF::io)
+  if(CAF_IO_LIBRARY AND NOT TARGET CAF::io)
     add_library(CAF::io UNKNOWN IMPORTED)
     set_target_properties(
       CAF::io PROPERTIES IMPORTED_LOCATION "${CAF_IO_LIBRARY}"

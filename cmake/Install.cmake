@@ -1,47 +1,60 @@
 # Installs headers, libraries and an exported CMake package so that other
-# projects can `find_package(libregistry)` and link `libregistry::libregistry`,
-# and `libregistry::testing` (the GoogleTest fixture) when it is built. The
-# fixture has an export set of its own, libregistryTestingTargets, which the
-# package loads only where GoogleTest is found: consumers without GoogleTest
-# keep working.
+# projects can `find_package(libregistry)` and link the same targets as in the
+# build tree: `libregistry::libregistry`, `libregistry::etcd` (component
+# `etcd`, when built) and `libregistry::testing` (component `testing`, when
+# built). Headers go to include/libregistry/, as the build tree's include tree
+# lays them out (cmake/IncludeTree.cmake). The testing targets are an export
+# set of their own, loaded only where GoogleTest is found, so consumers
+# without GoogleTest keep working.
 
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(LIBREGISTRY_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/libregistry")
+set(_include_dir "${CMAKE_INSTALL_INCLUDEDIR}/libregistry")
 
+set(_targets libregistry_core libregistry_backends libregistry_actors libregistry)
+if(LIBREGISTRY_WITH_ETCD)
+  list(APPEND _targets libregistry_etcd)
+endif()
 install(
-  TARGETS registry_core registry_backends registry_actors libregistry
+  TARGETS ${_targets}
   EXPORT libregistryTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-foreach(dir libregistry backends actors)
+# Installs the headers of source folder `dir` as include/libregistry/`dest`.
+function(_libregistry_install_headers dir dest)
   install(
-    DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}"
-    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/libregistry"
+    DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}/"
+    DESTINATION "${_include_dir}/${dest}"
     FILES_MATCHING
-    PATTERN "*.hpp")
-endforeach()
+    PATTERN "*.hpp"
+    ${ARGN})
+endfunction()
+
+_libregistry_install_headers(libregistry "")
+_libregistry_install_headers(actors actors PATTERN testing EXCLUDE)
+if(LIBREGISTRY_WITH_ETCD)
+  _libregistry_install_headers(backends backends)
+else()
+  _libregistry_install_headers(backends backends PATTERN etcd EXCLUDE)
+endif()
 
 install(
   EXPORT libregistryTargets
   NAMESPACE libregistry::
   DESTINATION "${LIBREGISTRY_CMAKE_DIR}")
 
-if(LIBREGISTRY_BUILD_TEST_FIXTURE AND TARGET registry_testing)
+if(LIBREGISTRY_BUILD_TEST_FIXTURE AND TARGET libregistry_testing)
   install(
-    TARGETS registry_testing
+    TARGETS libregistry_testing
     EXPORT libregistryTestingTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-  install(
-    DIRECTORY "${PROJECT_SOURCE_DIR}/testing"
-    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/libregistry"
-    FILES_MATCHING
-    PATTERN "*.hpp")
+  _libregistry_install_headers(actors/testing testing)
   install(
     EXPORT libregistryTestingTargets
     NAMESPACE libregistry::

@@ -17,10 +17,10 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/blocking_registry.hpp"
-#include "actors/registry.hpp"
-#include "actors/registry_config.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/actors/blocking_registry.hpp>
+#include <libregistry/actors/registry.hpp>
+#include <libregistry/actors/registry_config.hpp>
+#include <libregistry/errors.hpp>
 
 using namespace libregistry;
 

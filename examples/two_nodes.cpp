@@ -24,10 +24,10 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/blocking_registry.hpp"
-#include "actors/registry.hpp"
-#include "actors/registry_config.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/actors/blocking_registry.hpp>
+#include <libregistry/actors/registry.hpp>
+#include <libregistry/actors/registry_config.hpp>
+#include <libregistry/errors.hpp>
 
 using namespace libregistry;
 using namespace std::chrono_literals;

@@ -12,8 +12,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "libregistry/errors.hpp"
-#include "testing/registry_test.hpp"
+#include <libregistry/errors.hpp>
+#include <libregistry/testing/registry_test.hpp>
 
 using namespace libregistry;
 using namespace std::chrono_literals;

@@ -2,148 +2,189 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <caf/fwd.hpp>
 
-#include "libregistry/backend.hpp"
-#include "libregistry/detail/backend_model.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/backend.hpp>
+#include <libregistry/errors.hpp>
 
 namespace libregistry {
 
-/// A backend of any type, chosen at run time, with its state. The registry
-/// actor holds one of these as a value. Each write replaces the held state
-/// with what the backend returns (see backend.hpp); costs are the
-/// backend's plus one virtual call. Move-only; destroying it closes the
-/// backend.
+/// A backend of any type with its state, as the registry actor holds it.
+/// Each operation is one virtual call to the backend's function of the same
+/// name (<libregistry/backend.hpp> states what each one does); a write keeps
+/// the state the function returns. A null actor is refused here with
+/// `invalid_actor`, so no backend sees one. Destroying it closes the backend:
+/// every registration is released and readers handed out earlier miss.
+///
+/// Made by `make_backend` (<libregistry/backends/catalog.hpp>) from a
+/// backend's name, or by `make_backend_of<B>` from its type.
 class any_backend {
 public:
-  /// Initializes `Backend` with `options`, handing it `sys` if its `init`
-  /// takes an actor system (backend.hpp). Such a backend refuses a null
-  /// `sys` with `backend_error`.
-  template <class Backend>
-  static caf::expected<any_backend> make(const caf::settings& options,
-                                         caf::actor_system* sys = nullptr) {
-    auto st = init<Backend>(options, sys);
-    if (!st)
-      return std::move(st.error());
-    return any_backend{
-        std::make_unique<detail::backend_model<Backend>>(std::move(*st))};
+  virtual ~any_backend() = default;
+
+  /// The name the backend was made under, e.g. `ets`.
+  const std::string& name() const { return name_; }
+
+  virtual caf::error register_name(entry e) = 0;
+  virtual caf::error unregister(const registry_key& key) = 0;
+  virtual caf::error update_metadata(const registry_key& key, metadata m) = 0;
+  virtual caf::error unregister_actor(const caf::actor_addr& who) = 0;
+  virtual caf::error create_namespace(const name_space& ns) = 0;
+  virtual caf::error drop_namespace(const name_space& ns) = 0;
+  virtual caf::error leave(const registry_key& key,
+                           const caf::actor_addr& who) = 0;
+
+  virtual caf::optional<entry> lookup(const registry_key& key) const = 0;
+  virtual caf::expected<std::vector<entry>>
+  list_all(const name_space& ns) const = 0;
+  virtual caf::expected<size_t> count(const name_space& ns) const = 0;
+  virtual backend_counts counts() const = 0;
+  virtual std::vector<entry>
+  registrations_of(const caf::actor_addr& who) const = 0;
+  virtual std::vector<caf::actor> actors() const = 0;
+  virtual backend_health health_check() const = 0;
+  virtual std::shared_ptr<const direct_reader> reader() const = 0;
+  virtual caf::expected<std::vector<entry>>
+  find_by_field(const name_space& ns, const std::string& field,
+                const metadata_value& value) const = 0;
+  virtual caf::expected<std::vector<entry>>
+  members(const registry_key& key) const = 0;
+  virtual caf::actor holder(const registry_key& key) const = 0;
+  virtual void on_external_change(external_change_handler h) = 0;
+
+protected:
+  explicit any_backend(std::string name) : name_(std::move(name)) {}
+
+private:
+  std::string name_;
+};
+
+namespace detail {
+
+/// True if `B::init` takes the actor system (see `backend_base::init`).
+template <class B, class = void>
+struct needs_system : std::false_type {};
+
+template <class B>
+struct needs_system<
+    B, std::void_t<decltype(B::init(std::declval<const caf::settings&>(),
+                                    std::declval<caf::actor_system&>()))>>
+    : std::true_type {};
+
+/// `any_backend` over a `B::state`: forwards each operation to `B` and keeps
+/// the state each write returns.
+template <class B>
+class backend_model final : public any_backend {
+public:
+  using state_type = typename B::state;
+
+  backend_model(std::string name, state_type st)
+      : any_backend(std::move(name)), state_(std::move(st)) {}
+
+  ~backend_model() override { B::close(std::move(state_)); }
+
+  caf::error register_name(entry e) override {
+    if (!e.actor)
+      return make_error(registry_errc::invalid_actor);
+    return keep(B::register_name(std::move(state_), std::move(e)));
+  }
+  caf::error unregister(const registry_key& key) override {
+    return keep(B::unregister(std::move(state_), key));
+  }
+  caf::error update_metadata(const registry_key& key, metadata m) override {
+    return keep(B::update_metadata(std::move(state_), key, std::move(m)));
+  }
+  caf::error unregister_actor(const caf::actor_addr& who) override {
+    return keep(B::unregister_actor(std::move(state_), who));
+  }
+  caf::error create_namespace(const name_space& ns) override {
+    return keep(B::create_namespace(std::move(state_), ns));
+  }
+  caf::error drop_namespace(const name_space& ns) override {
+    return keep(B::drop_namespace(std::move(state_), ns));
+  }
+  caf::error leave(const registry_key& key,
+                   const caf::actor_addr& who) override {
+    return keep(B::leave(std::move(state_), key, who));
   }
 
-  any_backend(any_backend&&) noexcept = default;
-  any_backend& operator=(any_backend&&) noexcept = default;
-
-  /// Closes the backend: every registration is released and readers handed
-  /// out earlier miss from then on. Nothing but destruction and assignment
-  /// may follow.
-  void close() { impl_.reset(); }
-
-  /// The backend's configuration name.
-  const char* name() const { return impl_->name(); }
-
-  caf::error register_name(entry e) {
-    return impl_->register_name(std::move(e));
+  caf::optional<entry> lookup(const registry_key& key) const override {
+    return B::lookup(state_, key);
   }
-
-  caf::optional<entry> lookup(const registry_key& key) const {
-    return impl_->lookup(key);
+  caf::expected<std::vector<entry>>
+  list_all(const name_space& ns) const override {
+    return B::list_all(state_, ns);
   }
-
-  caf::error unregister(const registry_key& key) {
-    return impl_->unregister(key);
+  caf::expected<size_t> count(const name_space& ns) const override {
+    return B::count(state_, ns);
   }
-
-  caf::expected<std::vector<entry>> list_all(const name_space& ns) const {
-    return impl_->list_all(ns);
+  backend_counts counts() const override { return B::counts(state_); }
+  std::vector<entry>
+  registrations_of(const caf::actor_addr& who) const override {
+    return B::registrations_of(state_, who);
   }
-
-  caf::error update_metadata(const registry_key& key, metadata m) {
-    return impl_->update_metadata(key, std::move(m));
+  std::vector<caf::actor> actors() const override { return B::actors(state_); }
+  backend_health health_check() const override {
+    auto result = B::health_check(state_);
+    result.backend = name();
+    return result;
   }
-
-  backend_health health_check() const { return impl_->health_check(); }
-
-  caf::error create_namespace(const name_space& ns) {
-    return impl_->create_namespace(ns);
+  std::shared_ptr<const direct_reader> reader() const override {
+    return B::reader(state_);
   }
-
-  caf::error drop_namespace(const name_space& ns) {
-    return impl_->drop_namespace(ns);
-  }
-
-  caf::error unregister_actor(const caf::actor_addr& who) {
-    return impl_->unregister_actor(who);
-  }
-
-  size_t names_of(const caf::actor_addr& who) const {
-    return impl_->names_of(who);
-  }
-
-  std::vector<entry> registrations_of(const caf::actor_addr& who) const {
-    return impl_->registrations_of(who);
-  }
-
-  std::vector<caf::actor> actors() const { return impl_->actors(); }
-
-  /// See the optional `holder` in backend.hpp; null if unsupported.
-  caf::actor holder(const registry_key& key) const {
-    return impl_->holder(key);
-  }
-
   caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
-                const metadata_value& value) const {
-    return impl_->find_by_field(ns, field, value);
+                const metadata_value& value) const override {
+    return B::find_by_field(state_, ns, field, value);
   }
-
-  caf::expected<size_t> count(const name_space& ns) const {
-    return impl_->count(ns);
+  caf::expected<std::vector<entry>>
+  members(const registry_key& key) const override {
+    return B::members(state_, key);
   }
-
-  backend_counts counts() const { return impl_->counts(); }
-
-  std::shared_ptr<const direct_reader> reader() const {
-    return impl_->reader();
+  caf::actor holder(const registry_key& key) const override {
+    return B::holder(state_, key);
   }
-
-  /// The live members under `key`: a backend without groups answers its
-  /// lookup as zero or one member.
-  caf::expected<std::vector<entry>> members(const registry_key& key) const {
-    return impl_->members(key);
-  }
-
-  /// Makes the backend call `h` for each change it learns of from outside
-  /// the registry actor; a no-op for a backend that has none.
-  void on_external_change(external_change_handler h) {
-    impl_->on_external_change(std::move(h));
-  }
-
-  /// Removes `who` from the members under `key`; a no-op if it is not one.
-  caf::error leave(const registry_key& key, const caf::actor_addr& who) {
-    return impl_->leave(key, who);
+  void on_external_change(external_change_handler h) override {
+    B::on_external_change(state_, std::move(h));
   }
 
 private:
-  template <class Backend>
-  static caf::expected<typename Backend::state>
-  init(const caf::settings& options, caf::actor_system* sys) {
-    if constexpr (detail::needs_system<Backend>::value) {
-      if (sys == nullptr)
-        return make_error(registry_errc::backend_error,
-                          std::string{Backend::name} +
-                              ": this backend needs an actor system");
-      return Backend::init(options, *sys);
-    } else {
-      return Backend::init(options);
-    }
+  caf::error keep(write_result<state_type>&& result) {
+    state_ = std::move(result.state);
+    return std::move(result.error);
   }
 
-  explicit any_backend(std::unique_ptr<detail::backend_concept> impl)
-      : impl_(std::move(impl)) {}
-
-  std::unique_ptr<detail::backend_concept> impl_;
+  state_type state_;
 };
+
+} // namespace detail
+
+/// Initializes backend `B` (<libregistry/backend.hpp>) with `options` under
+/// the name `name`, handing it `sys` if its `init` takes an actor system.
+/// Errors: `backend_error` for such a backend when `sys` is null, or the
+/// error of `B::init`.
+template <class B>
+caf::expected<std::unique_ptr<any_backend>>
+make_backend_of(std::string name, const caf::settings& options,
+                caf::actor_system* sys = nullptr) {
+  auto st = [&]() -> caf::expected<typename B::state> {
+    if constexpr (detail::needs_system<B>::value) {
+      if (sys == nullptr)
+        return make_error(registry_errc::backend_error,
+                          name + ": this backend needs an actor system");
+      return B::init(options, *sys);
+    } else {
+      return B::init(options);
+    }
+  }();
+  if (!st)
+    return std::move(st.error());
+  return std::unique_ptr<any_backend>{
+      new detail::backend_model<B>(std::move(name), std::move(*st))};
+}
 
 } // namespace libregistry

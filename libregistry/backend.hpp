@@ -2,8 +2,10 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
@@ -11,116 +13,227 @@
 #include <caf/optional.hpp>
 #include <caf/settings.hpp>
 
-#include "libregistry/direct_reader.hpp"
-#include "libregistry/entry.hpp"
-#include "libregistry/external_change.hpp"
-#include "libregistry/health.hpp"
+#include <libregistry/direct_reader.hpp>
+#include <libregistry/entry.hpp>
+#include <libregistry/external_change.hpp>
+#include <libregistry/health.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry {
 
-/// What a write operation of a backend returns: the state to keep, and the
-/// error if the operation was refused. A refused operation returns the
-/// state it was given, unchanged.
+/// What a write of a backend returns, like a GenServer's
+/// `{:ok, new_state}`: the state to keep, and the error if the write was
+/// refused. A refused write returns the state it was given, and no read
+/// (direct or by message) can observe that it was tried.
 template <class State>
 struct write_result {
   State state;
   caf::error error;
 };
 
-/// # The backend contract
+/// The contract of a backend, stated once: every operation the registry
+/// actor calls, with its cost, its errors and what it may assume.
 ///
-/// A backend is a type `B` with a nested `B::state` (a movable value), a
-/// `static constexpr const char* name`, and these static functions. The
-/// registry actor holds one `B::state` and replaces it with what each write
-/// returns; it is the only caller, so no function needs to be thread-safe
-/// except what `reader` hands out.
+/// A backend is a class `B` that derives from `backend_base<B, S>`, where
+/// `S` is its state: a movable value. `B` defines each operation marked
+/// *required* as a static member function; an operation marked *optional*
+/// has the default defined here, which `B` replaces by defining its own.
+/// A required operation that `B` leaves out, or spells differently, fails to
+/// compile where the backend is registered (`register_backend<B>`, in
+/// <libregistry/backends/catalog.hpp>), naming the deleted declaration here.
 ///
-/// The plan's seven operations:
-/// - `caf::expected<state> init(const caf::settings& options)`: a fresh
-///   backend holding the `production` namespace only. A backend that needs
-///   the actor system (to spawn helpers or reach other nodes) declares
-///   `init(const caf::settings&, caf::actor_system&)` instead; it then
-///   holds what `production` holds in its shared store, and must be closed
-///   before the actor system ends.
-/// - `write_result<state> register_name(state&&, entry e)`: registers
-///   `e.key` to `e.actor`. The same actor again replaces the metadata;
-///   another live actor is `already_registered` carrying the holder; a
-///   terminated holder is replaced; an unknown namespace is
-///   `invalid_namespace`. Key, metadata and liveness of `e.actor` are
-///   checked by the caller beforehand.
-/// - `caf::optional<entry> lookup(const state&, const registry_key&)`:
-///   never returns a terminated actor.
-/// - `write_result<state> unregister(state&&, const registry_key&)`:
-///   succeeds also when nothing was registered.
-/// - `caf::expected<std::vector<entry>> list_all(const state&,
-///   const name_space&)`: the live registrations of one namespace, in no
-///   particular order, at a cost that grows with that namespace only;
-///   `invalid_namespace` for an unknown one.
-/// - `write_result<state> update_metadata(state&&, const registry_key&,
-///   metadata)`: replaces the whole map; `not_found` for a missing name.
-/// - `backend_health health_check(const state&)`.
+/// The registry actor holds one `S` and replaces it with the state that each
+/// write returns. It is the only caller of these functions: none needs to be
+/// thread-safe, except the reader that `reader` hands out, which any thread
+/// calls while the actor writes. The actor checks keys and metadata against
+/// its limits and the liveness of a registering actor before it calls a
+/// write, so a backend need not.
 ///
-/// What the registry needs beyond the plan:
-/// - `write_result<state> create_namespace(state&&, const name_space&)`
-/// - `write_result<state> drop_namespace(state&&, const name_space&)`:
-///   removes the namespace and all its names (not `production`).
-/// - `write_result<state> unregister_actor(state&&, const caf::actor_addr&)`:
-///   removes every name of one actor, at a cost that grows with that
-///   actor's names only.
-/// - `size_t names_of(const state&, const caf::actor_addr&)`: how many
-///   names the actor holds.
-/// - `std::vector<entry> registrations_of(const state&,
-///   const caf::actor_addr&)`: every registration of the actor, also after
-///   it terminated (the registry reports them to its listeners before
-///   `unregister_actor`), at a cost that grows with that actor's names.
-/// - `std::vector<caf::actor> actors(const state&)`: each actor that holds
-///   at least one registration, once, terminated or not, in no particular
-///   order; O(actors). A restarted registry actor monitors them again.
-/// - `caf::expected<std::vector<entry>> find_by_field(const state&,
-///   const name_space&, const std::string& field, const metadata_value&)`:
-///   the live registrations for which `field_matches` holds.
-/// - `caf::expected<size_t> count(const state&, const name_space&)`: O(1).
-/// - `backend_counts counts(const state&)`: O(1).
-/// - `std::shared_ptr<const direct_reader> reader(const state&)`: the
-///   thread-safe read path.
-/// - `void close(state&&)`: releases every registration; readers handed out
-///   earlier miss from then on.
-///
-/// Optional group operations. A backend with duplicate keys (several actors
-/// under one name, each with its own metadata) provides them; for any other
-/// backend `any_backend` detects their absence at compile time and treats
-/// each name as a group of at most one member:
-/// - `caf::expected<std::vector<entry>> members(const state&,
-///   const registry_key&)`: the live members under the key, in the order
-///   they joined; `invalid_namespace` for an unknown namespace. Fallback:
-///   the `lookup` result as zero or one element.
-/// - `write_result<state> leave(state&&, const registry_key&,
-///   const caf::actor_addr&)`: that actor leaves that name only; leaving a
-///   name one is not in succeeds and changes nothing. Fallback: `unregister`
-///   if the actor is the live holder, else nothing.
-///
-/// Optional, for backends with unique keys:
-/// - `caf::actor holder(const state&, const registry_key&)`: the actor
-///   registered under the key even if it terminated; null if none. The
-///   registry uses it to report a terminated holder that a new
-///   registration replaces before the registry saw the termination.
-///   Fallback: null (such a replacement goes unreported).
-///
-/// Optional, for backends whose store other registries write too:
-/// - `void on_external_change(state&, external_change_handler h)`: from then
-///   on, the backend calls `h` for each change it applies that the registry
-///   actor did not make (libregistry/external_change.hpp), so that the
-///   registry can report it and answer awaits. Fallback: nothing (every
-///   change goes through the registry actor).
-///
-/// Options every backend may read from `init`'s settings, beside its own:
-/// - `scheduler-threads` (integer): the number of scheduler threads of the
-///   actor system that runs the registry. The registry actor adds it when
-///   the caller has not, so a backend can size itself to the machine's
-///   parallelism as CAF sees it.
-///
-/// A backend that lacks a required operation or spells it differently does
-/// not compile when it is wrapped in `any_backend`, so no run-time check of the
-/// contract exists.
+/// A minimal backend, a `std::map` behind a mutex, is examples/map_backend;
+/// docs/backends.md walks through it.
+template <class B, class S>
+struct backend_base {
+  /// The backend's state: all it holds, as one movable value.
+  using state = S;
+
+  // -- set-up and tear-down ---------------------------------------------------
+
+  /// Required. A fresh backend from its options (the settings group
+  /// `libregistry.<name>` of `caf-application.ini`, or
+  /// `registry_options::backend_options`), holding only the `production`
+  /// namespace. Besides its own options it may read `scheduler-threads`
+  /// (integer), which `spawn_registry` adds: the number of scheduler threads
+  /// of the actor system. Errors: `backend_error` for an option it refuses,
+  /// naming the option, or for a store it cannot open.
+  ///
+  /// A backend that needs the actor system (to spawn helpers or reach other
+  /// nodes) declares `init(const caf::settings&, caf::actor_system&)`
+  /// instead; `make_backend` then refuses a null system with
+  /// `backend_error`.
+  static caf::expected<state> init(const caf::settings& options) = delete;
+
+  /// Optional. Declares the backend's options in `group` (the category
+  /// `libregistry.<name>`), so that they can be given on the command line
+  /// as well as in a config file. Default: declares none.
+  static void declare_options(caf::config_option_adder& group) {
+    static_cast<void>(group);
+  }
+
+  /// Required. Releases every registration. Readers handed out earlier miss
+  /// from then on (they may outlive the state). Called once, last.
+  static void close(state&& st) = delete;
+
+  // -- writes -----------------------------------------------------------------
+
+  /// Required. Registers `e.key` to `e.actor` with `e.meta`. The same actor
+  /// again replaces the metadata; a terminated holder is replaced. Errors:
+  /// `already_registered` carrying the live holder
+  /// (`make_already_registered`); `invalid_namespace` for a namespace it
+  /// does not hold. May assume a valid key and metadata and a live, non-null
+  /// actor.
+  /// Expected cost: O(1) plus the metadata's size.
+  static write_result<state> register_name(state&& st, entry e) = delete;
+
+  /// Required. Removes the name; succeeds also when nothing was registered.
+  /// Expected cost: O(1).
+  static write_result<state> unregister(state&& st,
+                                        const registry_key& key) = delete;
+
+  /// Required. Replaces the whole metadata under `key`. Errors: `not_found`
+  /// for a name no live actor holds; `unsupported` for a backend whose keys
+  /// hold groups. Expected cost: O(1) plus the metadata's size.
+  static write_result<state>
+  update_metadata(state&& st, const registry_key& key, metadata meta) = delete;
+
+  /// Required. Removes every name of one actor (called when it terminated),
+  /// at a cost that grows with that actor's names only.
+  static write_result<state>
+  unregister_actor(state&& st, const caf::actor_addr& who) = delete;
+
+  /// Required. Adds an empty test namespace. Errors: `invalid_namespace` for
+  /// one that is not a test namespace or that it holds already
+  /// (`check_new_namespace`, <libregistry/errors.hpp>).
+  static write_result<state> create_namespace(state&& st,
+                                              const name_space& ns) = delete;
+
+  /// Required. Removes a test namespace and all its names, at a cost that
+  /// grows with that namespace. Errors: `invalid_namespace` for
+  /// `production` or a namespace it does not hold.
+  static write_result<state> drop_namespace(state&& st,
+                                            const name_space& ns) = delete;
+
+  // -- reads ------------------------------------------------------------------
+
+  /// Required. The live registration under `key`, or none: never a
+  /// terminated actor (`is_terminated`, <libregistry/liveness.hpp>).
+  /// Expected cost: O(1) plus a copy of the metadata.
+  static caf::optional<entry> lookup(const state& st,
+                                     const registry_key& key) = delete;
+
+  /// Required. The live registrations of one namespace, in no particular
+  /// order, at a cost that grows with that namespace only. Errors:
+  /// `invalid_namespace` for a namespace it does not hold.
+  static caf::expected<std::vector<entry>>
+  list_all(const state& st, const name_space& ns) = delete;
+
+  /// Required. How many names the namespace holds. Cost: O(1). Errors:
+  /// `invalid_namespace`.
+  static caf::expected<size_t> count(const state& st,
+                                     const name_space& ns) = delete;
+
+  /// Required. Registrations, namespaces and actors over the whole backend.
+  /// Cost: O(1).
+  static backend_counts counts(const state& st) = delete;
+
+  /// Required. Every registration of `who`, also after it terminated (the
+  /// registry reports them before `unregister_actor`), at a cost that grows
+  /// with that actor's names.
+  static std::vector<entry>
+  registrations_of(const state& st, const caf::actor_addr& who) = delete;
+
+  /// Required. Each actor that holds at least one registration, once,
+  /// terminated or not, in no particular order; a restarted registry actor
+  /// monitors them again. Cost: O(actors).
+  static std::vector<caf::actor> actors(const state& st) = delete;
+
+  /// Required. Status and counts: `alive` and `dead` registrations (dead:
+  /// held by a terminated actor whose removal is pending), `memory_bytes`,
+  /// and backend-specific `details`. May cost O(registrations).
+  static backend_health health_check(const state& st) = delete;
+
+  /// Required. The thread-safe read path (<libregistry/direct_reader.hpp>):
+  /// the registry hands it to every thread that reads without a message. It
+  /// must see each write once the write returned, and obey the staleness
+  /// rule. Called once per registry actor; the result is kept.
+  static std::shared_ptr<const direct_reader> reader(const state& st) = delete;
+
+  /// Optional. The live registrations of the namespace for which
+  /// `field_matches(e.meta, field, value)` holds. Errors:
+  /// `invalid_namespace`. Default: filters `list_all`, O(namespace); an
+  /// index makes it O(matches).
+  static caf::expected<std::vector<entry>>
+  find_by_field(const state& st, const name_space& ns, const std::string& field,
+                const metadata_value& value) {
+    auto all = B::list_all(st, ns);
+    if (!all)
+      return std::move(all.error());
+    std::vector<entry> result;
+    for (auto& e : *all)
+      if (field_matches(e.meta, field, value))
+        result.emplace_back(std::move(e));
+    return result;
+  }
+
+  // -- groups (duplicate keys) ------------------------------------------------
+
+  /// Optional, for backends whose keys hold groups (several actors under one
+  /// name, each with its own metadata). The live members under `key`, in
+  /// the order they joined. Errors: `invalid_namespace`. Default: the name
+  /// as a group of at most one, its `lookup`.
+  static caf::expected<std::vector<entry>> members(const state& st,
+                                                   const registry_key& key) {
+    if (auto n = B::count(st, key.ns); !n)
+      return std::move(n.error());
+    std::vector<entry> result;
+    if (auto e = B::lookup(st, key))
+      result.emplace_back(std::move(*e));
+    return result;
+  }
+
+  /// Optional, for backends with groups. `who` leaves the name `key` only;
+  /// leaving a name one is not in succeeds and changes nothing. Default:
+  /// `unregister` if `who` is the live holder, else nothing.
+  static write_result<state> leave(state&& st, const registry_key& key,
+                                   const caf::actor_addr& who) {
+    auto e = B::lookup(st, key);
+    if (!e || e->actor.address() != who)
+      return {std::move(st), caf::none};
+    return B::unregister(std::move(st), key);
+  }
+
+  /// Optional, for backends with unique keys. The actor registered under
+  /// `key` even if it terminated; null if none. The registry uses it to
+  /// report a terminated holder that a new registration replaces before
+  /// the registry saw its down message. Default: null (such a replacement
+  /// goes unreported to subscribers).
+  static caf::actor holder(const state& st, const registry_key& key) {
+    static_cast<void>(st);
+    static_cast<void>(key);
+    return nullptr;
+  }
+
+  // -- stores that other registries share -------------------------------------
+
+  /// Optional, for backends whose store other registries write too (other
+  /// nodes, expiring leases). From then on the backend calls `h` for each
+  /// change it applies that the registry actor did not make
+  /// (<libregistry/external_change.hpp>), so that the registry reports it
+  /// and answers awaits. Default: nothing (every change goes through the
+  /// registry actor).
+  static void on_external_change(state& st, external_change_handler h) {
+    static_cast<void>(st);
+    static_cast<void>(h);
+  }
+};
 
 } // namespace libregistry

@@ -1,4 +1,4 @@
-#include "libregistry/direct_reader.hpp"
+#include <libregistry/direct_reader.hpp>
 
 namespace libregistry {
 

@@ -6,9 +6,9 @@
 #include <caf/actor.hpp>
 #include <caf/optional.hpp>
 
-#include "libregistry/entry.hpp"
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/entry.hpp>
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry {
 

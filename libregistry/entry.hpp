@@ -3,8 +3,8 @@
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry {
 

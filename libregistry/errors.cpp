@@ -1,4 +1,4 @@
-#include "libregistry/errors.hpp"
+#include <libregistry/errors.hpp>
 
 #include <caf/actor_system_config.hpp>
 #include <caf/message.hpp>

@@ -8,7 +8,7 @@
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 
-#include "libregistry/key.hpp"
+#include <libregistry/key.hpp>
 
 namespace libregistry {
 

@@ -1,4 +1,4 @@
-#include "libregistry/event.hpp"
+#include <libregistry/event.hpp>
 
 #include <caf/actor_system_config.hpp>
 

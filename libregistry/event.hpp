@@ -8,8 +8,8 @@
 #include <caf/fwd.hpp>
 #include <caf/meta/type_name.hpp>
 
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry {
 

@@ -5,8 +5,8 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/optional.hpp>
 
-#include "libregistry/entry.hpp"
-#include "libregistry/event.hpp"
+#include <libregistry/entry.hpp>
+#include <libregistry/event.hpp>
 
 namespace libregistry {
 

@@ -1,6 +1,6 @@
-#include "libregistry/health.hpp"
+#include <libregistry/health.hpp>
 
-#include "libregistry/liveness.hpp"
+#include <libregistry/liveness.hpp>
 
 namespace libregistry {
 

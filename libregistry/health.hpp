@@ -25,7 +25,7 @@ health_status status_from_counts(uint64_t alive, uint64_t dead);
 /// What a backend reports about itself.
 struct backend_health {
   health_status status = health_status::healthy;
-  /// The backend's configuration name, e.g. `ets`.
+  /// The backend's configuration name, e.g. `ets` (set by `any_backend`).
   std::string backend;
   /// Registrations whose actor is alive.
   uint64_t alive = 0;

@@ -1,4 +1,4 @@
-#include "libregistry/key.hpp"
+#include <libregistry/key.hpp>
 
 #include <atomic>
 #include <tuple>

@@ -1,6 +1,6 @@
-#include "libregistry/limits.hpp"
+#include <libregistry/limits.hpp>
 
-#include "libregistry/errors.hpp"
+#include <libregistry/errors.hpp>
 
 namespace libregistry {
 

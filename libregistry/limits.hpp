@@ -4,8 +4,8 @@
 
 #include <caf/error.hpp>
 
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry {
 

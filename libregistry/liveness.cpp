@@ -1,4 +1,4 @@
-#include "libregistry/liveness.hpp"
+#include <libregistry/liveness.hpp>
 
 #include <caf/abstract_actor.hpp>
 #include <caf/actor_cast.hpp>

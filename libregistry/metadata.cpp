@@ -1,10 +1,10 @@
-#include "libregistry/metadata.hpp"
+#include <libregistry/metadata.hpp>
 
 #include <vector>
 
 #include <caf/binary_serializer.hpp>
 
-#include "libregistry/detail/allocation.hpp"
+#include <libregistry/detail/allocation.hpp>
 
 namespace libregistry {
 

@@ -1,4 +1,4 @@
-#include "libregistry/subscription.hpp"
+#include <libregistry/subscription.hpp>
 
 #include <utility>
 

@@ -5,8 +5,8 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/optional.hpp>
 
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry {
 

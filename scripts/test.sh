@@ -3,9 +3,14 @@
 #  1. the regular build (warnings as errors) and its tests, one short run
 #     of every benchmark and of the report renderer (no timing checks: it
 #     only keeps them working), and the two-node example,
-#  2. an install, and a small consumer project built against it: its
-#     application and its test (written with libregistry::testing), run,
-#  3. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+#  2. an install, and a small consumer project built against it, then with
+#     add_subdirectory and with FetchContent: its application and its test
+#     (written with libregistry::testing), run each time,
+#  3. the example backend (examples/map_backend), built against the installed
+#     package: its application selects it from a config file, and the
+#     conformance kit runs over it,
+#  4. a build without the etcd backend, its package, and the consumer on it,
+#  5. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 # Exits non-zero on the first failure.
 # Usage: scripts/test.sh
 set -euo pipefail
@@ -42,14 +47,43 @@ python3 scripts/bench_report.py build/bench-smoke.json build/bench-smoke-report 
 echo "== run the two-node example (two processes, one registry in etcd)"
 scripts/two-nodes.sh build
 
-echo "== install and build a consumer project"
-rm -rf build/stage build/consumer
+echo "== install, and build a consumer project against the installed package"
+rm -rf build/stage build/consumer*
 cmake --install build --prefix "$root/build/stage" >/dev/null
-cmake -S test/consumer -B build/consumer \
+consumer() { # mode, build dir, extra cmake arguments...
+  local mode=$1 dir=$2
+  shift 2
+  cmake -S test/consumer -B "$dir" -DLIBREGISTRY_CONSUME="$mode" "$@" >/dev/null
+  cmake --build "$dir" -j2
+  "$dir/consumer"
+  "$dir/consumer_test"
+}
+consumer package build/consumer -DCMAKE_PREFIX_PATH="$root/build/stage"
+echo "== the same consumer with add_subdirectory and with FetchContent"
+consumer subdirectory build/consumer-subdirectory -DLIBREGISTRY_SOURCE_DIR="$root"
+consumer fetchcontent build/consumer-fetchcontent -DLIBREGISTRY_SOURCE_DIR="$root"
+
+echo "== a backend written outside the library, against the installed package"
+rm -rf build/map-backend
+cmake -S examples/map_backend -B build/map-backend \
   -DCMAKE_PREFIX_PATH="$root/build/stage" >/dev/null
-cmake --build build/consumer -j2
-build/consumer/consumer
-build/consumer/consumer_test
+cmake --build build/map-backend -j2
+(cd examples/map_backend && "$root/build/map-backend/map_backend_app")
+build/map-backend/map_backend_test
+
+echo "== without the etcd backend: no curl, nlohmann-json or CAF io asked for"
+rm -rf build-no-etcd build/stage-no-etcd
+cmake -S . -B build-no-etcd -DLIBREGISTRY_WITH_ETCD=OFF \
+  -DLIBREGISTRY_BUILD_TESTS=OFF -DLIBREGISTRY_WERROR=ON >/dev/null
+cmake --build build-no-etcd -j2
+cmake --install build-no-etcd --prefix "$root/build/stage-no-etcd" >/dev/null
+if grep -Eq "CURL|nlohmann|CAF::io" \
+  build/stage-no-etcd/lib/cmake/libregistry/libregistry*.cmake; then
+  echo "the package built without etcd still asks for its dependencies" >&2
+  exit 1
+fi
+consumer package build/consumer-no-etcd \
+  -DCMAKE_PREFIX_PATH="$root/build/stage-no-etcd"
 
 echo "== build and test with ASan + UBSan"
 cmake -S . -B build-sanitize -DLIBREGISTRY_SANITIZE=ON \

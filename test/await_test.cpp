@@ -4,8 +4,8 @@
 #include <chrono>
 #include <thread>
 
-#include "backends/catalog.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/catalog.hpp>
 
 using namespace libregistry;
 using namespace libregistry::test;
@@ -106,7 +106,8 @@ TEST_P(await_name, works_from_an_actor) {
   EXPECT_EQ(found, w);
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, await_name,
-                         ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(
+    backends, await_name,
+    ::testing::ValuesIn(libregistry::test::suite_backends()));
 
 } // namespace

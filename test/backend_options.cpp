@@ -6,8 +6,11 @@
 
 #include <unistd.h>
 
+#include <libregistry/backends/catalog.hpp>
+#include <libregistry/metadata.hpp>
+
+#include "../examples/map_backend/map_backend.hpp"
 #include "etcd_cluster.hpp"
-#include "libregistry/metadata.hpp"
 
 namespace libregistry::test {
 
@@ -27,6 +30,12 @@ const std::string& shared_etcd() {
 }
 
 } // namespace
+
+std::vector<std::string> suite_backends() {
+  if (auto err = register_backend<map_backend>("map"))
+    throw std::logic_error("cannot register map_backend: " + to_string(err));
+  return {"ets", "optimized_ets", "registry", "etcd", "map"};
+}
 
 caf::settings backend_options_for(const std::string& backend) {
   caf::settings result;

@@ -1,12 +1,18 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <caf/settings.hpp>
 
-#include "actors/registry.hpp"
+#include <libregistry/actors/registry.hpp>
 
 namespace libregistry::test {
+
+/// The backends every per-backend suite runs over: the built-in ones, and
+/// the example backend defined outside the library (examples/map_backend),
+/// which this call registers as `map`.
+std::vector<std::string> suite_backends();
 
 /// The backend options the tests run `backend` with: none for the
 /// in-process backends; for `etcd`, the endpoint of a one-member etcd that

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "backends/detail/compact_key.hpp"
-#include "backends/detail/key_hash.hpp"
+#include <libregistry/backends/detail/compact_key.hpp>
+#include <libregistry/backends/detail/key_hash.hpp>
 
 using namespace libregistry;
 using libregistry::detail::compact_key;

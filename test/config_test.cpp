@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/registry_config.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/actors/registry_config.hpp>
 
 using namespace libregistry;
 using namespace libregistry::test;

@@ -11,9 +11,9 @@
 
 #include <caf/io/middleman.hpp>
 
-#include "backends/catalog.hpp"
 #include "etcd_cluster.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/catalog.hpp>
 
 using namespace std::chrono_literals;
 using namespace libregistry;

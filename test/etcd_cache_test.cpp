@@ -5,11 +5,11 @@
 
 #include <caf/scoped_actor.hpp>
 
-#include "backends/etcd/detail/key_layout.hpp"
-#include "backends/etcd/detail/name_cache.hpp"
-#include "backends/etcd/detail/node_agent.hpp"
-#include "backends/etcd/detail/stored_entry.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/etcd/detail/key_layout.hpp>
+#include <libregistry/backends/etcd/detail/name_cache.hpp>
+#include <libregistry/backends/etcd/detail/node_agent.hpp>
+#include <libregistry/backends/etcd/detail/stored_entry.hpp>
 
 using namespace libregistry;
 using namespace libregistry::etcd::detail;

@@ -6,10 +6,10 @@
 
 #include <thread>
 
-#include "backends/etcd/detail/etcd_client.hpp"
 #include "etcd_cluster.hpp"
-#include "libregistry/errors.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
+#include <libregistry/errors.hpp>
 
 using namespace std::chrono_literals;
 using libregistry::etcd::detail::client_options;

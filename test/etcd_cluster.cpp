@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backends/etcd/detail/etcd_client.hpp"
 #include "child_process.hpp"
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
 
 namespace libregistry::test {
 

@@ -8,8 +8,8 @@
 #include <iostream>
 #include <thread>
 
-#include "backends/etcd/detail/node_lease.hpp"
 #include "etcd_cluster.hpp"
+#include <libregistry/backends/etcd/detail/node_lease.hpp>
 
 using namespace std::chrono_literals;
 using libregistry::etcd::detail::client_options;

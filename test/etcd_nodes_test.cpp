@@ -12,11 +12,11 @@
 
 #include <unistd.h>
 
-#include "backends/etcd/detail/etcd_client.hpp"
-#include "backends/etcd/detail/key_layout.hpp"
-#include "backends/etcd/detail/stored_entry.hpp"
 #include "etcd_cluster.hpp"
 #include "node_process.hpp"
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
+#include <libregistry/backends/etcd/detail/key_layout.hpp>
+#include <libregistry/backends/etcd/detail/stored_entry.hpp>
 
 using namespace std::chrono_literals;
 using namespace libregistry;

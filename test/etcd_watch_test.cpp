@@ -7,8 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "backends/etcd/detail/etcd_watch.hpp"
 #include "etcd_cluster.hpp"
+#include <libregistry/backends/etcd/detail/etcd_watch.hpp>
 
 using namespace std::chrono_literals;
 using libregistry::etcd::detail::client_options;

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "backends/catalog.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/catalog.hpp>
 
 using namespace libregistry;
 using libregistry::test::is;
@@ -219,7 +219,8 @@ TEST_P(unique_groups, names_are_groups_of_at_most_one) {
   EXPECT_EQ(client.get_stats().value().registrations, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, unique_groups,
-                         ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(
+    backends, unique_groups,
+    ::testing::ValuesIn(libregistry::test::suite_backends()));
 
 } // namespace

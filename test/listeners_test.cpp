@@ -5,9 +5,9 @@
 #include <caf/binary_serializer.hpp>
 #include <caf/type_erased_value.hpp>
 
-#include "backends/catalog.hpp"
-#include "libregistry/event.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/catalog.hpp>
+#include <libregistry/event.hpp>
 
 using namespace libregistry;
 using libregistry::test::is;
@@ -96,8 +96,9 @@ TEST_P(listeners, a_terminated_listener_is_dropped_and_the_registry_serves_on) {
   second->stop();
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, listeners,
-                         ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(
+    backends, listeners,
+    ::testing::ValuesIn(libregistry::test::suite_backends()));
 
 /// Group changes under duplicate keys: one event per member.
 TEST(group_listeners, leave_and_unregister_report_each_member) {

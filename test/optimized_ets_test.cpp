@@ -5,8 +5,8 @@
 #include <random>
 #include <string>
 
-#include "backends/catalog.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/catalog.hpp>
 
 using namespace libregistry;
 using namespace libregistry::test;
@@ -176,7 +176,7 @@ TEST(optimized_ets_options, the_ets_options_apply) {
   EXPECT_FALSE(make_backend("optimized_ets", meta("shards", 0)));
   auto b = make_backend("optimized_ets", meta("shards", 4));
   ASSERT_TRUE(b);
-  EXPECT_EQ(caf::get_or(b->health_check().details, "shards", int64_t{0}), 4);
+  EXPECT_EQ(caf::get_or((*b)->health_check().details, "shards", int64_t{0}), 4);
 }
 
 } // namespace

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <thread>
 
-#include "backends/catalog.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/catalog.hpp>
 
 using namespace libregistry;
 using libregistry::test::is;
@@ -32,18 +32,19 @@ TEST(partitioned_backend, partitions_default_to_the_hint_then_the_hardware) {
   auto hinted = make_backend(
       "registry", meta("scheduler-threads", metadata_value{int64_t{3}}));
   ASSERT_TRUE(hinted);
-  EXPECT_EQ(detail_int(hinted->health_check(), "partitions"), 3);
+  EXPECT_EQ(detail_int((*hinted)->health_check(), "partitions"), 3);
   auto plain = make_backend("registry");
   ASSERT_TRUE(plain);
   EXPECT_EQ(
-      detail_int(plain->health_check(), "partitions"),
+      detail_int((*plain)->health_check(), "partitions"),
       static_cast<int64_t>(std::max(1u, std::thread::hardware_concurrency())));
   auto opts = meta("scheduler-threads", metadata_value{int64_t{3}});
   opts.emplace("partitions", metadata_value{int64_t{5}});
   auto given = make_backend("registry", opts);
   ASSERT_TRUE(given);
-  EXPECT_EQ(detail_int(given->health_check(), "partitions"), 5);
-  EXPECT_EQ(caf::get_or(given->health_check().details, "keys", ""), "unique");
+  EXPECT_EQ(detail_int((*given)->health_check(), "partitions"), 5);
+  EXPECT_EQ(caf::get_or((*given)->health_check().details, "keys", ""),
+            "unique");
 }
 
 TEST(partitioned_backend, the_registry_actor_hints_its_scheduler_threads) {
@@ -77,8 +78,9 @@ TEST(partitioned_backend, ten_thousand_keys_spread_evenly_over_partitions) {
   ASSERT_TRUE(b);
   auto w = sys.spawn(libregistry::test::echo_worker);
   for (int64_t i = 0; i < n; ++i)
-    ASSERT_FALSE(b->register_name({key("worker-" + std::to_string(i)), w, {}}));
-  auto details = b->health_check().details;
+    ASSERT_FALSE(
+        (*b)->register_name({key("worker-" + std::to_string(i)), w, {}}));
+  auto details = (*b)->health_check().details;
   auto counts =
       caf::get_if<caf::config_value::list>(&details, "partition_entries");
   ASSERT_TRUE(counts);

@@ -6,9 +6,9 @@
 #include <iostream>
 #include <thread>
 
-#include "actors/detail/registry_state.hpp"
-#include "backends/catalog.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/actors/detail/registry_state.hpp>
+#include <libregistry/backends/catalog.hpp>
 
 using namespace libregistry;
 using libregistry::test::is;
@@ -159,8 +159,9 @@ TEST_P(restart, no_registration_is_lost_while_the_registry_is_killed) {
         << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, restart,
-                         ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(
+    backends, restart,
+    ::testing::ValuesIn(libregistry::test::suite_backends()));
 
 /// A registry actor started over a backend that still holds an actor which
 /// died while no registry actor ran drops its names and reports the real
@@ -175,8 +176,8 @@ TEST(restart_core, a_new_actor_drops_actors_that_died_meanwhile) {
   core->subscribers.add_listener(events);
   auto gone = fx.worker();
   auto alive = fx.worker();
-  ASSERT_FALSE(core->backend.register_name(entry{key("gone"), gone, {}}));
-  ASSERT_FALSE(core->backend.register_name(entry{key("alive"), alive, {}}));
+  ASSERT_FALSE(core->backend->register_name(entry{key("gone"), gone, {}}));
+  ASSERT_FALSE(core->backend->register_name(entry{key("alive"), alive, {}}));
   fx.stop(gone, caf::exit_reason::user_shutdown);
   auto reg = fx.sys().spawn(detail::registry_impl, core);
   auto ev = next_event(events);

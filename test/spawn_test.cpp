@@ -8,9 +8,9 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/send_to_name.hpp"
-#include "backends/catalog.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/actors/send_to_name.hpp>
+#include <libregistry/backends/catalog.hpp>
 
 using namespace libregistry;
 using namespace libregistry::test;
@@ -166,7 +166,8 @@ TEST_P(spawn_and_register, send_to_a_name) {
   EXPECT_FALSE(send_to_name(fx.reg(), key("svc"), 1));
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, spawn_and_register,
-                         ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(
+    backends, spawn_and_register,
+    ::testing::ValuesIn(libregistry::test::suite_backends()));
 
 } // namespace

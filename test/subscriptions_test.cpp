@@ -8,9 +8,9 @@
 #include <set>
 #include <thread>
 
-#include "backends/catalog.hpp"
-#include "libregistry/event.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/backends/catalog.hpp>
+#include <libregistry/event.hpp>
 
 using namespace libregistry;
 using libregistry::test::is;
@@ -276,8 +276,9 @@ TEST_P(subscriptions, actors_subscribe_by_message) {
   fx.stop(sub);
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, subscriptions,
-                         ::testing::ValuesIn(backend_names()));
+INSTANTIATE_TEST_SUITE_P(
+    backends, subscriptions,
+    ::testing::ValuesIn(libregistry::test::suite_backends()));
 
 TEST(subscription, renders_and_compares) {
   auto by_field = subscription::to_field(name_space::production(), "role",

@@ -9,7 +9,7 @@
 #include <gtest/gtest-spi.h>
 
 #include "registry_fixture.hpp"
-#include "testing/registry_test.hpp"
+#include <libregistry/testing/registry_test.hpp>
 
 using namespace libregistry;
 using namespace libregistry::test;

@@ -9,12 +9,12 @@
 #include <caf/event_based_actor.hpp>
 #include <gtest/gtest.h>
 
-#include "libregistry/detail/allocation.hpp"
-#include "libregistry/errors.hpp"
-#include "libregistry/health.hpp"
-#include "libregistry/key.hpp"
-#include "libregistry/limits.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/detail/allocation.hpp>
+#include <libregistry/errors.hpp>
+#include <libregistry/health.hpp>
+#include <libregistry/key.hpp>
+#include <libregistry/limits.hpp>
+#include <libregistry/metadata.hpp>
 
 using namespace libregistry;
 

@@ -1,4 +1,4 @@
-#include "actors/detail/registry_core.hpp"
+#include <libregistry/actors/detail/registry_core.hpp>
 
 namespace libregistry::detail {
 
@@ -25,18 +25,13 @@ void registry_core::serve(registry_actor x) {
 }
 
 void registry_core::close() {
-  backend.close();
+  backend.reset();
   subscribers = subscriber_set{};
   {
     std::lock_guard<std::mutex> guard{mtx_};
     closed_ = true;
   }
   cv_.notify_all();
-}
-
-bool registry_core::closed() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return closed_;
 }
 
 } // namespace libregistry::detail

@@ -3,14 +3,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 
 #include <caf/timespan.hpp>
 
-#include "actors/registry_actor.hpp"
-#include "actors/subscriber_set.hpp"
-#include "libregistry/any_backend.hpp"
-#include "libregistry/limits.hpp"
+#include <libregistry/actors/registry_actor.hpp>
+#include <libregistry/actors/subscriber_set.hpp>
+#include <libregistry/any_backend.hpp>
+#include <libregistry/limits.hpp>
 
 namespace libregistry::detail {
 
@@ -25,11 +26,14 @@ namespace libregistry::detail {
 /// thread-safe.
 class registry_core {
 public:
-  registry_core(any_backend b, registry_limits l)
-      : backend(std::move(b)), limits(l),
+  registry_core(std::unique_ptr<any_backend> b, registry_limits l)
+      : backend(std::move(b)), reader(backend->reader()), limits(l),
         started(std::chrono::steady_clock::now()) {}
 
-  any_backend backend;
+  /// Null once the registry stopped for good.
+  std::unique_ptr<any_backend> backend;
+  /// The backend's read path, fetched once.
+  const std::shared_ptr<const direct_reader> reader;
   const registry_limits limits;
   subscriber_set subscribers;
   const std::chrono::steady_clock::time_point started;
@@ -53,8 +57,6 @@ public:
   /// closes the backend (readers miss from then on), drops the subscribers
   /// and wakes the callers of `next`.
   void close();
-
-  bool closed() const;
 
 private:
   mutable std::mutex mtx_;

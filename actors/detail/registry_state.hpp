@@ -13,9 +13,9 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include "actors/detail/registry_core.hpp"
-#include "actors/registry_actor.hpp"
-#include "actors/waiting_list.hpp"
+#include <libregistry/actors/detail/registry_core.hpp>
+#include <libregistry/actors/registry_actor.hpp>
+#include <libregistry/actors/waiting_list.hpp>
 
 namespace libregistry::detail {
 
@@ -44,7 +44,8 @@ struct registry_state {
   /// terminated actor, so their senders can retry with the next one.
   ~registry_state();
 
-  any_backend& backend() { return core->backend; }
+  any_backend& backend() { return *core->backend; }
+  const direct_reader& reader() { return *core->reader; }
 
   static const char* name;
 };

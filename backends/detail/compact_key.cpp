@@ -1,4 +1,4 @@
-#include "backends/detail/compact_key.hpp"
+#include <libregistry/backends/detail/compact_key.hpp>
 
 #include <string>
 

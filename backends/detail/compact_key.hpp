@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "libregistry/key.hpp"
+#include <libregistry/key.hpp>
 
 namespace libregistry::detail {
 

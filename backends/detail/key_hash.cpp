@@ -1,4 +1,4 @@
-#include "backends/detail/key_hash.hpp"
+#include <libregistry/backends/detail/key_hash.hpp>
 
 #include <absl/hash/hash.h>
 #include <absl/strings/string_view.h>

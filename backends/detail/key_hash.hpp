@@ -2,8 +2,8 @@
 
 #include <cstddef>
 
-#include "backends/detail/compact_key.hpp"
-#include "libregistry/key.hpp"
+#include <libregistry/backends/detail/compact_key.hpp>
+#include <libregistry/key.hpp>
 
 namespace libregistry::detail {
 

@@ -2,7 +2,7 @@
 
 #include <cstddef>
 
-#include "libregistry/detail/allocation.hpp"
+#include <libregistry/detail/allocation.hpp>
 
 namespace libregistry::detail {
 

@@ -1,11 +1,11 @@
-#include "backends/etcd/etcd_backend.hpp"
+#include <libregistry/backends/etcd/etcd_backend.hpp>
 
 #include <absl/strings/str_split.h>
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
 
-#include "backends/etcd/detail/etcd_node.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/backends/etcd/detail/etcd_node.hpp>
+#include <libregistry/errors.hpp>
 
 namespace libregistry::etcd {
 
@@ -146,7 +146,6 @@ write_result<etcd_state> backend::update_metadata(etcd_state&& st,
 backend_health backend::health_check(const etcd_state& st) {
   st.node->settle_in_doubt();
   auto result = st.node->health();
-  result.backend = name;
   return result;
 }
 
@@ -175,10 +174,6 @@ std::vector<caf::actor> backend::actors(const etcd_state& st) {
 caf::actor backend::holder(const etcd_state& st, const registry_key& key) {
   auto x = st.node->cache().raw(key);
   return x ? x->handle : caf::actor{};
-}
-
-size_t backend::names_of(const etcd_state& st, const caf::actor_addr& who) {
-  return st.node->names_of(who);
 }
 
 std::vector<entry> backend::registrations_of(const etcd_state& st,

@@ -7,7 +7,7 @@
 #include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 
-#include "libregistry/backend.hpp"
+#include <libregistry/backend.hpp>
 
 namespace libregistry::etcd {
 
@@ -64,10 +64,7 @@ struct etcd_state {
 /// O(size of the namespace); unregister_actor one transaction per name of
 /// the actor; health_check O(registrations) plus one status request per
 /// endpoint (each bounded by 500 ms).
-struct backend {
-  using state = etcd_state;
-
-  static constexpr const char* name = "etcd";
+struct backend : backend_base<backend, etcd_state> {
 
   static void declare_options(caf::config_option_adder& group);
 
@@ -98,8 +95,6 @@ struct backend {
   static std::vector<caf::actor> actors(const state& st);
 
   static caf::actor holder(const state& st, const registry_key& key);
-
-  static size_t names_of(const state& st, const caf::actor_addr& who);
 
   static std::vector<entry> registrations_of(const state& st,
                                              const caf::actor_addr& who);

@@ -1,4 +1,4 @@
-#include "backends/ets/ets_backend.hpp"
+#include <libregistry/backends/ets/ets_backend.hpp>
 
 #include <algorithm>
 
@@ -6,11 +6,11 @@
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
 
-#include "backends/detail/table_bytes.hpp"
-#include "libregistry/detail/allocation.hpp"
-#include "libregistry/detail/multi_index.hpp"
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/backends/detail/table_bytes.hpp>
+#include <libregistry/detail/allocation.hpp>
+#include <libregistry/detail/multi_index.hpp>
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::ets {
 
@@ -179,7 +179,6 @@ write_result<ets_state> backend::update_metadata(ets_state&& st,
 
 backend_health backend::health_check(const ets_state& st) {
   backend_health result;
-  result.backend = name;
   for (auto& [ns, nodes] : st.namespaces)
     for (auto x : nodes)
       tally(result, x->second.actor);
@@ -225,11 +224,6 @@ write_result<ets_state> backend::unregister_actor(ets_state&& st,
     erase_node(st, *x);
   }
   return {std::move(st), caf::none};
-}
-
-size_t backend::names_of(const ets_state& st, const caf::actor_addr& who) {
-  auto i = st.by_actor.find(who);
-  return i == st.by_actor.end() ? 0 : i->second.size();
 }
 
 std::vector<entry> backend::registrations_of(const ets_state& st,

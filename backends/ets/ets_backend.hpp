@@ -9,8 +9,8 @@
 #include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 
-#include "backends/ets/detail/shared_table.hpp"
-#include "libregistry/backend.hpp"
+#include <libregistry/backend.hpp>
+#include <libregistry/backends/ets/detail/shared_table.hpp>
 
 namespace libregistry::ets {
 
@@ -47,10 +47,7 @@ struct ets_state {
 /// one table node plus a pointer in each of two indexes, beside the heap
 /// buffer of a long key and the metadata (docs/backends.md, "Memory", has
 /// the measured bytes).
-struct backend {
-  using state = ets_state;
-
-  static constexpr const char* name = "ets";
+struct backend : backend_base<backend, ets_state> {
 
   /// Declares `shards` for the command line and config files.
   static void declare_options(caf::config_option_adder& group);
@@ -81,8 +78,6 @@ struct backend {
   static std::vector<caf::actor> actors(const state& st);
 
   static caf::actor holder(const state& st, const registry_key& key);
-
-  static size_t names_of(const state& st, const caf::actor_addr& who);
 
   static std::vector<entry> registrations_of(const state& st,
                                              const caf::actor_addr& who);

@@ -1,10 +1,10 @@
-#include "backends/optimized_ets/optimized_ets_backend.hpp"
+#include <libregistry/backends/optimized_ets/optimized_ets_backend.hpp>
 
 #include <caf/abstract_actor.hpp>
 #include <caf/actor_cast.hpp>
 
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::optimized_ets {
 
@@ -100,7 +100,6 @@ result backend::update_metadata(optimized_ets_state&& st,
 
 backend_health backend::health_check(const optimized_ets_state& st) {
   auto result = base_backend::health_check(st.base);
-  result.backend = name;
   result.memory_bytes += st.index.memory_bytes();
   auto& details = result.details;
   details.emplace("index-postings", static_cast<int64_t>(st.index.postings()));
@@ -137,11 +136,6 @@ result backend::unregister_actor(optimized_ets_state&& st,
     return base_backend::unregister_actor(std::move(base), who);
   });
   return {std::move(st), std::move(err)};
-}
-
-size_t backend::names_of(const optimized_ets_state& st,
-                         const caf::actor_addr& who) {
-  return base_backend::names_of(st.base, who);
 }
 
 std::vector<entry> backend::registrations_of(const optimized_ets_state& st,

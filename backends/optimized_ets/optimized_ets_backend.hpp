@@ -6,9 +6,9 @@
 
 #include <caf/actor_addr.hpp>
 
-#include "backends/ets/ets_backend.hpp"
-#include "backends/optimized_ets/detail/metadata_index.hpp"
-#include "libregistry/backend.hpp"
+#include <libregistry/backend.hpp>
+#include <libregistry/backends/ets/ets_backend.hpp>
+#include <libregistry/backends/optimized_ets/detail/metadata_index.hpp>
 
 namespace libregistry::optimized_ets {
 
@@ -36,10 +36,7 @@ struct optimized_ets_state {
 ///
 /// Health details, beside the ETS backend's: `index-postings` (distinct
 /// field values) and `index-references`. `memory_bytes` includes the index.
-struct backend {
-  using state = optimized_ets_state;
-
-  static constexpr const char* name = "optimized_ets";
+struct backend : backend_base<backend, optimized_ets_state> {
 
   /// Declares the ETS backend's options.
   static void declare_options(caf::config_option_adder& group);
@@ -70,8 +67,6 @@ struct backend {
   static std::vector<caf::actor> actors(const state& st);
 
   static caf::actor holder(const state& st, const registry_key& key);
-
-  static size_t names_of(const state& st, const caf::actor_addr& who);
 
   static std::vector<entry> registrations_of(const state& st,
                                              const caf::actor_addr& who);

@@ -1,11 +1,11 @@
-#include "backends/registry/partitioned_backend.hpp"
+#include <libregistry/backends/registry/partitioned_backend.hpp>
 
 #include <algorithm>
 
-#include "backends/registry/detail/options.hpp"
-#include "libregistry/detail/multi_index.hpp"
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/backends/registry/detail/options.hpp>
+#include <libregistry/detail/multi_index.hpp>
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::partitioned {
 
@@ -230,12 +230,6 @@ backend::unregister_actor(partitioned_state&& st, const caf::actor_addr& who) {
   for (auto x : names)
     remove_member(st, *x, index_of(x->second, who), false);
   return {std::move(st), caf::none};
-}
-
-size_t backend::names_of(const partitioned_state& st,
-                         const caf::actor_addr& who) {
-  auto i = st.by_actor.find(who);
-  return i == st.by_actor.end() ? 0 : i->second.size();
 }
 
 std::vector<entry> backend::registrations_of(const partitioned_state& st,

@@ -11,8 +11,8 @@
 #include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 
-#include "backends/registry/detail/partition_table.hpp"
-#include "libregistry/backend.hpp"
+#include <libregistry/backend.hpp>
+#include <libregistry/backends/registry/detail/partition_table.hpp>
 
 namespace libregistry::partitioned {
 
@@ -67,10 +67,7 @@ struct partitioned_state {
 /// O(group size); list_all, find_by_field O(members of the namespace);
 /// unregister_actor O(sum of the sizes of that actor's groups); health_check
 /// O(registrations); count and counts O(1).
-struct backend {
-  using state = partitioned_state;
-
-  static constexpr const char* name = "registry";
+struct backend : backend_base<backend, partitioned_state> {
 
   /// Declares `partitions` and `keys` for the command line and config
   /// files.
@@ -102,8 +99,6 @@ struct backend {
   static std::vector<caf::actor> actors(const state& st);
 
   static caf::actor holder(const state& st, const registry_key& key);
-
-  static size_t names_of(const state& st, const caf::actor_addr& who);
 
   static std::vector<entry> registrations_of(const state& st,
                                              const caf::actor_addr& who);

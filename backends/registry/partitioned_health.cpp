@@ -3,14 +3,13 @@
 
 #include <algorithm>
 
-#include "backends/registry/detail/options.hpp"
-#include "backends/registry/partitioned_backend.hpp"
+#include <libregistry/backends/registry/detail/options.hpp>
+#include <libregistry/backends/registry/partitioned_backend.hpp>
 
 namespace libregistry::partitioned {
 
 backend_health backend::health_check(const partitioned_state& st) {
   backend_health result;
-  result.backend = name;
   auto& table = *st.table;
   std::vector<int64_t> per_partition(table.partition_count(), 0);
   for (auto& [ns, index] : st.namespaces)

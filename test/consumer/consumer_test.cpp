@@ -6,7 +6,7 @@
 #include <caf/function_view.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "testing/registry_test.hpp"
+#include <libregistry/testing/registry_test.hpp>
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/blocking_registry.hpp"
+#include <libregistry/actors/blocking_registry.hpp>
 
 int main() {
   using namespace libregistry;

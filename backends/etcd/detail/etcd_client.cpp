@@ -1,4 +1,4 @@
-#include "backends/etcd/detail/etcd_client.hpp"
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
 
 #include <mutex>
 #include <thread>
@@ -7,8 +7,8 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include "backends/etcd/detail/gateway_json.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/backends/etcd/detail/gateway_json.hpp>
+#include <libregistry/errors.hpp>
 
 namespace libregistry::etcd::detail {
 

@@ -1,12 +1,12 @@
-#include "backends/etcd/detail/etcd_node.hpp"
+#include <libregistry/backends/etcd/detail/etcd_node.hpp>
 
 #include <algorithm>
 
 #include <caf/actor_system.hpp>
 #include <caf/node_id.hpp>
 
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::etcd::detail {
 
@@ -405,12 +405,6 @@ void etcd_node::forget(const registry_key& key) {
       by_actor_.erase(names);
   }
   local_.erase(i);
-}
-
-size_t etcd_node::names_of(const caf::actor_addr& who) const {
-  std::lock_guard<std::mutex> guard{write_mtx_};
-  auto i = by_actor_.find(who);
-  return i != by_actor_.end() ? i->second.size() : 0;
 }
 
 std::vector<entry>

@@ -18,15 +18,15 @@
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
-#include "backends/etcd/detail/etcd_client.hpp"
-#include "backends/etcd/detail/etcd_watch.hpp"
-#include "backends/etcd/detail/key_layout.hpp"
-#include "backends/etcd/detail/name_cache.hpp"
-#include "backends/etcd/detail/node_agent.hpp"
-#include "backends/etcd/detail/node_lease.hpp"
-#include "libregistry/entry.hpp"
-#include "libregistry/external_change.hpp"
-#include "libregistry/health.hpp"
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
+#include <libregistry/backends/etcd/detail/etcd_watch.hpp>
+#include <libregistry/backends/etcd/detail/key_layout.hpp>
+#include <libregistry/backends/etcd/detail/name_cache.hpp>
+#include <libregistry/backends/etcd/detail/node_agent.hpp>
+#include <libregistry/backends/etcd/detail/node_lease.hpp>
+#include <libregistry/entry.hpp>
+#include <libregistry/external_change.hpp>
+#include <libregistry/health.hpp>
 
 namespace libregistry::etcd::detail {
 
@@ -69,7 +69,6 @@ public:
   caf::error drop_namespace(const name_space& ns);
   caf::error unregister_actor(const caf::actor_addr& who);
 
-  size_t names_of(const caf::actor_addr& who) const;
   std::vector<entry> registrations_of(const caf::actor_addr& who) const;
   std::vector<caf::actor> actors() const;
 

@@ -1,8 +1,8 @@
-#include "backends/etcd/detail/etcd_node.hpp"
+#include <libregistry/backends/etcd/detail/etcd_node.hpp>
 
 #include <algorithm>
 
-#include "libregistry/liveness.hpp"
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::etcd::detail {
 

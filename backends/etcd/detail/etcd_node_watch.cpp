@@ -7,9 +7,9 @@
 #include <thread>
 #include <unordered_map>
 
-#include "backends/etcd/detail/etcd_node.hpp"
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/backends/etcd/detail/etcd_node.hpp>
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::etcd::detail {
 

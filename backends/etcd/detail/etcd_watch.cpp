@@ -1,4 +1,4 @@
-#include "backends/etcd/detail/etcd_watch.hpp"
+#include <libregistry/backends/etcd/detail/etcd_watch.hpp>
 
 #include <chrono>
 
@@ -6,7 +6,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include "backends/etcd/detail/gateway_json.hpp"
+#include <libregistry/backends/etcd/detail/gateway_json.hpp>
 
 namespace libregistry::etcd::detail {
 

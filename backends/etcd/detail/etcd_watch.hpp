@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "backends/etcd/detail/etcd_client.hpp"
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
 
 namespace libregistry::etcd::detail {
 

@@ -1,4 +1,4 @@
-#include "backends/etcd/detail/gateway_json.hpp"
+#include <libregistry/backends/etcd/detail/gateway_json.hpp>
 
 #include <absl/strings/escaping.h>
 #include <absl/strings/numbers.h>

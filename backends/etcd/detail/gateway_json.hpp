@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backends/etcd/detail/etcd_client.hpp"
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
 
 namespace libregistry::etcd::detail {
 

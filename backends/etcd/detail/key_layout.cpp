@@ -1,4 +1,4 @@
-#include "backends/etcd/detail/key_layout.hpp"
+#include <libregistry/backends/etcd/detail/key_layout.hpp>
 
 #include <charconv>
 #include <string_view>

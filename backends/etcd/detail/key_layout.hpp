@@ -4,7 +4,7 @@
 
 #include <caf/optional.hpp>
 
-#include "libregistry/key.hpp"
+#include <libregistry/key.hpp>
 
 namespace libregistry::etcd::detail {
 

@@ -1,10 +1,10 @@
-#include "backends/etcd/detail/name_cache.hpp"
+#include <libregistry/backends/etcd/detail/name_cache.hpp>
 
 #include <mutex>
 
-#include "libregistry/detail/allocation.hpp"
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/detail/allocation.hpp>
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::etcd::detail {
 

@@ -12,8 +12,8 @@
 #include <caf/expected.hpp>
 #include <caf/optional.hpp>
 
-#include "backends/etcd/detail/stored_entry.hpp"
-#include "libregistry/direct_reader.hpp"
+#include <libregistry/backends/etcd/detail/stored_entry.hpp>
+#include <libregistry/direct_reader.hpp>
 
 namespace libregistry::etcd::detail {
 

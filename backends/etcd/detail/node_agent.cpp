@@ -1,4 +1,4 @@
-#include "backends/etcd/detail/node_agent.hpp"
+#include <libregistry/backends/etcd/detail/node_agent.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
@@ -7,8 +7,8 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "libregistry/errors.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::etcd::detail {
 

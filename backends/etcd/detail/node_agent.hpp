@@ -16,7 +16,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "backends/etcd/detail/stored_entry.hpp"
+#include <libregistry/backends/etcd/detail/stored_entry.hpp>
 
 namespace libregistry::etcd::detail {
 

@@ -1,4 +1,4 @@
-#include "backends/etcd/detail/node_lease.hpp"
+#include <libregistry/backends/etcd/detail/node_lease.hpp>
 
 namespace libregistry::etcd::detail {
 

@@ -10,7 +10,7 @@
 
 #include <caf/expected.hpp>
 
-#include "backends/etcd/detail/etcd_client.hpp"
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
 
 namespace libregistry::etcd::detail {
 

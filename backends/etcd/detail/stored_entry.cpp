@@ -1,11 +1,11 @@
-#include "backends/etcd/detail/stored_entry.hpp"
+#include <libregistry/backends/etcd/detail/stored_entry.hpp>
 
 #include <vector>
 
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
 
-#include "libregistry/errors.hpp"
+#include <libregistry/errors.hpp>
 
 namespace libregistry::etcd::detail {
 

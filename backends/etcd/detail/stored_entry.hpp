@@ -7,7 +7,7 @@
 #include <caf/expected.hpp>
 #include <caf/meta/type_name.hpp>
 
-#include "libregistry/metadata.hpp"
+#include <libregistry/metadata.hpp>
 
 namespace libregistry::etcd::detail {
 

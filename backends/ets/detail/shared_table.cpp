@@ -1,11 +1,11 @@
-#include "backends/ets/detail/shared_table.hpp"
+#include <libregistry/backends/ets/detail/shared_table.hpp>
 
 #include <mutex>
 
-#include "backends/detail/prefetched_find.hpp"
-#include "backends/detail/table_bytes.hpp"
-#include "libregistry/detail/power_of_two.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/backends/detail/prefetched_find.hpp>
+#include <libregistry/backends/detail/table_bytes.hpp>
+#include <libregistry/detail/power_of_two.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::ets::detail {
 

@@ -10,10 +10,10 @@
 
 #include <caf/actor.hpp>
 
-#include "backends/detail/key_hash.hpp"
-#include "libregistry/direct_reader.hpp"
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/backends/detail/key_hash.hpp>
+#include <libregistry/direct_reader.hpp>
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry::ets::detail {
 

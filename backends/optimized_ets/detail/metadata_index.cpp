@@ -1,8 +1,8 @@
-#include "backends/optimized_ets/detail/metadata_index.hpp"
+#include <libregistry/backends/optimized_ets/detail/metadata_index.hpp>
 
-#include "backends/detail/prefetched_find.hpp"
-#include "backends/detail/table_bytes.hpp"
-#include "libregistry/detail/allocation.hpp"
+#include <libregistry/backends/detail/prefetched_find.hpp>
+#include <libregistry/backends/detail/table_bytes.hpp>
+#include <libregistry/detail/allocation.hpp>
 
 namespace libregistry::optimized_ets::detail {
 

@@ -9,9 +9,9 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/node_hash_map.h>
 
-#include "backends/ets/ets_backend.hpp"
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/backends/ets/ets_backend.hpp>
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry::optimized_ets::detail {
 

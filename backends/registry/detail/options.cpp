@@ -1,4 +1,4 @@
-#include "backends/registry/detail/options.hpp"
+#include <libregistry/backends/registry/detail/options.hpp>
 
 #include <algorithm>
 #include <thread>
@@ -6,7 +6,7 @@
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
 
-#include "libregistry/errors.hpp"
+#include <libregistry/errors.hpp>
 
 namespace libregistry::partitioned {
 

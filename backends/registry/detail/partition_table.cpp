@@ -1,9 +1,9 @@
-#include "backends/registry/detail/partition_table.hpp"
+#include <libregistry/backends/registry/detail/partition_table.hpp>
 
 #include <mutex>
 
-#include "backends/detail/prefetched_find.hpp"
-#include "libregistry/liveness.hpp"
+#include <libregistry/backends/detail/prefetched_find.hpp>
+#include <libregistry/liveness.hpp>
 
 namespace libregistry::partitioned::detail {
 

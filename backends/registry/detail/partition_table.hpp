@@ -8,10 +8,10 @@
 #include <absl/container/node_hash_map.h>
 #include <caf/actor.hpp>
 
-#include "backends/detail/key_hash.hpp"
-#include "libregistry/direct_reader.hpp"
-#include "libregistry/key.hpp"
-#include "libregistry/metadata.hpp"
+#include <libregistry/backends/detail/key_hash.hpp>
+#include <libregistry/direct_reader.hpp>
+#include <libregistry/key.hpp>
+#include <libregistry/metadata.hpp>
 
 namespace libregistry::partitioned::detail {
 

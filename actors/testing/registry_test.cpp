@@ -1,4 +1,4 @@
-#include "testing/registry_test.hpp"
+#include <libregistry/testing/registry_test.hpp>
 
 #include <chrono>
 #include <unordered_set>
@@ -9,8 +9,8 @@
 #include <caf/send.hpp>
 #include <caf/system_messages.hpp>
 
-#include "actors/registry_config.hpp"
-#include "libregistry/errors.hpp"
+#include <libregistry/actors/registry_config.hpp>
+#include <libregistry/errors.hpp>
 
 namespace libregistry {
 

@@ -12,9 +12,9 @@
 #include <caf/infer_handle.hpp>
 #include <gtest/gtest.h>
 
-#include "actors/blocking_registry.hpp"
-#include "actors/registry.hpp"
-#include "actors/spawner.hpp"
+#include <libregistry/actors/blocking_registry.hpp>
+#include <libregistry/actors/registry.hpp>
+#include <libregistry/actors/spawner.hpp>
 
 namespace libregistry {
 
