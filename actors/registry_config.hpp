@@ -17,6 +17,8 @@ namespace libregistry {
 /// | `libregistry.backend` | string | `ets` |
 /// | `libregistry.max-name-length` | integer, bytes | 255 |
 /// | `libregistry.max-metadata-bytes` | integer, bytes | 65536 |
+/// | `libregistry.max-restarts` | integer, restarts within the window (0: never restart) | 5 |
+/// | `libregistry.restart-window` | duration, e.g. `5s` | 5s |
 /// | `libregistry.<backend>.<option>` | as the backend declares | backend's |
 ///
 /// For example `--libregistry.backend=registry

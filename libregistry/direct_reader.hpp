@@ -18,7 +18,9 @@ namespace libregistry {
 ///
 /// Invariant (staleness rule): no method returns an actor that has
 /// terminated, even before the registry has processed its down message.
-/// After the registry actor terminates, every lookup misses.
+/// A restart of the registry actor does not interrupt reads; once the
+/// registry stops for good (`registry::stop`, or its supervisor gives up),
+/// every lookup misses.
 /// All methods are safe to call concurrently with each other and with the
 /// registry's writes.
 class direct_reader {

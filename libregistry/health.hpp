@@ -52,7 +52,8 @@ struct health_report {
   /// Equals the backend's status.
   health_status status = health_status::healthy;
   std::string backend;
-  /// Time since the registry actor started.
+  /// Time since the registry was spawned; a restart of its actor does not
+  /// reset it.
   caf::timespan uptime{0};
   backend_health details;
 };

@@ -352,7 +352,7 @@ def sharing_section(path, backends):
           "work-stealing scheduler wake every 50 us to poll while the paced "
           "writer keeps the registry actor busy, and take the cores from the "
           "reader threads; the sharing scheduler's workers sleep until work "
-          "comes, and a request costs more. docs/design.md, \"What the "
+          "comes, and a request costs more. docs/benchmark-notes.md, \"What the "
           "scheduler costs readers\", has the figures.",
           "", "| target | measured | result |", "|---|---|---|"]
     md += [f"| {t} | {m} | {r} |" for t, m, r in rows]
@@ -404,7 +404,7 @@ def main():
            "Beside our figures stand those of the limits: the plain map "
            "(RawMapFind, RawMapRequest) and CAF's registry design with our key "
            "(LockedMapGetWhileWriting); FlatMapFind in the results is the "
-           "fastest table of our key type we know of. docs/design.md, \"The targets that do not hold, and why\", "
+           "fastest table of our key type we know of. docs/benchmark-notes.md "
            "explains each miss.", "",
            "| target | measured | result |", "|---|---|---|"]
     md += [f"| {t} | {m} | {r} |" for t, m, r in rows]
