@@ -99,20 +99,6 @@ const registry& blocking_registry::handle() const {
   return impl_->reg;
 }
 
-caf::actor blocking_registry::lookup_direct(const registry_key& key) const {
-  return impl_->reg.lookup(key);
-}
-
-caf::optional<entry>
-blocking_registry::lookup_entry_direct(const registry_key& key) const {
-  return impl_->reg.lookup_entry(key);
-}
-
-std::vector<entry>
-blocking_registry::members_direct(const registry_key& key) const {
-  return impl_->reg.members(key);
-}
-
 blocking_registry::blocking_registry(blocking_registry&&) noexcept = default;
 
 blocking_registry&
@@ -120,13 +106,13 @@ blocking_registry::operator=(blocking_registry&&) noexcept = default;
 
 caf::error blocking_registry::register_name(const registry_key& key,
                                             caf::actor who, metadata meta) {
-  return impl_->tell(register_atom::value, key, std::move(who),
+  return impl_->tell(register_name_atom::value, key, std::move(who),
                      std::move(meta));
 }
 
 caf::expected<std::vector<caf::error>>
 blocking_registry::register_all(std::vector<entry> entries) {
-  return impl_->ask<std::vector<caf::error>>(bulk_atom::value,
+  return impl_->ask<std::vector<caf::error>>(register_all_atom::value,
                                              std::move(entries));
 }
 
@@ -136,7 +122,7 @@ caf::error blocking_registry::unregister(const registry_key& key) {
 
 caf::error blocking_registry::update_metadata(const registry_key& key,
                                               metadata meta) {
-  return impl_->tell(update_md_atom::value, key, std::move(meta));
+  return impl_->tell(update_metadata_atom::value, key, std::move(meta));
 }
 
 caf::error blocking_registry::leave(const registry_key& key, caf::actor who) {
@@ -167,7 +153,7 @@ caf::error blocking_registry::unsubscribe(caf::actor subscriber,
 }
 
 caf::expected<name_space> blocking_registry::create_test_namespace() {
-  return impl_->ask<name_space>(new_ns_atom::value);
+  return impl_->ask<name_space>(create_test_namespace_atom::value);
 }
 
 caf::expected<uint64_t> blocking_registry::teardown(const name_space& ns) {
@@ -177,15 +163,15 @@ caf::expected<uint64_t> blocking_registry::teardown(const name_space& ns) {
 caf::expected<caf::actor>
 blocking_registry::spawn_registered(const registry_key& key, metadata meta,
                                     spawner fn) {
-  return impl_->ask<caf::actor>(spawn_reg_atom::value, key, std::move(meta),
-                                std::move(fn), false);
+  return impl_->ask<caf::actor>(spawn_registered_atom::value, key,
+                                std::move(meta), std::move(fn), false);
 }
 
 caf::expected<caf::actor>
 blocking_registry::lookup_or_spawn(const registry_key& key, metadata meta,
                                    spawner fn) {
-  return impl_->ask<caf::actor>(spawn_reg_atom::value, key, std::move(meta),
-                                std::move(fn), true);
+  return impl_->ask<caf::actor>(spawn_registered_atom::value, key,
+                                std::move(meta), std::move(fn), true);
 }
 
 caf::expected<caf::actor> blocking_registry::await(const registry_key& key,
@@ -203,14 +189,15 @@ caf::expected<caf::actor> blocking_registry::lookup(const registry_key& key) {
 
 caf::expected<entry>
 blocking_registry::lookup_with_metadata(const registry_key& key) {
-  return found(impl_->ask<caf::optional<entry>>(lookup_md_atom::value, key),
-               key);
+  return found(
+      impl_->ask<caf::optional<entry>>(lookup_with_metadata_atom::value, key),
+      key);
 }
 
 caf::expected<metadata>
 blocking_registry::get_metadata(const registry_key& key) {
-  return found(impl_->ask<caf::optional<metadata>>(get_md_atom::value, key),
-               key);
+  return found(
+      impl_->ask<caf::optional<metadata>>(get_metadata_atom::value, key), key);
 }
 
 caf::expected<bool> blocking_registry::registered(const registry_key& key) {
@@ -219,30 +206,31 @@ caf::expected<bool> blocking_registry::registered(const registry_key& key) {
 
 caf::expected<std::vector<service_name>>
 blocking_registry::list_services(const name_space& ns) {
-  return impl_->ask<std::vector<service_name>>(list_atom::value, ns);
+  return impl_->ask<std::vector<service_name>>(list_services_atom::value, ns);
 }
 
 caf::expected<std::vector<entry>>
 blocking_registry::list_services_with_metadata(const name_space& ns) {
-  return impl_->ask<std::vector<entry>>(list_md_atom::value, ns);
+  return impl_->ask<std::vector<entry>>(list_services_with_metadata_atom::value,
+                                        ns);
 }
 
 caf::expected<std::vector<entry>> blocking_registry::find_services(
     const name_space& ns, std::function<bool(const metadata&)> predicate) {
   return impl_->ask<std::vector<entry>>(
-      find_atom::value, ns, metadata_predicate{std::move(predicate)});
+      find_services_atom::value, ns, metadata_predicate{std::move(predicate)});
 }
 
 caf::expected<std::vector<entry>>
 blocking_registry::find_services(const name_space& ns, const std::string& field,
                                  metadata_value value) {
-  return impl_->ask<std::vector<entry>>(find_atom::value, ns, field,
+  return impl_->ask<std::vector<entry>>(find_services_atom::value, ns, field,
                                         std::move(value));
 }
 
 caf::expected<uint64_t>
 blocking_registry::count_services(const name_space& ns) {
-  return impl_->ask<uint64_t>(count_atom::value, ns);
+  return impl_->ask<uint64_t>(count_services_atom::value, ns);
 }
 
 caf::expected<std::vector<entry>>
@@ -251,11 +239,11 @@ blocking_registry::members(const registry_key& key) {
 }
 
 caf::expected<health_report> blocking_registry::health_check() {
-  return impl_->ask<health_report>(health_atom::value);
+  return impl_->ask<health_report>(health_check_atom::value);
 }
 
 caf::expected<registry_stats> blocking_registry::get_stats() {
-  return impl_->ask<registry_stats>(stats_atom::value);
+  return impl_->ask<registry_stats>(get_stats_atom::value);
 }
 
 } // namespace libregistry

@@ -133,17 +133,6 @@ public:
 
   caf::expected<registry_stats> get_stats();
 
-  // -- direct reads (no message, any thread) ----------------------------------
-
-  /// See `registry::lookup`.
-  caf::actor lookup_direct(const registry_key& key) const;
-
-  /// See `registry::lookup_entry`.
-  caf::optional<entry> lookup_entry_direct(const registry_key& key) const;
-
-  /// See `registry::members`.
-  std::vector<entry> members_direct(const registry_key& key) const;
-
 private:
   struct impl;
 

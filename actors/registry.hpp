@@ -95,8 +95,8 @@ public:
   }
 
   /// The live registration under `key` with its metadata, read directly.
-  caf::optional<entry> lookup_entry(const registry_key& key) const {
-    return reader_->lookup_entry(key);
+  caf::optional<entry> lookup_with_metadata(const registry_key& key) const {
+    return reader_->lookup_with_metadata(key);
   }
 
   /// The live members under `key`, read directly: at most one under unique

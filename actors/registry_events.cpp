@@ -28,12 +28,12 @@ std::vector<entry> removal_events(registry_pointer self,
   return std::move(*xs);
 }
 
-caf::error add_listener(registry_pointer self, const caf::actor& listener) {
+caf::result<void> listen(registry_pointer self, caf::actor& listener) {
   if (!listener)
     return make_error(registry_errc::invalid_actor);
   if (self->state.core->subscribers.add_listener(listener))
     self->monitor(listener);
-  return caf::none;
+  return caf::unit;
 }
 
 void on_external_change(registry_pointer self, const external_change& x) {
@@ -106,6 +106,12 @@ caf::result<std::vector<entry>> subscribe(registry_pointer self,
   if (st.core->subscribers.add(who, std::move(filter)))
     self->monitor(who);
   return current;
+}
+
+caf::result<void> unsubscribe(registry_pointer self, const caf::actor& who,
+                              const subscription& filter) {
+  self->state.core->subscribers.remove(who.address(), filter);
+  return caf::unit;
 }
 
 } // namespace libregistry::detail

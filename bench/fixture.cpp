@@ -120,7 +120,7 @@ std::shared_ptr<populated_registry> build_registry(const std::string& be,
   // register_bulk awaited the last answer, so the registry has dropped
   // every request message by the time this health check is answered.
   caf::scoped_actor self{sys()};
-  auto health = ask<health_report>(self, result->reg, health_atom::value);
+  auto health = ask<health_report>(self, result->reg, health_check_atom::value);
   // Signed, so that a heap that shrank shows as such.
   auto grown = static_cast<double>(heap_in_use()) - static_cast<double>(before);
   auto meta_bytes = static_cast<double>(heap_bytes(metadata_for(0, n)) * n);
@@ -255,7 +255,7 @@ void register_bulk(const registry& reg, std::vector<entry> entries) {
     auto last = std::min(entries.size(), first + bulk_batch);
     std::vector<entry> batch(std::make_move_iterator(entries.begin() + first),
                              std::make_move_iterator(entries.begin() + last));
-    self->request(reg.actor(), caf::infinite, bulk_atom::value,
+    self->request(reg.actor(), caf::infinite, register_all_atom::value,
                   std::move(batch))
         .receive(
             [&](const std::vector<caf::error>& errs) {

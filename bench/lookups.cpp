@@ -72,8 +72,8 @@ void direct_lookup_while_writing(benchmark::State& state,
   auto writer = shared_writer([fx] {
     return std::make_unique<paced_writer>(
         [fx](size_t i) {
-          caf::anon_send(fx->reg.actor(), register_atom::value, writer_key(i),
-                         holder_for(i), metadata{});
+          caf::anon_send(fx->reg.actor(), register_name_atom::value,
+                         writer_key(i), holder_for(i), metadata{});
         },
         [fx](size_t i) {
           caf::anon_send(fx->reg.actor(), unregister_atom::value,
@@ -100,7 +100,7 @@ void find_by_metadata(benchmark::State& state, const std::string& backend) {
   auto values = shuffled_groups(static_cast<size_t>(state.range(0)));
   request_loop(state, [&](caf::event_based_actor* self, size_t i,
                           const std::function<void()>& next) {
-    self->request(fx->reg.actor(), caf::infinite, find_atom::value,
+    self->request(fx->reg.actor(), caf::infinite, find_services_atom::value,
                   name_space::production(), group_field,
                   values[i % values.size()])
         .then([&state, next](const std::vector<entry>& found) {

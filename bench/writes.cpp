@@ -60,7 +60,7 @@ void register_name(benchmark::State& state, const std::string& backend) {
              [](caf::event_based_actor* self, const registry& reg,
                 const std::vector<registry_key>& keys, size_t i) {
                return self->request(reg.actor(), caf::infinite,
-                                    register_atom::value, keys[i],
+                                    register_name_atom::value, keys[i],
                                     holder_for(i), metadata_for(i, 1000));
              });
 }
@@ -83,7 +83,7 @@ void update_metadata(benchmark::State& state, const std::string& backend) {
              [](caf::event_based_actor* self, const registry& reg,
                 const std::vector<registry_key>& keys, size_t i) {
                return self->request(
-                   reg.actor(), caf::infinite, update_md_atom::value,
+                   reg.actor(), caf::infinite, update_metadata_atom::value,
                    keys[i % preset_names], metadata_for(i + 1, 1000));
              });
 }
@@ -97,7 +97,7 @@ void death_cleanup(benchmark::State& state, const std::string& backend) {
   auto n = static_cast<size_t>(state.range(0));
   caf::scoped_actor self{sys()};
   for (auto _ : state) {
-    auto ns = ask<name_space>(self, reg, new_ns_atom::value);
+    auto ns = ask<name_space>(self, reg, create_test_namespace_atom::value);
     std::vector<caf::actor> actors;
     std::vector<entry> entries;
     for (size_t i = 0; i < n; ++i) {
@@ -109,7 +109,7 @@ void death_cleanup(benchmark::State& state, const std::string& backend) {
     auto start = std::chrono::steady_clock::now();
     for (auto& a : actors)
       caf::anon_send_exit(a, caf::exit_reason::kill);
-    while (ask<uint64_t>(self, reg, count_atom::value, ns) > 0)
+    while (ask<uint64_t>(self, reg, count_services_atom::value, ns) > 0)
       ; // Polls until the registry has processed every down message.
     std::chrono::duration<double> elapsed =
         std::chrono::steady_clock::now() - start;

@@ -40,7 +40,7 @@ caf::behavior worker(caf::event_based_actor* self, registry_actor reg,
   meta.emplace("capabilities",
                metadata_value{metadata_value::list{metadata_value{role},
                                                    metadata_value{"batch"}}});
-  self->request(reg, std::chrono::seconds(5), register_atom::value,
+  self->request(reg, std::chrono::seconds(5), register_name_atom::value,
                 registry_key{prod, name}, caf::actor_cast<caf::actor>(self),
                 std::move(meta))
       .then([=] { self->send(boss, ready_atom::value, name); });
@@ -64,9 +64,9 @@ caf::behavior dispatcher(caf::event_based_actor* self, registry_actor reg,
               .then([=](int y) {
                 std::cout << "dispatcher: " << name << " turned " << x
                           << " into " << y << "\n";
-                self->request(reg, std::chrono::seconds(5), find_atom::value,
-                              prod, std::string{"capabilities"},
-                              metadata_value{"ml"})
+                self->request(reg, std::chrono::seconds(5),
+                              find_services_atom::value, prod,
+                              std::string{"capabilities"}, metadata_value{"ml"})
                     .then([=](const std::vector<entry>& ml) {
                       std::cout << "dispatcher: " << ml.size()
                                 << " worker(s) with capability ml:";

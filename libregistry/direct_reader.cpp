@@ -6,7 +6,7 @@ direct_reader::~direct_reader() = default;
 
 size_t direct_reader::for_each_member(const registry_key& key,
                                       const member_visitor& f) const {
-  auto e = lookup_entry(key);
+  auto e = lookup_with_metadata(key);
   if (!e)
     return 0;
   f(e->actor, e->meta);

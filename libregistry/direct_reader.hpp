@@ -37,7 +37,8 @@ public:
 
   /// The live registration under `key` with its metadata, or none. Copies
   /// the metadata.
-  virtual caf::optional<entry> lookup_entry(const registry_key& key) const = 0;
+  virtual caf::optional<entry>
+  lookup_with_metadata(const registry_key& key) const = 0;
 
   /// Calls `f` once for each live member under `key` (at most one for a
   /// backend with unique keys) and returns how many it called `f` for.
@@ -45,8 +46,8 @@ public:
   /// send messages or call back into the reader.
   ///
   /// Cost of this default, meant for single-holder backends: one
-  /// `lookup_entry` (one probe and a copy of the metadata). Backends with
-  /// groups override it to copy the member list once under their lock.
+  /// `lookup_with_metadata` (one probe and a copy of the metadata). Backends
+  /// with groups override it to copy the member list once under their lock.
   virtual size_t for_each_member(const registry_key& key,
                                  const member_visitor& f) const;
 };

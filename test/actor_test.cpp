@@ -61,10 +61,10 @@ TEST(registry_actor, an_actor_registers_itself_and_gets_errors_as_errors) {
   ASSERT_FALSE(fx.client().register_name(key("taken"), holder));
   auto a = fx.sys().spawn([=](caf::event_based_actor* self) -> caf::behavior {
     auto me = caf::actor_cast<caf::actor>(self);
-    self->request(reg, std::chrono::seconds(5), register_atom::value, key("me"),
-                  me, metadata{})
+    self->request(reg, std::chrono::seconds(5), register_name_atom::value,
+                  key("me"), me, metadata{})
         .then([=] {
-          self->request(reg, std::chrono::seconds(5), register_atom::value,
+          self->request(reg, std::chrono::seconds(5), register_name_atom::value,
                         key("taken"), me, metadata{})
               .then([=] { caf::anon_send(report, result_atom::value, 0); },
                     [=](caf::error& err) {

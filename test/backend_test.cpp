@@ -171,7 +171,7 @@ TEST_P(backend_contract, keys_of_every_shape_come_back_as_given) {
   for (auto& k : keys) {
     EXPECT_EQ(b->lookup(k)->key, k);
     EXPECT_EQ(reader->lookup(k), w);
-    EXPECT_EQ(reader->lookup_entry(k)->key, k);
+    EXPECT_EQ(reader->lookup_with_metadata(k)->key, k);
   }
   EXPECT_FALSE(reader->lookup({prod, {"agent", "planne"}}));
   EXPECT_FALSE(reader->lookup(key("db", name_space::test(ns.ref + 1))));

@@ -105,7 +105,7 @@ protected:
 TEST_F(etcd_name_cache, an_older_change_never_brings_back_an_old_state) {
   cache.put(key("a"), at(10, w, "new"));
   cache.put(key("a"), at(9, w, "old"));
-  EXPECT_EQ(cache.lookup_entry(key("a"))->meta, meta("role", "new"));
+  EXPECT_EQ(cache.lookup_with_metadata(key("a"))->meta, meta("role", "new"));
   cache.erase(key("a"), 11);
   cache.put(key("a"), at(10, w, "new")); // the watch, late
   EXPECT_FALSE(cache.lookup(key("a")));

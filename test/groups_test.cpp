@@ -80,7 +80,8 @@ TEST_F(groups, members_join_in_order_and_lookup_returns_the_earliest) {
   EXPECT_EQ(xs[2].meta, meta("i", int64_t{3}));
   EXPECT_EQ(actors_of(fx.reg().members(key("pool"))), actors_of(xs));
   EXPECT_EQ(client.lookup(key("pool")).value(), a);
-  EXPECT_EQ(fx.reg().lookup_entry(key("pool"))->meta, meta("i", int64_t{1}));
+  EXPECT_EQ(fx.reg().lookup_with_metadata(key("pool"))->meta,
+            meta("i", int64_t{1}));
   EXPECT_EQ(client.count_services(name_space::production()).value(), 3u);
   EXPECT_EQ(client
                 .find_services(name_space::production(), "i",

@@ -122,7 +122,8 @@ TEST_F(liveness, concurrent_registrations_from_many_actors_all_land) {
           auto pending = std::make_shared<int>(names);
           for (int n = 0; n < names; ++n) {
             auto k = key("a" + std::to_string(a) + "n" + std::to_string(n));
-            me->request(reg, std::chrono::seconds(30), register_atom::value, k,
+            me->request(reg, std::chrono::seconds(30),
+                        register_name_atom::value, k,
                         caf::actor_cast<caf::actor>(me), metadata{})
                 .then(
                     [=] {

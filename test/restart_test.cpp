@@ -186,7 +186,7 @@ TEST(restart_core, a_new_actor_drops_actors_that_died_meanwhile) {
   EXPECT_EQ(ev.reason, caf::exit_reason::user_shutdown);
   uint64_t left = 0;
   fx.self()
-      ->request(reg, std::chrono::seconds(5), count_atom::value,
+      ->request(reg, std::chrono::seconds(5), count_services_atom::value,
                 name_space::production())
       .receive([&](uint64_t n) { left = n; },
                [](caf::error& err) { ADD_FAILURE() << to_string(err); });

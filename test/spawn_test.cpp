@@ -146,8 +146,8 @@ TEST_P(spawn_and_register, from_an_actor) {
   auto reg = fx.reg().actor();
   caf::actor found;
   fx.self()
-      ->request(reg, std::chrono::seconds(5), spawn_reg_atom::value, key("svc"),
-                metadata{}, counted(spawned), false)
+      ->request(reg, std::chrono::seconds(5), spawn_registered_atom::value,
+                key("svc"), metadata{}, counted(spawned), false)
       .receive([&](caf::actor& x) { found = x; }, [](caf::error&) {});
   ASSERT_NE(found, nullptr);
   EXPECT_EQ(fx.reg().lookup(key("svc")), found);

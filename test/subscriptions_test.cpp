@@ -197,10 +197,10 @@ TEST_P(subscriptions, a_replaced_terminated_holder_is_reported) {
     return sys.spawn(libregistry::test::echo_worker);
   }};
   caf::scoped_actor other{fx.sys()};
-  other->request(fx.reg().actor(), caf::infinite, spawn_reg_atom::value,
+  other->request(fx.reg().actor(), caf::infinite, spawn_registered_atom::value,
                  key("blocker"), metadata{}, blocking, false);
   ASSERT_TRUE(registry_fixture::eventually([&] { return entered.load(); }));
-  caf::anon_send(fx.reg().actor(), register_atom::value, key("svc"), b,
+  caf::anon_send(fx.reg().actor(), register_name_atom::value, key("svc"), b,
                  metadata{});
   fx.stop(a);
   release.set_value();

@@ -58,6 +58,48 @@ using registry_pointer = registry_actor::stateful_pointer<registry_state>;
 registry_actor::behavior_type
 registry_impl(registry_pointer self, std::shared_ptr<registry_core> core);
 
+/// A handler's answer: the value, or the error.
+template <class T>
+caf::result<T> reply(caf::expected<T>&& x) {
+  if (x)
+    return std::move(*x);
+  return std::move(x.error());
+}
+
+/// A handler's answer to a request answered with nothing: done, or the error.
+inline caf::result<void> reply(caf::error&& err) {
+  if (err)
+    return std::move(err);
+  return caf::unit;
+}
+
+// -- writes (registry_writes.cpp); each answers one request of
+//    `registry_actor` (actors/registry_actor.hpp has what each answers)
+// ------------------------------------------------------------------------
+
+caf::result<void> register_name(registry_pointer self, registry_key& key,
+                                caf::actor& who, metadata& meta);
+
+caf::result<std::vector<caf::error>> register_all(registry_pointer self,
+                                                  std::vector<entry>& entries);
+
+caf::result<void> unregister(registry_pointer self, const registry_key& key);
+
+caf::result<void> update_metadata(registry_pointer self,
+                                  const registry_key& key, metadata& meta);
+
+caf::result<void> leave(registry_pointer self, const registry_key& key,
+                        const caf::actor& who);
+
+/// Everything that can refuse the registration is checked before `fn`
+/// runs, so a refused request spawns nothing; an exception of `fn` is the
+/// requester's error.
+caf::result<caf::actor> spawn_registered(registry_pointer self,
+                                         registry_key& key, metadata& meta,
+                                         const spawner& fn, bool reuse);
+
+caf::result<name_space> create_test_namespace(registry_pointer self);
+
 // -- events (registry_events.cpp)
 // ----------------------------------------------
 
@@ -73,7 +115,7 @@ std::vector<entry> removal_events(registry_pointer self,
                                   const caf::actor& who = nullptr);
 
 /// Adds a listener once and monitors it.
-caf::error add_listener(registry_pointer self, const caf::actor& listener);
+caf::result<void> listen(registry_pointer self, caf::actor& listener);
 
 /// Reports a change the backend made without the registry actor (another
 /// node's write, an expired name) to the subscribers, and answers the
@@ -85,6 +127,10 @@ void on_external_change(registry_pointer self, const external_change& x);
 caf::result<std::vector<entry>> subscribe(registry_pointer self,
                                           const caf::actor& who,
                                           subscription& filter, bool snapshot);
+
+/// Drops `who`'s subscription equal to `filter`, if it has one.
+caf::result<void> unsubscribe(registry_pointer self, const caf::actor& who,
+                              const subscription& filter);
 
 // -- life cycle (registry_lifecycle.cpp)
 // ---------------------------------------

@@ -33,7 +33,7 @@ TEST_P(backend_conformance,
   ASSERT_TRUE(e);
   EXPECT_EQ(e->actor, w);
   EXPECT_EQ(e->meta, meta("role", metadata_value{"worker"}));
-  EXPECT_EQ(fx.reg().lookup_entry(key("svc"))->meta, e->meta);
+  EXPECT_EQ(fx.reg().lookup_with_metadata(key("svc"))->meta, e->meta);
 }
 
 TEST_P(backend_conformance, metadata_is_optional) {
@@ -63,7 +63,7 @@ TEST_P(backend_conformance, lookup_of_a_missing_name_is_not_found) {
   EXPECT_TRUE(
       is(client.get_metadata(key("nobody")).error(), registry_errc::not_found));
   EXPECT_EQ(fx.reg().lookup(key("nobody")), nullptr);
-  EXPECT_FALSE(fx.reg().lookup_entry(key("nobody")));
+  EXPECT_FALSE(fx.reg().lookup_with_metadata(key("nobody")));
   EXPECT_FALSE(client.registered(key("nobody")).value());
 }
 
@@ -168,7 +168,7 @@ TEST_P(backend_conformance, update_metadata_replaces_the_whole_map) {
                                       meta("c", metadata_value{int64_t{3}})));
   EXPECT_EQ(client.get_metadata(key("svc")).value(),
             meta("c", metadata_value{int64_t{3}}));
-  EXPECT_EQ(fx.reg().lookup_entry(key("svc"))->meta,
+  EXPECT_EQ(fx.reg().lookup_with_metadata(key("svc"))->meta,
             meta("c", metadata_value{int64_t{3}}));
   EXPECT_EQ(client.lookup(key("svc")).value(), w);
 }

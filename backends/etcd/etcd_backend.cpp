@@ -121,7 +121,7 @@ write_result<etcd_state> backend::register_name(etcd_state&& st, entry e) {
 
 caf::optional<entry> backend::lookup(const etcd_state& st,
                                      const registry_key& key) {
-  return st.node->cache().lookup_entry(key);
+  return st.node->cache().lookup_with_metadata(key);
 }
 
 write_result<etcd_state> backend::unregister(etcd_state&& st,

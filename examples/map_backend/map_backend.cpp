@@ -55,7 +55,8 @@ caf::actor map_table::lookup(const registry_key& key) const {
   return e && !is_terminated(e->actor) ? e->actor : nullptr;
 }
 
-caf::optional<entry> map_table::lookup_entry(const registry_key& key) const {
+caf::optional<entry>
+map_table::lookup_with_metadata(const registry_key& key) const {
   lock guard{mtx};
   auto e = find(*this, key);
   if (e && !is_terminated(e->actor))
@@ -162,7 +163,7 @@ map_backend::write map_backend::drop_namespace(map_state&& st,
 
 caf::optional<entry> map_backend::lookup(const map_state& st,
                                          const registry_key& key) {
-  return st.table->lookup_entry(key);
+  return st.table->lookup_with_metadata(key);
 }
 
 caf::expected<std::vector<entry>> map_backend::list_all(const map_state& st,

@@ -29,7 +29,7 @@ public:
   caf::actor lookup(const libregistry::registry_key& key) const override;
 
   caf::optional<libregistry::entry>
-  lookup_entry(const libregistry::registry_key& key) const override;
+  lookup_with_metadata(const libregistry::registry_key& key) const override;
 
   /// Guards everything below.
   mutable std::mutex mtx;

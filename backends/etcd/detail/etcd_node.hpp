@@ -96,12 +96,7 @@ public:
   /// etcd longer than its lease, as `<namespace>/<name>` strings.
   std::vector<std::string> taken_while_cut_off() const;
 
-  /// Stops renewing the lease without revoking it, as a crashed node
-  /// would: its names expire after the TTL. For tests.
-  void abandon_lease();
-
 private:
-  /// A registration of one of this node's actors.
   /// A create that failed with `unavailable` and may have been committed.
   struct in_doubt_create {
     registry_key key;

@@ -227,7 +227,8 @@ caf::actor name_cache::lookup(const registry_key& key) const {
   return x != nullptr && is_live(*x) ? x->handle : caf::actor{};
 }
 
-caf::optional<entry> name_cache::lookup_entry(const registry_key& key) const {
+caf::optional<entry>
+name_cache::lookup_with_metadata(const registry_key& key) const {
   shared guard{mtx_};
   auto x = find(key);
   if (x == nullptr || !is_live(*x))

@@ -127,7 +127,8 @@ public:
 
   caf::actor lookup(const registry_key& key) const override;
 
-  caf::optional<entry> lookup_entry(const registry_key& key) const override;
+  caf::optional<entry>
+  lookup_with_metadata(const registry_key& key) const override;
 
 private:
   using name_map = std::unordered_map<service_name, cached_entry>;

@@ -35,7 +35,8 @@ caf::actor shared_table::lookup(const registry_key& key) const {
   return i->second.actor;
 }
 
-caf::optional<entry> shared_table::lookup_entry(const registry_key& key) const {
+caf::optional<entry>
+shared_table::lookup_with_metadata(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& s = shard_for(h);
   std::shared_lock<std::shared_mutex> guard{s.mtx};

@@ -64,7 +64,8 @@ public:
 
   caf::actor lookup(const registry_key& key) const override;
 
-  caf::optional<entry> lookup_entry(const registry_key& key) const override;
+  caf::optional<entry>
+  lookup_with_metadata(const registry_key& key) const override;
 
   // -- writer side ------------------------------------------------------------
 

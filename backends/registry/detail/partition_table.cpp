@@ -55,7 +55,7 @@ caf::actor partition_table::lookup(const registry_key& key) const {
 }
 
 caf::optional<entry>
-partition_table::lookup_entry(const registry_key& key) const {
+partition_table::lookup_with_metadata(const registry_key& key) const {
   auto h = key_hash{}(key);
   auto& p = partition_for(h);
   read_lock guard{p.mtx};

@@ -54,7 +54,8 @@ public:
 
   caf::actor lookup(const registry_key& key) const override;
 
-  caf::optional<entry> lookup_entry(const registry_key& key) const override;
+  caf::optional<entry>
+  lookup_with_metadata(const registry_key& key) const override;
 
   /// Copies the live members' handles and metadata once under the shared
   /// lock, releases it, then calls `f` for each.

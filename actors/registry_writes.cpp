@@ -1,0 +1,205 @@
+// The registry actor's writes: each handler validates, calls the backend,
+// then tells subscribers and waiters. Handlers are bound to their messages
+// in registry_actor.cpp.
+
+#include <exception>
+#include <string>
+#include <utility>
+
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+
+#include <libregistry/actors/detail/registry_state.hpp>
+#include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
+
+namespace libregistry::detail {
+
+namespace {
+
+/// The metadata `who` has under `key` now, if it is a member there.
+caf::optional<metadata> metadata_of(any_backend& backend,
+                                    const registry_key& key,
+                                    const caf::actor& who) {
+  if (auto xs = backend.members(key))
+    for (auto& x : *xs)
+      if (x.actor == who)
+        return std::move(x.meta);
+  return caf::none;
+}
+
+/// The registration under `key` of a terminated holder other than `who`,
+/// which registering `who` replaces before the registry handled the
+/// holder's down message (whose event would then miss this name).
+std::vector<entry> replaced_by(any_backend& backend, const registry_key& key,
+                               const caf::actor& who) {
+  std::vector<entry> result;
+  auto old = backend.holder(key);
+  if (!old || old == who || !is_terminated(old))
+    return result;
+  for (auto& x : backend.registrations_of(old.address()))
+    if (x.key == key)
+      result.push_back(std::move(x));
+  return result;
+}
+
+/// Validates and registers one entry, monitoring its actor once.
+caf::error register_one(registry_pointer self, entry e) {
+  auto& st = self->state;
+  auto& limits = st.core->limits;
+  if (!e.actor)
+    return make_error(registry_errc::invalid_actor);
+  if (auto err = check_key(e.key, limits))
+    return err;
+  if (auto err = check_metadata(e.meta, limits))
+    return err;
+  if (is_closing(st, e.key.ns))
+    return closing_namespace(e.key.ns);
+  if (is_terminated(e.actor))
+    return make_error(registry_errc::process_not_alive, to_string(e.key));
+  auto who = e.actor;
+  auto& subscribers = st.core->subscribers;
+  caf::optional<entry> added;
+  caf::optional<metadata> before;
+  std::vector<entry> replaced;
+  if (!subscribers.empty()) {
+    added = e;
+    before = metadata_of(st.backend(), e.key, who);
+    replaced = replaced_by(st.backend(), e.key, who);
+  }
+  auto key = st.waiting.empty() ? registry_key{} : e.key;
+  if (auto err = st.backend().register_name(std::move(e)))
+    return err;
+  if (st.monitored.insert(who.address()).second)
+    self->monitor(who);
+  if (!replaced.empty())
+    subscribers.notify(caf::actor_cast<caf::actor>(self),
+                       event_kind::terminated, replaced,
+                       exit_reason_of(replaced.front().actor));
+  if (added) {
+    auto sender = caf::actor_cast<caf::actor>(self);
+    if (before)
+      subscribers.notify_changed(sender, event_kind::registered, *added,
+                                 *before);
+    else
+      subscribers.notify(sender, event_kind::registered, {*added});
+  }
+  if (!st.waiting.empty())
+    st.waiting.deliver(key, who);
+  return caf::none;
+}
+
+/// Replaces the metadata under `key` and tells the subscribers, whose
+/// field conditions may have held before the change or hold after it.
+caf::error update_one(registry_pointer self, const registry_key& key,
+                      metadata meta) {
+  auto& st = self->state;
+  if (auto err = check_metadata(meta, st.core->limits))
+    return err;
+  auto& backend = st.backend();
+  caf::optional<entry> before;
+  if (!st.core->subscribers.empty())
+    before = backend.lookup(key);
+  if (auto err = backend.update_metadata(key, std::move(meta)))
+    return err;
+  if (before)
+    if (auto now = backend.lookup(key))
+      st.core->subscribers.notify_changed(caf::actor_cast<caf::actor>(self),
+                                          event_kind::metadata_updated, *now,
+                                          before->meta);
+  return caf::none;
+}
+
+} // namespace
+
+caf::result<void> register_name(registry_pointer self, registry_key& key,
+                                caf::actor& who, metadata& meta) {
+  return reply(register_one(
+      self, entry{std::move(key), std::move(who), std::move(meta)}));
+}
+
+caf::result<std::vector<caf::error>> register_all(registry_pointer self,
+                                                  std::vector<entry>& entries) {
+  std::vector<caf::error> result;
+  result.reserve(entries.size());
+  for (auto& e : entries)
+    result.emplace_back(register_one(self, std::move(e)));
+  return result;
+}
+
+caf::result<void> unregister(registry_pointer self, const registry_key& key) {
+  auto removed = removal_events(self, key);
+  if (auto err = self->state.backend().unregister(key))
+    return err;
+  notify(self, event_kind::unregistered, removed);
+  return caf::unit;
+}
+
+caf::result<void> update_metadata(registry_pointer self,
+                                  const registry_key& key, metadata& meta) {
+  return reply(update_one(self, key, std::move(meta)));
+}
+
+caf::result<void> leave(registry_pointer self, const registry_key& key,
+                        const caf::actor& who) {
+  if (!who)
+    return make_error(registry_errc::invalid_actor);
+  auto removed = removal_events(self, key, who);
+  if (auto err = self->state.backend().leave(key, who.address()))
+    return err;
+  notify(self, event_kind::unregistered, removed);
+  return caf::unit;
+}
+
+/// Spawns and registers one actor, or answers the live holder of the name
+/// (when `reuse`) or `already_registered`. Everything that can refuse the
+/// registration is checked before `fn` runs, so a refused request spawns
+/// nothing.
+caf::result<caf::actor> spawn_registered(registry_pointer self,
+                                         registry_key& key, metadata& meta,
+                                         const spawner& fn, bool reuse) {
+  auto& st = self->state;
+  if (!fn.spawn)
+    return make_error(registry_errc::invalid_actor,
+                      "empty spawner (spawners do not cross nodes)");
+  if (auto err = check_target(st, key))
+    return err;
+  if (auto err = check_metadata(meta, st.core->limits))
+    return err;
+  if (auto holder = st.reader().lookup(key)) {
+    if (reuse)
+      return holder;
+    return make_already_registered(std::move(holder));
+  }
+  caf::actor hdl;
+  // User code runs inside the registry here; its exception is the
+  // requester's error, not a crash of the registry.
+  try {
+    hdl = fn.spawn(self->system());
+  } catch (const std::exception& e) {
+    return make_error(registry_errc::invalid_actor,
+                      std::string{"the spawner threw: "} + e.what());
+  } catch (...) {
+    return make_error(registry_errc::invalid_actor,
+                      "the spawner threw a non-standard exception");
+  }
+  if (!hdl)
+    return make_error(registry_errc::invalid_actor,
+                      "the spawner returned no actor");
+  if (auto err =
+          register_one(self, entry{std::move(key), hdl, std::move(meta)})) {
+    caf::anon_send_exit(hdl, caf::exit_reason::kill);
+    return err;
+  }
+  return hdl;
+}
+
+caf::result<name_space> create_test_namespace(registry_pointer self) {
+  auto ns = name_space::test(fresh_namespace_ref());
+  if (auto err = self->state.backend().create_namespace(ns))
+    return err;
+  return ns;
+}
+
+} // namespace libregistry::detail
