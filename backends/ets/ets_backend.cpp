@@ -58,6 +58,8 @@ void unlink_actor(ets_state& st, const node& x) {
 
 /// Drops `x` from the table and the counters; the caller unlinks indexes.
 void erase_node(ets_state& st, const node& x) {
+  if (st.observer)
+    st.observer->removed(x);
   st.memory_bytes -= footprint(x);
   --st.registrations;
   st.table->erase(x);
@@ -97,6 +99,17 @@ collect(const ets_state& st, const name_space& ns, Predicate pred) {
   return result;
 }
 
+/// Replaces the metadata of `x`, telling the observer.
+void assign_metadata(ets_state& st, const node& x, metadata meta) {
+  if (st.observer)
+    st.observer->removed(x);
+  st.memory_bytes -= footprint(x);
+  st.table->assign_metadata(x, std::move(meta));
+  st.memory_bytes += footprint(x);
+  if (st.observer)
+    st.observer->added(x);
+}
+
 } // namespace
 
 void backend::declare_options(caf::config_option_adder& group) {
@@ -125,9 +138,7 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
     return {std::move(st), make_unknown_namespace(e.key.ns)};
   if (auto old = st.table->find(e.key)) {
     if (old->second.actor == e.actor) {
-      st.memory_bytes -= footprint(*old);
-      st.table->assign_metadata(*old, std::move(e.meta));
-      st.memory_bytes += footprint(*old);
+      assign_metadata(st, *old, std::move(e.meta));
       return {std::move(st), caf::none};
     }
     if (!is_terminated(old->second.actor))
@@ -136,12 +147,15 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
     remove(st, *old);
   }
   auto addr = e.actor.address();
-  auto x = st.table->insert(
-      e.key, detail::slot{std::move(e.actor), std::move(e.meta)});
+  auto x =
+      st.table->insert(detail::compact_key{e.key},
+                       detail::slot{std::move(e.actor), std::move(e.meta)});
   ns->second.insert(x);
   st.by_actor[addr].insert(x);
   ++st.registrations;
   st.memory_bytes += footprint(*x);
+  if (st.observer)
+    st.observer->added(*x);
   return {std::move(st), caf::none};
 }
 
@@ -171,9 +185,7 @@ write_result<ets_state> backend::update_metadata(ets_state&& st,
   if (x == nullptr)
     return {std::move(st),
             make_error(registry_errc::not_found, to_string(key))};
-  st.memory_bytes -= footprint(*x);
-  st.table->assign_metadata(*x, std::move(meta));
-  st.memory_bytes += footprint(*x);
+  assign_metadata(st, *x, std::move(meta));
   return {std::move(st), caf::none};
 }
 
@@ -209,6 +221,8 @@ write_result<ets_state> backend::drop_namespace(ets_state&& st,
     erase_node(st, *x);
   }
   st.namespaces.erase(i);
+  if (st.observer)
+    st.observer->dropped(ns);
   return {std::move(st), caf::none};
 }
 
@@ -273,6 +287,8 @@ std::shared_ptr<const direct_reader> backend::reader(const ets_state& st) {
 }
 
 void backend::close(ets_state&& st) {
+  if (st.observer)
+    st.observer->cleared();
   if (st.table)
     st.table->clear();
   st.namespaces.clear();

@@ -11,6 +11,7 @@
 
 #include <libregistry/backend.hpp>
 #include <libregistry/backends/ets/detail/shared_table.hpp>
+#include <libregistry/backends/ets/detail/table_observer.hpp>
 
 namespace libregistry::ets {
 
@@ -31,6 +32,9 @@ struct ets_state {
   /// Bytes the registrations hold by themselves (nodes, key strings,
   /// metadata); health adds the tables' and indexes' structures.
   uint64_t memory_bytes = 0;
+  /// Told of every change to the table, if set (`optimized_ets` sets its
+  /// metadata index here).
+  std::unique_ptr<detail::table_observer> observer;
 };
 
 /// The default backend (configuration name `ets`): one sharded hash table

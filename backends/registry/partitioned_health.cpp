@@ -11,10 +11,10 @@ namespace libregistry::partitioned {
 backend_health backend::health_check(const partitioned_state& st) {
   backend_health result;
   auto& table = *st.table;
-  std::vector<int64_t> per_partition(table.partition_count(), 0);
+  std::vector<int64_t> per_partition(table.shard_count(), 0);
   for (auto& [ns, index] : st.namespaces)
     for (auto x : index.names) {
-      per_partition[table.partition_of(x->first)] +=
+      per_partition[table.shard_of(x->first)] +=
           static_cast<int64_t>(x->second.size());
       for (auto& m : x->second)
         tally(result, m.actor);
@@ -27,7 +27,7 @@ backend_health backend::health_check(const partitioned_state& st) {
   for (auto n : per_partition)
     entries.emplace_back(n);
   auto& details = result.details;
-  details.emplace("partitions", static_cast<int64_t>(table.partition_count()));
+  details.emplace("partitions", static_cast<int64_t>(table.shard_count()));
   details.emplace("keys", detail::to_string(st.keys));
   details.emplace("namespaces", static_cast<int64_t>(st.namespaces.size()));
   details.emplace("partition_entries", std::move(entries));

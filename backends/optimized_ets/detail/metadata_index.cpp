@@ -35,7 +35,7 @@ void metadata_index::link(posting_map& owner, reverse_entry& rev,
   }
 }
 
-void metadata_index::add(const node& x) {
+void metadata_index::added(const node& x) {
   if (x.second.meta.empty())
     return;
   auto& owner = by_namespace_[x.first.ns()];
@@ -49,7 +49,8 @@ void metadata_index::add(const node& x) {
   }
 }
 
-void metadata_index::remove(const node* x) {
+void metadata_index::removed(const node& node_ref) {
+  auto x = &node_ref;
   auto i = reverse_.find(x);
   if (i == reverse_.end())
     return;
@@ -78,14 +79,11 @@ metadata_index::find(const name_space& ns, const std::string& field,
   return j == i->second.end() ? nullptr : &j->second;
 }
 
-void metadata_index::drop(const name_space& ns,
-                          const ets::ets_state::node_set& nodes) {
-  for (auto x : nodes)
-    remove(x);
+void metadata_index::dropped(const name_space& ns) {
   by_namespace_.erase(ns);
 }
 
-void metadata_index::clear() {
+void metadata_index::cleared() {
   by_namespace_.clear();
   reverse_.clear();
   postings_ = 0;

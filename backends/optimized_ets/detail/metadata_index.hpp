@@ -22,24 +22,22 @@ namespace libregistry::optimized_ets::detail {
 /// value; a list value is also indexed under each of its elements, so the
 /// index answers exactly what `field_matches` accepts.
 ///
-/// Invariants: the index holds a registration iff `add` was called for it
-/// and `remove` was not since. It refers to the table's nodes by address and
-/// never dereferences a node after `add`, so `remove` may be called with the
-/// address of a node already erased from the table.
+/// It observes the ETS table (`table_observer`): the ETS backend tells it of
+/// each change. Invariants: the index holds a registration iff `added` was
+/// called for it and `removed` was not since. It refers to the table's
+/// nodes by address and never dereferences a node after `added`.
 ///
-/// Cost: `add` and `remove` O(size of that registration's metadata); `find`
-/// O(1) expected and returns the matches without copying them; `drop`
-/// O(registrations in the namespace).
-class metadata_index {
+/// Cost: `added` and `removed` O(size of that registration's metadata);
+/// `find` O(1) expected and returns the matches without copying them.
+class metadata_index final : public ets::detail::table_observer {
 public:
-  using node = ets::detail::shared_table::node;
   using node_set = ets::ets_state::node_set;
 
   /// Indexes `x`, which the index does not hold yet.
-  void add(const node& x);
+  void added(const node& x) override;
 
   /// Removes `x` from every posting; does nothing if `x` is not indexed.
-  void remove(const node* x);
+  void removed(const node& x) override;
 
   /// A superset of the registrations of `ns` for which `field_matches`
   /// holds, or null if there is none: it can also hold registrations with
@@ -47,11 +45,11 @@ public:
   const node_set* find(const name_space& ns, const std::string& field,
                        const metadata_value& value) const;
 
-  /// Forgets namespace `ns`; `nodes` are its registrations.
-  void drop(const name_space& ns, const ets::ets_state::node_set& nodes);
+  /// Forgets namespace `ns`, whose registrations were each `removed`.
+  void dropped(const name_space& ns) override;
 
   /// Forgets everything.
-  void clear();
+  void cleared() override;
 
   /// Distinct `field = value` pairs indexed, over all namespaces.
   size_t postings() const { return postings_; }

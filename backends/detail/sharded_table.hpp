@@ -1,0 +1,148 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <utility>
+
+#include <absl/container/node_hash_map.h>
+
+#include <libregistry/backends/detail/key_hash.hpp>
+#include <libregistry/backends/detail/prefetched_find.hpp>
+#include <libregistry/backends/detail/table_bytes.hpp>
+#include <libregistry/key.hpp>
+
+namespace libregistry::detail {
+
+/// A hash table split into shards by key hash, each an
+/// `absl::node_hash_map<Key, Value>` behind its own reader/writer lock on
+/// its own cache lines: the ETS table with read concurrency, which the
+/// `ets` and `registry` backends share. `Key` is `registry_key` or
+/// `compact_key`; either is probed with a `registry_key`, hashed once.
+///
+/// Invariants: exactly one thread (the registry actor) calls the writer
+/// functions, and reads without locking since nobody else mutates; any
+/// thread may call `read`. Nodes never move: the `const node*` that `insert`
+/// returns stays valid until that key is erased (node_hash_map keeps
+/// references stable across rehashing).
+///
+/// Cost: a read is one hash, one shared lock of one shard and one probe that
+/// reuses the hash; a write locks only the shard it changes. In a table
+/// larger than the cache a probe waits for three dependent misses (the
+/// control bytes, the slot holding the node's address, the node), of which
+/// the first two overlap (`prefetched_find`). Memory: per key its node, plus
+/// a pointer and a control byte per slot of its shard's slot array (7/8 full
+/// at most); per shard 64 bytes beside the map.
+template <class Key, class Value>
+class sharded_table {
+public:
+  using map_type = absl::node_hash_map<Key, Value, key_hash, key_eq>;
+  using node = typename map_type::value_type;
+
+  /// `shards` is at least 1; any count spreads keys evenly.
+  explicit sharded_table(size_t shards)
+      : shards_(std::make_unique<shard[]>(shards == 0 ? 1 : shards)),
+        count_(shards == 0 ? 1 : shards) {}
+
+  size_t shard_count() const { return count_; }
+
+  /// The shard that holds `key`. Cost: one hash.
+  size_t shard_of(const registry_key& key) const {
+    return shard_of_hash(key_hash{}(key));
+  }
+
+  // -- any thread -------------------------------------------------------------
+
+  /// Calls `f` with the value under `key`, or null, under the shared lock
+  /// of its shard, and returns what `f` returns. `f` must be quick and must
+  /// not call back into the table.
+  template <class F>
+  auto read(const registry_key& key, F f) const {
+    auto h = key_hash{}(key);
+    auto& s = shards_[shard_of_hash(h)];
+    std::shared_lock<std::shared_mutex> guard{s.mtx};
+    auto i = prefetched_find(s.map, hashed_key{h, key});
+    return f(i == s.map.end() ? nullptr : &i->second);
+  }
+
+  // -- the writer only --------------------------------------------------------
+
+  /// The node for `key`, or null. Cost: one probe, no lock.
+  const node* find(const registry_key& key) const {
+    auto h = key_hash{}(key);
+    auto& s = shards_[shard_of_hash(h)];
+    auto i = prefetched_find(s.map, hashed_key{h, key});
+    return i == s.map.end() ? nullptr : &*i;
+  }
+
+  /// Inserts a key that is not present and returns its node.
+  const node* insert(Key key, Value value) {
+    auto& s = shard_for(key);
+    std::unique_lock<std::shared_mutex> guard{s.mtx};
+    return &*s.map.try_emplace(std::move(key), std::move(value)).first;
+  }
+
+  /// Calls `f` on the value of an existing node under the exclusive lock of
+  /// its shard, so that readers see the change whole.
+  template <class F>
+  void update(const node& x, F f) {
+    std::unique_lock<std::shared_mutex> guard{shard_for(x.first).mtx};
+    // Only the writer mutates, and only under the exclusive lock.
+    f(const_cast<Value&>(x.second));
+  }
+
+  /// Erases an existing node; `x` dangles afterwards.
+  void erase(const node& x) {
+    auto& s = shard_for(x.first);
+    std::unique_lock<std::shared_mutex> guard{s.mtx};
+    // Erase by iterator: erasing by `x.first` would pass a reference into
+    // the node being destroyed.
+    s.map.erase(s.map.find(x.first));
+  }
+
+  /// Erases everything; the nodes are destroyed after each shard's lock is
+  /// released.
+  void clear() {
+    for (size_t i = 0; i < count_; ++i) {
+      map_type dropped;
+      std::unique_lock<std::shared_mutex> guard{shards_[i].mtx};
+      dropped.swap(shards_[i].map);
+      guard.unlock();
+    }
+  }
+
+  /// Bytes of the shards' slot arrays at their current capacities, as
+  /// malloc takes them (`pointer_table_bytes`). Cost: O(shards).
+  uint64_t slot_bytes() const {
+    uint64_t result = 0;
+    for (size_t i = 0; i < count_; ++i)
+      result += pointer_table_bytes(shards_[i].map.capacity());
+    return result;
+  }
+
+private:
+  struct alignas(64) shard {
+    mutable std::shared_mutex mtx;
+    map_type map;
+  };
+
+  /// The shard of keys of hash `h`: the top 32 bits scaled to the count, so
+  /// any count spreads evenly and the map inside, which places keys by the
+  /// low bits, sees independent bits.
+  size_t shard_of_hash(size_t h) const {
+    return static_cast<size_t>(((static_cast<uint64_t>(h) >> 32) * count_) >>
+                               32);
+  }
+
+  template <class K>
+  shard& shard_for(const K& key) const {
+    return shards_[shard_of_hash(key_hash{}(key))];
+  }
+
+  std::unique_ptr<shard[]> shards_;
+  size_t count_;
+};
+
+} // namespace libregistry::detail
