@@ -17,17 +17,17 @@ namespace libregistry {
 /// | `libregistry.backend` | string | `ets` |
 /// | `libregistry.max-name-length` | integer, bytes | 255 |
 /// | `libregistry.max-metadata-bytes` | integer, bytes | 65536 |
-/// | `libregistry.max-restarts` | integer, restarts within the window (0: never restart) | 5 |
-/// | `libregistry.restart-window` | duration, e.g. `5s` | 5s |
+/// | `libregistry.max-restarts` | integer, restarts within the window (0: never
+/// restart) | 5 | | `libregistry.restart-window` | duration, e.g. `5s` | 5s |
 /// | `libregistry.<backend>.<option>` | as the backend declares | backend's |
 ///
 /// For example `--libregistry.backend=registry
-/// --libregistry.registry.partitions=8`, or in a config file:
+/// --libregistry.partitioned.partitions=8`, or in a config file:
 ///
 /// ```ini
 /// [libregistry]
-/// backend="registry"
-/// [libregistry.registry]
+/// backend="partitioned"
+/// [libregistry.partitioned]
 /// keys="duplicate"
 /// ```
 ///

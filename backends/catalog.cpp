@@ -8,7 +8,7 @@
 
 #include <libregistry/backends/ets/ets_backend.hpp>
 #include <libregistry/backends/optimized_ets/optimized_ets_backend.hpp>
-#include <libregistry/backends/registry/partitioned_backend.hpp>
+#include <libregistry/backends/partitioned/partitioned_backend.hpp>
 #ifdef LIBREGISTRY_WITH_ETCD
 #include <libregistry/backends/etcd/etcd_backend.hpp>
 #endif
@@ -21,11 +21,14 @@ namespace {
 struct catalog_entry {
   std::string name;
   backend_factory factory;
+  /// A former name, still accepted but not listed by `backend_names`.
+  bool former = false;
 };
 
 template <class B>
-catalog_entry builtin(const char* name) {
-  return {name, backend_factory{&make_backend_of<B>, &B::declare_options}};
+catalog_entry builtin(const char* name, bool former = false) {
+  return {name, backend_factory{&make_backend_of<B>, &B::declare_options},
+          former};
 }
 
 /// The process's backends, behind one lock. Built-in backends come first,
@@ -35,7 +38,8 @@ struct catalog {
   std::vector<catalog_entry> entries{
       builtin<ets::backend>("ets"),
       builtin<optimized_ets::backend>("optimized_ets"),
-      builtin<partitioned::backend>("registry"),
+      builtin<partitioned::backend>("partitioned"),
+      builtin<partitioned::backend>("registry", true),
 #ifdef LIBREGISTRY_WITH_ETCD
       builtin<etcd::backend>("etcd"),
 #endif
@@ -89,7 +93,8 @@ caf::error register_backend(const std::string& name, backend_factory factory) {
 std::vector<std::string> backend_names() {
   std::vector<std::string> result;
   for (auto& x : snapshot())
-    result.emplace_back(std::move(x.name));
+    if (!x.former)
+      result.emplace_back(std::move(x.name));
   return result;
 }
 

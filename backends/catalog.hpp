@@ -46,8 +46,10 @@ caf::error register_backend(const std::string& name) {
 }
 
 /// The names of all backends in the catalog: the built-in ones (`ets`,
-/// `optimized_ets`, `registry`, and `etcd` where it was built) first, then
-/// those registered, in the order they were.
+/// `optimized_ets`, `partitioned`, and `etcd` where it was built) first,
+/// then those registered, in the order they were. `registry`, the first
+/// release's name of `partitioned`, is still accepted everywhere a name is
+/// but not listed.
 std::vector<std::string> backend_names();
 
 /// Initializes the backend called `name` with `options`, in `sys` for a

@@ -34,7 +34,7 @@ const std::string& shared_etcd() {
 std::vector<std::string> suite_backends() {
   if (auto err = register_backend<map_backend>("map"))
     throw std::logic_error("cannot register map_backend: " + to_string(err));
-  return {"ets", "optimized_ets", "registry", "etcd", "map"};
+  return {"ets", "optimized_ets", "partitioned", "etcd", "map"};
 }
 
 caf::settings backend_options_for(const std::string& backend) {

@@ -1,12 +1,14 @@
 // Registry options read from CAF's actor_system_config: config file text,
 // command line, defaults, and refused values.
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "registry_fixture.hpp"
 #include <libregistry/actors/registry_config.hpp>
+#include <libregistry/backends/catalog.hpp>
 
 using namespace libregistry;
 using namespace libregistry::test;
@@ -61,19 +63,32 @@ TEST(config, a_config_file_selects_the_backend_and_its_options) {
   app_config cfg;
   parse(cfg, {},
         "[libregistry]\n"
-        "backend=\"registry\"\n"
-        "[libregistry.registry]\n"
+        "backend=\"partitioned\"\n"
+        "[libregistry.partitioned]\n"
         "partitions=3\n"
         "keys=\"duplicate\"\n"
         "[libregistry.ets]\n"
         "shards=2\n");
   caf::actor_system sys{cfg};
   auto details = details_of(sys);
-  EXPECT_EQ(caf::get_or(details, "backend", ""), "registry");
+  EXPECT_EQ(caf::get_or(details, "backend", ""), "partitioned");
   EXPECT_EQ(caf::get_or(details, "partitions", int64_t{0}), 3);
   EXPECT_EQ(caf::get_or(details, "keys", ""), "duplicate");
   // Only the selected backend's group applies.
   EXPECT_EQ(caf::get_or(details, "shards", int64_t{0}), 0);
+}
+
+TEST(config, the_former_name_registry_still_selects_the_partitioned_backend) {
+  app_config cfg;
+  parse(cfg, {"--libregistry.registry.partitions=2"},
+        "[libregistry]\n"
+        "backend=\"registry\"\n");
+  caf::actor_system sys{cfg};
+  auto details = details_of(sys);
+  EXPECT_EQ(caf::get_or(details, "backend", ""), "registry");
+  EXPECT_EQ(caf::get_or(details, "partitions", int64_t{0}), 2);
+  auto names = backend_names();
+  EXPECT_EQ(std::count(names.begin(), names.end(), "registry"), 0);
 }
 
 TEST(config, limits_from_a_config_file_apply) {
@@ -117,9 +132,9 @@ TEST(config, the_restart_policy_is_configurable) {
 TEST(config, every_backend_option_can_be_given_on_the_command_line) {
   {
     app_config cfg;
-    parse(cfg, {"--libregistry.backend=registry",
-                "--libregistry.registry.partitions=2",
-                "--libregistry.registry.keys=duplicate"});
+    parse(cfg, {"--libregistry.backend=partitioned",
+                "--libregistry.partitioned.partitions=2",
+                "--libregistry.partitioned.keys=duplicate"});
     caf::actor_system sys{cfg};
     auto details = details_of(sys);
     EXPECT_EQ(caf::get_or(details, "partitions", int64_t{0}), 2);

@@ -1,4 +1,4 @@
-// Groups: duplicate keys in the `registry` backend, and every other backend
+// Groups: duplicate keys in the `partitioned` backend, and every other backend
 // (and unique keys) answering group operations as groups of at most one.
 
 #include <algorithm>
@@ -33,7 +33,7 @@ std::vector<caf::actor> actors_of(const std::vector<entry>& xs) {
 
 registry_options duplicate_keys() {
   registry_options opts;
-  opts.backend = "registry";
+  opts.backend = "partitioned";
   opts.backend_options.emplace("keys", metadata_value{"duplicate"});
   return opts;
 }

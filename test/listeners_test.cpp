@@ -103,7 +103,7 @@ INSTANTIATE_TEST_SUITE_P(
 /// Group changes under duplicate keys: one event per member.
 TEST(group_listeners, leave_and_unregister_report_each_member) {
   registry_options opts;
-  opts.backend = "registry";
+  opts.backend = "partitioned";
   opts.backend_options.emplace("keys", metadata_value{"duplicate"});
   registry_fixture fx{opts};
   caf::scoped_actor events{fx.sys()};

@@ -1,4 +1,4 @@
-// The `registry` backend's own options and its partitioning. Its unique-key
+// The `partitioned` backend's own options and its partitioning. Its unique-key
 // semantics are checked by the compliance suites.
 
 #include <cmath>
@@ -21,26 +21,27 @@ int64_t detail_int(const backend_health& h, const std::string& name) {
 TEST(partitioned_backend, refuses_bad_options) {
   for (auto bad : {metadata_value{int64_t{0}}, metadata_value{int64_t{1025}},
                    metadata_value{"four"}})
-    EXPECT_TRUE(is(make_backend("registry", meta("partitions", bad)).error(),
+    EXPECT_TRUE(is(make_backend("partitioned", meta("partitions", bad)).error(),
                    registry_errc::backend_error));
-  EXPECT_TRUE(is(
-      make_backend("registry", meta("keys", metadata_value{"several"})).error(),
-      registry_errc::backend_error));
+  EXPECT_TRUE(
+      is(make_backend("partitioned", meta("keys", metadata_value{"several"}))
+             .error(),
+         registry_errc::backend_error));
 }
 
 TEST(partitioned_backend, partitions_default_to_the_hint_then_the_hardware) {
   auto hinted = make_backend(
-      "registry", meta("scheduler-threads", metadata_value{int64_t{3}}));
+      "partitioned", meta("scheduler-threads", metadata_value{int64_t{3}}));
   ASSERT_TRUE(hinted);
   EXPECT_EQ(detail_int((*hinted)->health_check(), "partitions"), 3);
-  auto plain = make_backend("registry");
+  auto plain = make_backend("partitioned");
   ASSERT_TRUE(plain);
   EXPECT_EQ(
       detail_int((*plain)->health_check(), "partitions"),
       static_cast<int64_t>(std::max(1u, std::thread::hardware_concurrency())));
   auto opts = meta("scheduler-threads", metadata_value{int64_t{3}});
   opts.emplace("partitions", metadata_value{int64_t{5}});
-  auto given = make_backend("registry", opts);
+  auto given = make_backend("partitioned", opts);
   ASSERT_TRUE(given);
   EXPECT_EQ(detail_int((*given)->health_check(), "partitions"), 5);
   EXPECT_EQ(caf::get_or((*given)->health_check().details, "keys", ""),
@@ -52,7 +53,7 @@ TEST(partitioned_backend, the_registry_actor_hints_its_scheduler_threads) {
   cfg.set("scheduler.max-threads", 3);
   caf::actor_system sys{cfg};
   registry_options opts;
-  opts.backend = "registry";
+  opts.backend = "partitioned";
   auto reg = spawn_registry(sys, opts);
   ASSERT_TRUE(reg);
   blocking_registry client{sys, *reg};
@@ -74,7 +75,7 @@ TEST(partitioned_backend, ten_thousand_keys_spread_evenly_over_partitions) {
   const double sigma = std::sqrt(n * (1.0 / p) * (1.0 - 1.0 / p));
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto b = make_backend("registry", meta("partitions", metadata_value{p}));
+  auto b = make_backend("partitioned", meta("partitions", metadata_value{p}));
   ASSERT_TRUE(b);
   auto w = sys.spawn(libregistry::test::echo_worker);
   for (int64_t i = 0; i < n; ++i)

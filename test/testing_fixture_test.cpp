@@ -132,12 +132,12 @@ TEST_F(registry_test_fixture, teardown_fails_the_test_for_a_survivor) {
 class configured_fixture : public libregistry::registry_test {
 protected:
   void configure(caf::actor_system_config& cfg) override {
-    cfg.set("libregistry.backend", "registry");
+    cfg.set("libregistry.backend", "partitioned");
   }
 };
 
 TEST_F(configured_fixture, spawns_the_registry_the_configuration_names) {
-  EXPECT_EQ(client().health_check().value().backend, "registry");
+  EXPECT_EQ(client().health_check().value().backend, "partitioned");
   EXPECT_EQ(sys().render(make_error(registry_errc::invalid_key, "why")),
             "registry_error(invalid_key, why)");
 }

@@ -121,7 +121,7 @@ protected:
   void TearDown() override;
 
   /// Customizes the actor system's configuration before `SetUp` creates
-  /// the system, e.g. `cfg.set("libregistry.backend", "registry")`: the
+  /// the system, e.g. `cfg.set("libregistry.backend", "partitioned")`: the
   /// configuration declares the registry's options (see
   /// `declare_registry_options`) and renders its errors already. Does
   /// nothing by default.

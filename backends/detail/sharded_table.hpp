@@ -19,7 +19,7 @@ namespace libregistry::detail {
 /// A hash table split into shards by key hash, each an
 /// `absl::node_hash_map<Key, Value>` behind its own reader/writer lock on
 /// its own cache lines: the ETS table with read concurrency, which the
-/// `ets` and `registry` backends share. `Key` is `registry_key` or
+/// `ets` and `partitioned` backends share. `Key` is `registry_key` or
 /// `compact_key`; either is probed with a `registry_key`, hashed once.
 ///
 /// Invariants: exactly one thread (the registry actor) calls the writer

@@ -1,10 +1,10 @@
-// The health check of the `registry` backend: liveness counts and how
+// The health check of the `partitioned` backend: liveness counts and how
 // evenly the partitions are filled.
 
 #include <algorithm>
 
-#include <libregistry/backends/registry/detail/options.hpp>
-#include <libregistry/backends/registry/partitioned_backend.hpp>
+#include <libregistry/backends/partitioned/detail/options.hpp>
+#include <libregistry/backends/partitioned/partitioned_backend.hpp>
 
 namespace libregistry::partitioned {
 

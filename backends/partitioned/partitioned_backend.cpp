@@ -1,8 +1,8 @@
-#include <libregistry/backends/registry/partitioned_backend.hpp>
+#include <libregistry/backends/partitioned/partitioned_backend.hpp>
 
 #include <algorithm>
 
-#include <libregistry/backends/registry/detail/options.hpp>
+#include <libregistry/backends/partitioned/detail/options.hpp>
 #include <libregistry/detail/multi_index.hpp>
 #include <libregistry/errors.hpp>
 #include <libregistry/liveness.hpp>

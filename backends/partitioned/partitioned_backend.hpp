@@ -12,7 +12,7 @@
 #include <caf/fwd.hpp>
 
 #include <libregistry/backend.hpp>
-#include <libregistry/backends/registry/detail/partition_table.hpp>
+#include <libregistry/backends/partitioned/detail/partition_table.hpp>
 
 namespace libregistry::partitioned {
 
@@ -45,11 +45,12 @@ struct partitioned_state {
   uint64_t memory_bytes = 0;
 };
 
-/// The `registry` backend, modelled on Elixir's Registry: a table split into
-/// partitions by key hash, each with its own lock, and a key mode chosen at
-/// spawn: `unique` names (one holder, the semantics every backend shares)
-/// or `duplicate` names (groups: many actors under one name, each with its
-/// own metadata, for pub/sub and dispatch).
+/// The `partitioned` backend (configuration name `partitioned`; `registry` in
+/// the first release, still accepted), modelled on Elixir's Registry: a
+/// table split into partitions by key hash, each with its own lock, and a
+/// key mode chosen at spawn: `unique` names (one holder, the semantics
+/// every backend shares) or `duplicate` names (groups: many actors under
+/// one name, each with its own metadata, for pub/sub and dispatch).
 ///
 /// Options (a `caf::settings`):
 /// - `partitions` (integer, 1 to 1024): default the `scheduler-threads`

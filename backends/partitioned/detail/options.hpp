@@ -6,7 +6,7 @@
 #include <caf/expected.hpp>
 #include <caf/settings.hpp>
 
-#include <libregistry/backends/registry/partitioned_backend.hpp>
+#include <libregistry/backends/partitioned/partitioned_backend.hpp>
 
 namespace libregistry::partitioned::detail {
 

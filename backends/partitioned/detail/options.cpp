@@ -1,4 +1,4 @@
-#include <libregistry/backends/registry/detail/options.hpp>
+#include <libregistry/backends/partitioned/detail/options.hpp>
 
 #include <algorithm>
 #include <thread>
@@ -34,7 +34,7 @@ caf::expected<size_t> partition_count(const caf::settings& options) {
     auto n = caf::get_if<int64_t>(value);
     if (n == nullptr || *n < 1 || *n > max_partitions)
       return make_error(registry_errc::backend_error,
-                        "registry: partitions must be an integer between 1 "
+                        "partitioned: partitions must be an integer between 1 "
                         "and " +
                             std::to_string(max_partitions));
     return static_cast<size_t>(*n);
@@ -52,7 +52,7 @@ caf::expected<key_mode> key_mode_of(const caf::settings& options) {
     return key_mode::duplicate;
   return make_error(
       registry_errc::backend_error,
-      "registry: keys must be \"unique\" or \"duplicate\", not \"" + keys +
+      "partitioned: keys must be \"unique\" or \"duplicate\", not \"" + keys +
           "\"");
 }
 

@@ -1,4 +1,4 @@
-#include <libregistry/backends/registry/detail/partition_table.hpp>
+#include <libregistry/backends/partitioned/detail/partition_table.hpp>
 
 #include <libregistry/liveness.hpp>
 

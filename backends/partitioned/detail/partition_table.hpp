@@ -23,7 +23,7 @@ struct member {
 /// a group has exactly one member.
 using group = std::vector<member>;
 
-/// The `registry` backend's table: keys to groups in a `sharded_table`
+/// The `partitioned` backend's table: keys to groups in a `sharded_table`
 /// (backends/detail/sharded_table.hpp, which states its invariants and
 /// costs), one shard per partition, read directly by any thread. A read
 /// walks the group until its first live member.
