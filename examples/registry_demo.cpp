@@ -90,6 +90,20 @@ struct demo_config : caf::actor_system_config {
   }
 };
 
+/// Prints the registry's health and statistics.
+void print_health(blocking_registry& client) {
+  auto health = client.health_check();
+  auto stats = client.get_stats();
+  if (health && stats)
+    std::cout << "health: " << to_string(health->status) << " (backend "
+              << health->backend << ", " << health->details.alive << " alive, "
+              << health->details.dead << " dead, "
+              << health->details.memory_bytes << " bytes)\n"
+              << "stats: " << stats->registrations << " registrations, "
+              << stats->actors << " actors, " << stats->namespaces
+              << " namespace(s)\n";
+}
+
 int main(int argc, char** argv) {
   demo_config cfg;
   if (auto err = cfg.parse(argc, argv)) {
@@ -139,16 +153,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 1000 && names_left() > 2; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
 
-  auto health = client.health_check();
-  auto stats = client.get_stats();
-  if (health && stats)
-    std::cout << "health: " << to_string(health->status) << " (backend "
-              << health->backend << ", " << health->details.alive << " alive, "
-              << health->details.dead << " dead, "
-              << health->details.memory_bytes << " bytes)\n"
-              << "stats: " << stats->registrations << " registrations, "
-              << stats->actors << " actors, " << stats->namespaces
-              << " namespace(s)\n";
+  print_health(client);
 
   for (auto& a : {w1, w2, d})
     self->send_exit(a, caf::exit_reason::user_shutdown);

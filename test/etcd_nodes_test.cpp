@@ -77,6 +77,21 @@ protected:
   etcd_cluster cluster;
   std::chrono::seconds ttl{2};
   std::string prefix = "/nodes/" + std::to_string(getpid()) + "/";
+
+  /// The owner (node) of each production name, as etcd stores them.
+  std::map<std::string, std::string> owners_in_etcd() {
+    etcd::detail::etcd_client client{{cluster.endpoints(), 5000ms}};
+    etcd::detail::key_layout layout{prefix, "reader"};
+    auto start = layout.of(name_space::production());
+    auto stored =
+        client.range(start, etcd::detail::etcd_client::prefix_end(start))
+            .value();
+    std::map<std::string, std::string> result;
+    for (auto& kv : stored.kvs)
+      result[layout.parse(kv.key)->service.name] =
+          etcd::detail::decode(kv.value)->owner;
+    return result;
+  }
 };
 
 TEST_F(etcd_nodes, a_handle_from_another_node_takes_messages_and_monitoring) {
@@ -179,15 +194,7 @@ TEST_F(etcd_nodes, a_leader_killed_during_registrations_loses_none) {
   // Creates left in doubt are undone at the next health check.
   EXPECT_EQ(a->ask("health").rfind("health", 0), 0u);
   EXPECT_EQ(b->ask("health").rfind("health", 0), 0u);
-  etcd::detail::etcd_client client{{cluster.endpoints(), 5000ms}};
-  etcd::detail::key_layout layout{prefix, "reader"};
-  auto start = layout.of(name_space::production());
-  auto stored =
-      client.range(start, etcd::detail::etcd_client::prefix_end(start)).value();
-  std::map<std::string, std::string> owner_of;
-  for (auto& kv : stored.kvs)
-    owner_of[layout.parse(kv.key)->service.name] =
-        etcd::detail::decode(kv.value)->owner;
+  auto owner_of = owners_in_etcd();
   auto owner = [&](const std::string& name) {
     auto i = owner_of.find(name);
     return i == owner_of.end() ? std::string{} : i->second;

@@ -93,6 +93,21 @@ TEST_P(restart, an_await_in_progress_is_asked_again_of_the_next_actor) {
   EXPECT_EQ(*found, w);
 }
 
+/// Crashes the registry actor of `sut` every 2 ms until `done` or `most`
+/// crashes; returns how many.
+int crash_until(registry_fixture& sut, const std::atomic<bool>& done,
+                int most) {
+  int crashes = 0;
+  while (!done && crashes < most) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (!done) {
+      crash(sut);
+      ++crashes;
+    }
+  }
+  return crashes;
+}
+
 /// Killing the registry actor over and over while one thread registers and
 /// another looks up, by message and directly: every registration is
 /// acknowledged, none is lost, and no lookup of an acknowledged name fails.
@@ -133,16 +148,9 @@ TEST_P(restart, no_registration_is_lost_while_the_registry_is_killed) {
         ++failed_reads;
     }
   }};
-  int crashes = 0;
   // At most 100 crashes, well within the restart policy, however slow the
   // build (sanitizers) makes the writer.
-  while (!done && crashes < 100) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    if (!done) {
-      crash(sut);
-      ++crashes;
-    }
-  }
+  auto crashes = crash_until(sut, done, 100);
   writer.join();
   reader.join();
   std::cout << "registrations " << total << ", acknowledged " << acknowledged
