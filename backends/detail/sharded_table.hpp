@@ -12,6 +12,7 @@
 #include <libregistry/backends/detail/key_hash.hpp>
 #include <libregistry/backends/detail/prefetched_find.hpp>
 #include <libregistry/backends/detail/table_bytes.hpp>
+#include <libregistry/direct_reader.hpp>
 #include <libregistry/key.hpp>
 
 namespace libregistry::detail {
@@ -19,8 +20,12 @@ namespace libregistry::detail {
 /// A hash table split into shards by key hash, each an
 /// `absl::node_hash_map<Key, Value>` behind its own reader/writer lock on
 /// its own cache lines: the ETS table with read concurrency, which the
-/// `ets` and `partitioned` backends share. `Key` is `registry_key` or
-/// `compact_key`; either is probed with a `registry_key`, hashed once.
+/// `ets` and `partitioned` backends share, and the direct read path of both.
+/// `Key` is `registry_key` or `compact_key`; either is probed with a
+/// `registry_key`, hashed once. For a `Value`, `live_member(const Value&)`
+/// (found by argument-dependent lookup) returns the live registration it
+/// holds, something with `actor` and `meta`, or null: the reads never
+/// return a terminated actor.
 ///
 /// Invariants: exactly one thread (the registry actor) calls the writer
 /// functions, and reads without locking since nobody else mutates; any
@@ -36,7 +41,7 @@ namespace libregistry::detail {
 /// a pointer and a control byte per slot of its shard's slot array (7/8 full
 /// at most); per shard 64 bytes beside the map.
 template <class Key, class Value>
-class sharded_table {
+class sharded_table : public direct_reader {
 public:
   using map_type = absl::node_hash_map<Key, Value, key_hash, key_eq>;
   using node = typename map_type::value_type;
@@ -45,6 +50,24 @@ public:
   explicit sharded_table(size_t shards)
       : shards_(std::make_unique<shard[]>(shards == 0 ? 1 : shards)),
         count_(shards == 0 ? 1 : shards) {}
+
+  // -- direct_reader ----------------------------------------------------------
+
+  caf::actor lookup(const registry_key& key) const override {
+    return read(key, [](const Value* x) -> caf::actor {
+      auto m = x != nullptr ? live_member(*x) : nullptr;
+      return m != nullptr ? m->actor : nullptr;
+    });
+  }
+
+  caf::optional<entry>
+  lookup_with_metadata(const registry_key& key) const override {
+    return read(key, [&](const Value* x) -> caf::optional<entry> {
+      if (auto m = x != nullptr ? live_member(*x) : nullptr)
+        return entry{key, m->actor, m->meta};
+      return caf::none;
+    });
+  }
 
   size_t shard_count() const { return count_; }
 

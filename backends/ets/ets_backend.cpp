@@ -9,6 +9,7 @@
 #include <libregistry/backends/detail/table_bytes.hpp>
 #include <libregistry/detail/allocation.hpp>
 #include <libregistry/detail/multi_index.hpp>
+#include <libregistry/detail/power_of_two.hpp>
 #include <libregistry/errors.hpp>
 #include <libregistry/liveness.hpp>
 
@@ -104,7 +105,7 @@ void assign_metadata(ets_state& st, const node& x, metadata meta) {
   if (st.observer)
     st.observer->removed(x);
   st.memory_bytes -= footprint(x);
-  st.table->assign_metadata(x, std::move(meta));
+  st.table->update(x, [&](detail::slot& y) { y.meta = std::move(meta); });
   st.memory_bytes += footprint(x);
   if (st.observer)
     st.observer->added(x);
@@ -124,8 +125,9 @@ caf::expected<ets_state> backend::init(const caf::settings& options) {
                       "ets: shards must be between 1 and " +
                           std::to_string(max_shards));
   ets_state st;
-  st.table =
-      std::make_shared<detail::shared_table>(static_cast<size_t>(shards));
+  st.table = std::make_shared<detail::shared_table>(
+      libregistry::detail::round_up_to_power_of_two(
+          static_cast<size_t>(shards)));
   st.namespaces.emplace(name_space::production(), ets_state::node_set{});
   return st;
 }

@@ -164,7 +164,7 @@ caf::optional<entry> backend::lookup(const partitioned_state& st,
   auto x = st.table->find(key);
   if (x == nullptr)
     return caf::none;
-  if (auto m = detail::first_live(x->second))
+  if (auto m = detail::live_member(x->second))
     return entry{x->first, m->actor, m->meta};
   return caf::none;
 }
@@ -190,7 +190,7 @@ backend::update_metadata(partitioned_state&& st, const registry_key& key,
                        "duplicate keys: register the member again to "
                        "replace its metadata")};
   auto x = st.table->find(key);
-  if (x == nullptr || detail::first_live(x->second) == nullptr)
+  if (x == nullptr || detail::live_member(x->second) == nullptr)
     return {std::move(st),
             make_error(registry_errc::not_found, to_string(key))};
   st.memory_bytes -= footprint(x->second.front());

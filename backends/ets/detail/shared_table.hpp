@@ -11,6 +11,7 @@
 #include <libregistry/backends/detail/sharded_table.hpp>
 #include <libregistry/direct_reader.hpp>
 #include <libregistry/key.hpp>
+#include <libregistry/liveness.hpp>
 #include <libregistry/metadata.hpp>
 
 namespace libregistry::ets::detail {
@@ -23,31 +24,20 @@ struct slot {
 
 using libregistry::detail::compact_key;
 
-/// The ETS backend's table: compact keys to slots in a `sharded_table`
-/// (backends/detail/sharded_table.hpp, which states its invariants and
-/// costs), read directly by any thread.
+/// The live registration `x` holds, or null (`sharded_table`'s reads).
+inline const slot* live_member(const slot& x) {
+  return is_terminated(x.actor) ? nullptr : &x;
+}
+
+/// The ETS backend's table and direct read path: compact keys to slots in a
+/// `sharded_table` (backends/detail/sharded_table.hpp states its invariants
+/// and costs).
 ///
 /// Memory per key beside the sharded table's: its node, 80 bytes as malloc
 /// takes it (the compact key 16, the handle 8, the metadata map's header
 /// 48, malloc's header 8), and a heap buffer for a key longer than 15
 /// encoded bytes (`compact_key`).
-class shared_table final
-    : public direct_reader,
-      public libregistry::detail::sharded_table<compact_key, slot> {
-public:
-  /// `shard_count` is rounded up to a power of two.
-  explicit shared_table(size_t shard_count);
-
-  ~shared_table() override;
-
-  caf::actor lookup(const registry_key& key) const override;
-
-  caf::optional<entry>
-  lookup_with_metadata(const registry_key& key) const override;
-
-  /// Replaces the metadata of an existing node. Writer only.
-  void assign_metadata(const node& x, metadata meta);
-};
+using shared_table = libregistry::detail::sharded_table<compact_key, slot>;
 
 /// The registration a node holds, as an entry. Copies the key's parts and
 /// the metadata.

@@ -13,7 +13,7 @@ class table_observer {
 public:
   using node = shared_table::node;
 
-  virtual ~table_observer();
+  virtual ~table_observer() = default;
 
   /// `x` was inserted, or its metadata was replaced.
   virtual void added(const node& x) = 0;

@@ -4,7 +4,7 @@
 
 namespace libregistry::partitioned::detail {
 
-const member* first_live(const group& xs) {
+const member* live_member(const group& xs) {
   for (auto& m : xs)
     if (!is_terminated(m.actor))
       return &m;
@@ -15,22 +15,6 @@ partition_table::partition_table(size_t partitions)
     : sharded_table(partitions) {}
 
 partition_table::~partition_table() = default;
-
-caf::actor partition_table::lookup(const registry_key& key) const {
-  return read(key, [](const group* xs) -> caf::actor {
-    auto m = xs != nullptr ? first_live(*xs) : nullptr;
-    return m != nullptr ? m->actor : nullptr;
-  });
-}
-
-caf::optional<entry>
-partition_table::lookup_with_metadata(const registry_key& key) const {
-  return read(key, [&](const group* xs) -> caf::optional<entry> {
-    if (auto m = xs != nullptr ? first_live(*xs) : nullptr)
-      return entry{key, m->actor, m->meta};
-    return caf::none;
-  });
-}
 
 size_t partition_table::for_each_member(const registry_key& key,
                                         const member_visitor& f) const {

@@ -28,18 +28,12 @@ using group = std::vector<member>;
 /// costs), one shard per partition, read directly by any thread. A read
 /// walks the group until its first live member.
 class partition_table final
-    : public direct_reader,
-      public libregistry::detail::sharded_table<registry_key, group> {
+    : public libregistry::detail::sharded_table<registry_key, group> {
 public:
   /// `partitions` must be at least 1; any count works (no rounding).
   explicit partition_table(size_t partitions);
 
   ~partition_table() override;
-
-  caf::actor lookup(const registry_key& key) const override;
-
-  caf::optional<entry>
-  lookup_with_metadata(const registry_key& key) const override;
 
   /// Copies the live members' handles and metadata once under the shared
   /// lock, releases it, then calls `f` for each.
@@ -63,7 +57,8 @@ public:
   void remove_member(const node& x, size_t index);
 };
 
-/// The first member of `xs` whose actor has not terminated, or null.
-const member* first_live(const group& xs);
+/// The first member of `xs` whose actor has not terminated, or null: the
+/// holder that `sharded_table`'s reads answer.
+const member* live_member(const group& xs);
 
 } // namespace libregistry::partitioned::detail
