@@ -4,6 +4,8 @@
 // registry_lifecycle.cpp.
 
 #include <chrono>
+#include <exception>
+#include <type_traits>
 #include <utility>
 
 #include <caf/send.hpp>
@@ -16,11 +18,33 @@ namespace libregistry::detail {
 
 namespace {
 
-/// The handler of the message `Atom, Ts...`: calls `fn(self, xs...)`.
+/// The `callback_failed` error for an exception that escaped a handler.
+caf::error thrown(std::exception_ptr x) {
+  try {
+    std::rethrow_exception(std::move(x));
+  } catch (const std::exception& e) {
+    return make_error(registry_errc::callback_failed, e.what());
+  } catch (...) {
+    return make_error(registry_errc::callback_failed,
+                      "a non-standard exception");
+  }
+}
+
+/// The handler of the message `Atom, Ts...`: calls `fn(self, xs...)`. An
+/// exception (a user's predicate, a backend) is the requester's error, not
+/// the end of the registry actor: it answers `callback_failed` with the
+/// exception's text and serves on.
 template <class Atom, class R, class... Ts>
 auto on(registry_pointer self, R (*fn)(registry_pointer, Ts...)) {
   return [self, fn](Atom, Ts... xs) -> R {
-    return fn(self, std::forward<Ts>(xs)...);
+    try {
+      return fn(self, std::forward<Ts>(xs)...);
+    } catch (...) {
+      // A message without an answer (an await's expiry, another node's
+      // change) has nobody to tell.
+      if constexpr (!std::is_void_v<R>)
+        return thrown(std::current_exception());
+    }
   };
 }
 
@@ -168,7 +192,14 @@ caf::result<uint64_t> dispatch(registry_pointer self, const registry_key& key,
 registry_actor::behavior_type
 registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
   self->state.core = std::move(core);
-  self->set_down_handler([self](caf::down_msg& msg) { on_down(self, msg); });
+  self->set_down_handler([self](caf::down_msg& msg) {
+    // A backend that throws here leaves the dead actor's names in place;
+    // reads hide them, as they hide every terminated actor.
+    try {
+      on_down(self, msg);
+    } catch (...) {
+    }
+  });
   self->set_default_handler(caf::drop);
   monitor_all(self);
   return {

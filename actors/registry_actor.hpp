@@ -83,8 +83,10 @@ using spawn_reg_atom [[deprecated("use spawn_registered_atom")]] =
 // clang-format off
 /// The registry's typed message interface. Every request is answered; a
 /// refused one with a registry error (see errors.hpp), after which the
-/// registry keeps serving. A message outside this interface is answered
-/// with `sec::unexpected_message`.
+/// registry keeps serving. An exception thrown by code the registry runs for
+/// a request (a predicate, the backend) is answered with `callback_failed`
+/// carrying its text; the registry actor serves on. A message outside this
+/// interface is answered with `sec::unexpected_message`.
 ///
 /// | request (atom value) | answer |
 /// |---|---|

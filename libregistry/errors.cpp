@@ -29,6 +29,8 @@ std::string to_string(registry_errc x) {
     return "unsupported";
   case registry_errc::unavailable:
     return "unavailable";
+  case registry_errc::callback_failed:
+    return "callback_failed";
   }
   return "unknown_error";
 }

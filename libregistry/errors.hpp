@@ -41,6 +41,10 @@ enum class registry_errc : uint8_t {
   /// The backend's store cannot be reached or cannot commit now (e.g. an
   /// etcd cluster without quorum); the request may succeed later.
   unavailable,
+  /// Code the registry ran for the request threw: a predicate of
+  /// `find_services`, or the backend. The context carries the exception's
+  /// text. The registry keeps serving with all its registrations.
+  callback_failed,
 };
 
 /// The error category atom of registry errors.
