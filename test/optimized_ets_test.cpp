@@ -2,6 +2,7 @@
 // observed through the registry and its health.
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -170,6 +171,78 @@ TEST_F(optimized_ets, the_index_answers_what_a_scan_answers) {
     EXPECT_EQ(names(client.find_services(prod, field, value).value()),
               names(scan.client().find_services(prod, field, value).value()))
         << field << " = " << to_string(value);
+}
+
+TEST_F(optimized_ets, signed_zeros_and_close_doubles_match_as_field_matches) {
+  auto plain = fx.worker();
+  auto listed = fx.worker();
+  ASSERT_FALSE(client.register_name(key("plain"), plain, meta("x", -0.0)));
+  ASSERT_FALSE(client.register_name(
+      key("listed"), listed,
+      meta("x", metadata_value::list{metadata_value{-0.0}})));
+  auto sorted = [](actors xs) {
+    std::sort(xs.begin(), xs.end());
+    return xs;
+  };
+  auto both = sorted({plain, listed});
+  EXPECT_EQ(sorted(found("x", 0.0)), both);
+  EXPECT_EQ(sorted(found("x", -0.0)), both);
+  // x = 0.0 (the plain value and the list's element), x = [0.0].
+  EXPECT_EQ(detail("index-postings"), 2);
+  auto a = fx.worker();
+  auto b = fx.worker();
+  ASSERT_FALSE(client.register_name(key("a"), a, meta("y", 1.0000001)));
+  ASSERT_FALSE(client.register_name(key("b"), b, meta("y", 1.00000011)));
+  EXPECT_EQ(found("y", 1.0000001), actors{a});
+  EXPECT_EQ(found("y", 1.00000011), actors{b});
+  EXPECT_EQ(detail("index-postings"), 4);
+}
+
+TEST_F(optimized_ets, tricky_values_are_found_as_a_scan_finds_them) {
+  // Each value registered under its own name in both registries; every
+  // value queried in both: the index must answer what the scan answers.
+  registry_fixture scan;
+  auto w = fx.worker();
+  auto v = scan.worker();
+  auto nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<metadata_value> values{
+      metadata_value{0.0},
+      metadata_value{-0.0},
+      metadata_value{nan},
+      metadata_value{std::numeric_limits<double>::denorm_min()},
+      metadata_value{-std::numeric_limits<double>::denorm_min()},
+      metadata_value{std::numeric_limits<double>::max()},
+      metadata_value{std::numeric_limits<double>::min()},
+      metadata_value{1e-300},
+      metadata_value{1.0},
+      metadata_value{int64_t{1}},
+      metadata_value{int64_t{0}},
+      metadata_value{true},
+      metadata_value{"1"},
+      metadata_value{""},
+      metadata_value{metadata_value::list{metadata_value{-0.0},
+                                          metadata_value{int64_t{1}}}},
+      metadata_value{metadata_value::list{
+          metadata_value{metadata_value::list{metadata_value{0.0}}}}},
+      metadata_value{meta("inner", -0.0)},
+  };
+  for (size_t i = 0; i < values.size(); ++i) {
+    auto m = meta("v", values[i]);
+    ASSERT_FALSE(client.register_name(key("n" + std::to_string(i)), w, m));
+    ASSERT_FALSE(
+        scan.client().register_name(key("n" + std::to_string(i)), v, m));
+  }
+  auto names = [](std::vector<entry> xs) {
+    std::vector<std::string> result;
+    for (auto& x : xs)
+      result.push_back(to_string(x.key.service));
+    std::sort(result.begin(), result.end());
+    return result;
+  };
+  for (auto& q : values)
+    EXPECT_EQ(names(client.find_services(prod, "v", q).value()),
+              names(scan.client().find_services(prod, "v", q).value()))
+        << to_string(q);
 }
 
 TEST(optimized_ets_options, the_ets_options_apply) {

@@ -1,5 +1,8 @@
 #include <libregistry/backends/optimized_ets/detail/metadata_index.hpp>
 
+#include <cstring>
+#include <string>
+
 #include <libregistry/backends/detail/prefetched_find.hpp>
 #include <libregistry/backends/detail/table_bytes.hpp>
 #include <libregistry/detail/allocation.hpp>
@@ -8,17 +11,62 @@ namespace libregistry::optimized_ets::detail {
 
 namespace {
 
+/// Appends the bytes of `x` as they are in memory.
+template <class T>
+void append_bytes(std::string& out, const T& x) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &x, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+/// Appends `x` canonically: its type, then its value exactly, lengths
+/// before strings and element counts before lists and maps, so that no
+/// encoding is a prefix of another. Values that compare equal (`==`, what
+/// `field_matches` asks) encode equally and unequal ones differently: the
+/// one double equal to another of other bits, -0.0, encodes as 0.0, and
+/// NaN, equal to nothing, is never confirmed by `field_matches`. Cost:
+/// O(size of `x`); recursion as deep as `x` nests.
+void append_value(std::string& out, const metadata_value& x) {
+  out += static_cast<char>('0' + x.get_data().index());
+  if (auto d = caf::get_if<double>(&x)) {
+    append_bytes(out, *d == 0.0 ? 0.0 : *d);
+  } else if (auto i = caf::get_if<int64_t>(&x)) {
+    append_bytes(out, *i);
+  } else if (auto b = caf::get_if<bool>(&x)) {
+    out += *b ? '1' : '0';
+  } else if (auto t = caf::get_if<caf::timespan>(&x)) {
+    append_bytes(out, t->count());
+  } else if (auto a = caf::get_if<caf::atom_value>(&x)) {
+    append_bytes(out, static_cast<uint64_t>(*a));
+  } else if (auto xs = caf::get_if<metadata_value::list>(&x)) {
+    append_bytes(out, xs->size());
+    for (auto& y : *xs)
+      append_value(out, y);
+  } else if (auto m = caf::get_if<metadata>(&x)) {
+    append_bytes(out, m->size());
+    for (auto& [key, y] : *m) {
+      append_bytes(out, key.size());
+      out += key;
+      append_value(out, y);
+    }
+  } else {
+    // A string, or a URI as its text.
+    auto text = caf::holds_alternative<std::string>(x)
+                    ? caf::get<std::string>(x)
+                    : to_string(x);
+    append_bytes(out, text.size());
+    out += text;
+  }
+}
+
 /// Encodes `field = value` as one string: the field with its length, then
-/// the value's type and rendering, so the string "1" and the integer 1 stay
-/// apart. Equal pairs encode equally; distinct values that render alike
-/// (doubles beyond the printed precision) share a posting, which is why
-/// callers confirm each match with `field_matches`.
+/// the value (`append_value`). Pairs encode equally exactly when their
+/// fields are equal and their values compare equal (NaN aside).
 std::string encode(const std::string& field, const metadata_value& value) {
-  auto result = std::to_string(field.size());
-  result += ':';
+  std::string result;
+  append_bytes(result, field.size());
   result += field;
-  result += static_cast<char>('0' + value.get_data().index());
-  result += to_string(value);
+  append_value(result, value);
   return result;
 }
 

@@ -39,9 +39,9 @@ public:
   /// Removes `x` from every posting; does nothing if `x` is not indexed.
   void removed(const node& x) override;
 
-  /// A superset of the registrations of `ns` for which `field_matches`
-  /// holds, or null if there is none: it can also hold registrations with
-  /// other values that render alike, so confirm each with `field_matches`.
+  /// The registrations of `ns` for which `field_matches` holds, or null if
+  /// there is none; for a NaN value, those holding a NaN there, which
+  /// `field_matches` refuses (NaN equals nothing): confirm each with it.
   const node_set* find(const name_space& ns, const std::string& field,
                        const metadata_value& value) const;
 
