@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs, if any is missing.
+# Installs the Debian packages the project's scripts use, if any is missing,
+# without recommended packages, showing apt's progress.
+#
+# Note: Debian's etcd-server package starts a system etcd (a service on
+# 127.0.0.1:2379) when installed where services run. The tests and scripts
+# never use it: each starts etcd members of its own on free ports.
 # Usage: scripts/install-deps.sh
 set -euo pipefail
 
-packages=(cmake g++ make ccache libcaf-dev libgtest-dev clang-format
-  libbenchmark-dev gnuplot-nox python3 libabsl-dev libcurl4-openssl-dev
-  nlohmann-json3-dev etcd-server etcd-client)
+packages=(cmake g++ make ccache libcaf-dev libgtest-dev libbenchmark-dev
+  gnuplot-nox fonts-liberation python3 libabsl-dev libcurl4-openssl-dev nlohmann-json3-dev
+  etcd-server etcd-client)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -15,11 +20,13 @@ for p in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-sudo=""
+sudo=()
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-  sudo=sudo
+  # sudo's env_reset drops the environment: hand it the variable.
+  sudo=(sudo)
 fi
 echo "installing: ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+  --no-install-recommends -o Dpkg::Progress-Fancy=0 "${missing[@]}"
