@@ -99,6 +99,13 @@ public:
     return reader_->lookup_with_metadata(key);
   }
 
+  /// The first release's name of `lookup_with_metadata`; it goes in the
+  /// next one.
+  [[deprecated("use lookup_with_metadata")]] caf::optional<entry>
+  lookup_entry(const registry_key& key) const {
+    return lookup_with_metadata(key);
+  }
+
   /// The live members under `key`, read directly: at most one under unique
   /// keys. Cost: one copy of the member list under a shared lock.
   std::vector<entry> members(const registry_key& key) const {
