@@ -21,7 +21,6 @@
 #include <libregistry/actors/registry.hpp>
 #include <libregistry/backends/catalog.hpp>
 #include <libregistry/errors.hpp>
-#include <libregistry/testing/printers.hpp>
 
 /// The conformance kit (CMake target `libregistry::testing`): the semantics
 /// every backend shares (docs/design.md), as a GoogleTest suite that a

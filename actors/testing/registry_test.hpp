@@ -15,7 +15,6 @@
 #include <libregistry/actors/blocking_registry.hpp>
 #include <libregistry/actors/registry.hpp>
 #include <libregistry/actors/spawner.hpp>
-#include <libregistry/testing/printers.hpp>
 
 namespace libregistry {
 
