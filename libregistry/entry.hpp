@@ -1,5 +1,7 @@
 #pragma once
 
+#include <iosfwd>
+
 #include <caf/actor.hpp>
 #include <caf/meta/type_name.hpp>
 
@@ -21,5 +23,9 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, entry& x) {
   return f(caf::meta::type_name("entry"), x.key, x.actor, x.meta);
 }
+
+/// Prints `x` as e.g. `entry(production/worker, actor 42, {role =
+/// "imaging"})`: how GoogleTest shows an entry in a failed assertion.
+void PrintTo(const entry& x, std::ostream* os);
 
 } // namespace libregistry

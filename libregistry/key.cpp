@@ -1,5 +1,7 @@
 #include <libregistry/key.hpp>
 
+#include <ostream>
+
 #include <atomic>
 #include <tuple>
 
@@ -60,6 +62,18 @@ bool operator!=(const registry_key& x, const registry_key& y) {
 
 std::string to_string(const registry_key& x) {
   return to_string(x.ns) + "/" + to_string(x.service);
+}
+
+void PrintTo(const name_space& x, std::ostream* os) {
+  *os << to_string(x);
+}
+
+void PrintTo(const service_name& x, std::ostream* os) {
+  *os << to_string(x);
+}
+
+void PrintTo(const registry_key& x, std::ostream* os) {
+  *os << to_string(x);
 }
 
 } // namespace libregistry

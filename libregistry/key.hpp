@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <string>
 
 #include <caf/meta/type_name.hpp>
@@ -92,6 +93,12 @@ bool operator!=(const registry_key& x, const registry_key& y);
 
 /// Renders `<namespace>/<service name>`.
 std::string to_string(const registry_key& x);
+
+/// Prints `x` as `to_string` renders it: how GoogleTest shows a key in a
+/// failed assertion (it finds `PrintTo` beside the type).
+void PrintTo(const name_space& x, std::ostream* os);
+void PrintTo(const service_name& x, std::ostream* os);
+void PrintTo(const registry_key& x, std::ostream* os);
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registry_key& x) {
