@@ -157,7 +157,7 @@ caf::result<caf::actor> await_name(registry_pointer self, registry_key& key,
   auto& st = self->state;
   if (auto err = check_target(st, key))
     return err;
-  if (auto who = st.reader().lookup(key))
+  if (auto who = st.core->reader->lookup(key))
     return who;
   auto promise = self->make_response_promise<caf::actor>();
   auto id = st.waiting.add(key, promise);
@@ -178,7 +178,7 @@ caf::result<uint64_t> dispatch(registry_pointer self, const registry_key& key,
   if (auto n = self->state.backend().count(key.ns); !n)
     return std::move(n.error());
   auto sender = caf::actor_cast<caf::actor>(self->current_sender());
-  return static_cast<uint64_t>(self->state.reader().for_each_member(
+  return static_cast<uint64_t>(self->state.core->reader->for_each_member(
       key, [&](const caf::actor& member, const metadata&) {
         if (sender)
           caf::send_as(sender, member, msg);

@@ -167,7 +167,7 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
     return err;
   if (auto err = check_metadata(meta, st.core->limits))
     return err;
-  if (auto holder = st.reader().lookup(key)) {
+  if (auto holder = st.core->reader->lookup(key)) {
     if (reuse)
       return holder;
     return make_already_registered(std::move(holder));

@@ -45,7 +45,6 @@ struct registry_state {
   ~registry_state();
 
   any_backend& backend() { return *core->backend; }
-  const direct_reader& reader() { return *core->reader; }
 
   static const char* name;
 };
