@@ -133,8 +133,6 @@ caf::expected<ets_state> backend::init(const caf::settings& options) {
 }
 
 write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
-  if (!e.actor)
-    return {std::move(st), make_error(registry_errc::invalid_actor)};
   auto ns = st.namespaces.find(e.key.ns);
   if (ns == st.namespaces.end())
     return {std::move(st), make_unknown_namespace(e.key.ns)};

@@ -25,8 +25,6 @@ caf::error etcd_node::register_name(entry e) {
   if (closed_)
     return make_error(registry_errc::unavailable, "etcd: backend closed");
   settle_in_doubt_locked(client_);
-  if (!e.actor)
-    return make_error(registry_errc::invalid_actor);
   if (!cache_->has_namespace(e.key.ns))
     return make_unknown_namespace(e.key.ns);
   auto mine = local_.find(e.key);
