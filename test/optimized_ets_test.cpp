@@ -48,6 +48,15 @@ protected:
 
 using actors = std::vector<caf::actor>;
 
+/// The service names of `xs`, sorted.
+std::vector<std::string> names(const std::vector<entry>& xs) {
+  std::vector<std::string> result;
+  for (auto& x : xs)
+    result.push_back(to_string(x.key.service));
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
 TEST_F(optimized_ets, finds_by_a_plain_field) {
   auto a = fx.worker();
   auto b = fx.worker();
@@ -153,13 +162,6 @@ TEST_F(optimized_ets, the_index_answers_what_a_scan_answers) {
       ASSERT_FALSE(scan.client().register_name(key(name), v, m));
     }
   }
-  auto names = [](std::vector<entry> xs) {
-    std::vector<std::string> result;
-    for (auto& x : xs)
-      result.push_back(to_string(x.key.service));
-    std::sort(result.begin(), result.end());
-    return result;
-  };
   std::vector<std::pair<std::string, metadata_value>> queries;
   for (int64_t i = 0; i < 5; ++i)
     queries.emplace_back("zone", metadata_value{i});
@@ -232,13 +234,6 @@ TEST_F(optimized_ets, tricky_values_are_found_as_a_scan_finds_them) {
     ASSERT_FALSE(
         scan.client().register_name(key("n" + std::to_string(i)), v, m));
   }
-  auto names = [](std::vector<entry> xs) {
-    std::vector<std::string> result;
-    for (auto& x : xs)
-      result.push_back(to_string(x.key.service));
-    std::sort(result.begin(), result.end());
-    return result;
-  };
   for (auto& q : values)
     EXPECT_EQ(names(client.find_services(prod, "v", q).value()),
               names(scan.client().find_services(prod, "v", q).value()))
