@@ -1,12 +1,16 @@
 #include <libregistry/actors/registry_config.hpp>
 
+#include <limits>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
 
 #include <libregistry/backends/catalog.hpp>
+#include <libregistry/checked_option.hpp>
 #include <libregistry/errors.hpp>
+#include <libregistry/option_reader.hpp>
 
 namespace libregistry {
 
@@ -14,47 +18,32 @@ namespace {
 
 constexpr const char* group = "libregistry";
 
-/// Reads a positive integer option into `out`, keeping `out` if absent.
-caf::error read_limit(const caf::actor_system_config& cfg,
-                      const std::string& name, size_t& out) {
-  auto key = std::string{group} + "." + name;
-  auto value = caf::get_if(&caf::content(cfg), key);
-  if (value == nullptr)
-    return caf::none;
-  auto x = caf::get_if<int64_t>(value);
-  if (x == nullptr || *x < 1)
-    return make_error(registry_errc::backend_error,
-                      key + " must be a positive integer, got " +
-                          to_string(*value));
-  out = static_cast<size_t>(*x);
-  return caf::none;
-}
-
-/// Reads `max-restarts` (an integer of at least 0) and `restart-window` (a
-/// positive timespan) into `out`, keeping what is absent.
-caf::error read_restart_policy(const caf::actor_system_config& cfg,
-                               restart_policy& out) {
-  auto prefix = std::string{group} + ".";
-  if (auto value = caf::get_if(&caf::content(cfg), prefix + "max-restarts")) {
-    auto x = caf::get_if<int64_t>(value);
-    if (x == nullptr || *x < 0)
-      return make_error(registry_errc::backend_error,
-                        prefix +
-                            "max-restarts must be an integer of at "
-                            "least 0, got " +
-                            to_string(*value));
-    out.max_restarts = static_cast<size_t>(*x);
-  }
-  if (auto value = caf::get_if(&caf::content(cfg), prefix + "restart-window")) {
-    auto x = caf::get_if<caf::timespan>(value);
-    if (x == nullptr || x->count() <= 0)
-      return make_error(registry_errc::backend_error,
-                        prefix +
-                            "restart-window must be a positive "
-                            "duration, got " +
-                            to_string(*value));
-    out.window = *x;
-  }
+/// Reads the size limits and the restart policy (`max-restarts` of at least
+/// 0, a positive `restart-window`) into `out`, keeping what is absent.
+caf::error read_registry_options(const option_reader& opts,
+                                 registry_options& out) {
+  constexpr auto most = std::numeric_limits<int64_t>::max();
+  auto name_length =
+      opts.integer("max-name-length",
+                   static_cast<int64_t>(out.limits.max_name_length), 1, most);
+  if (!name_length)
+    return std::move(name_length.error());
+  auto metadata_bytes = opts.integer(
+      "max-metadata-bytes", static_cast<int64_t>(out.limits.max_metadata_bytes),
+      1, most);
+  if (!metadata_bytes)
+    return std::move(metadata_bytes.error());
+  auto restarts = opts.integer(
+      "max-restarts", static_cast<int64_t>(out.restart.max_restarts), 0, most);
+  if (!restarts)
+    return std::move(restarts.error());
+  auto window = opts.timespan("restart-window", out.restart.window);
+  if (!window)
+    return std::move(window.error());
+  out.limits.max_name_length = static_cast<size_t>(*name_length);
+  out.limits.max_metadata_bytes = static_cast<size_t>(*metadata_bytes);
+  out.restart.max_restarts = static_cast<size_t>(*restarts);
+  out.restart.window = *window;
   return caf::none;
 }
 
@@ -62,34 +51,44 @@ caf::error read_restart_policy(const caf::actor_system_config& cfg,
 
 void declare_registry_options(caf::config_option_set& opts) {
   caf::config_option_adder{opts, group}
-      .add<std::string>("backend", "storage of the registry (default ets)")
-      .add<int64_t>("max-name-length",
-                    "longest service name or kind in bytes (default 255)")
-      .add<int64_t>("max-metadata-bytes",
-                    "largest serialized metadata in bytes (default 65536)")
-      .add<int64_t>("max-restarts",
-                    "restarts of a crashed registry actor allowed within "
-                    "restart-window (default 5, 0 disables)")
-      .add<caf::timespan>("restart-window",
-                          "window of max-restarts (default 5s)");
+      .add<checked_option<std::string>>("backend",
+                                        "storage of the registry (default ets)")
+      .add<checked_option<int64_t>>(
+          "max-name-length",
+          "longest service name or kind in bytes (default 255)")
+      .add<checked_option<int64_t>>(
+          "max-metadata-bytes",
+          "largest serialized metadata in bytes (default 65536)")
+      .add<checked_option<int64_t>>(
+          "max-restarts", "restarts of a crashed registry actor allowed within "
+                          "restart-window (default 5, 0 disables)")
+      .add<checked_option<caf::timespan>>(
+          "restart-window", "window of max-restarts (default 5s)");
   declare_backend_options(opts, group);
 }
 
 caf::expected<registry_options>
 registry_options_from(const caf::actor_system_config& cfg) {
   registry_options result;
-  result.backend =
-      caf::get_or(cfg, std::string{group} + ".backend", result.backend);
-  if (auto opts = caf::get_if<caf::settings>(
-          &caf::content(cfg), std::string{group} + "." + result.backend))
-    result.backend_options = std::move(*opts);
-  if (auto err =
-          read_limit(cfg, "max-name-length", result.limits.max_name_length))
-    return err;
-  if (auto err = read_limit(cfg, "max-metadata-bytes",
-                            result.limits.max_metadata_bytes))
-    return err;
-  if (auto err = read_restart_policy(cfg, result.restart))
+  auto group_value = caf::get_if(&caf::content(cfg), group);
+  if (group_value == nullptr)
+    return result;
+  auto group_settings = caf::get_if<caf::settings>(group_value);
+  if (group_settings == nullptr)
+    return result;
+  option_reader opts{*group_settings, group};
+  auto backend = opts.text("backend", result.backend);
+  if (!backend)
+    return std::move(backend.error());
+  result.backend = std::move(*backend);
+  if (auto backend_opts = caf::get_if(group_settings, result.backend)) {
+    auto xs = caf::get_if<caf::settings>(backend_opts);
+    if (xs == nullptr)
+      return opts.refuse(result.backend.c_str(),
+                         "must be a group of the backend's options");
+    result.backend_options = std::move(*xs);
+  }
+  if (auto err = read_registry_options(opts, result))
     return err;
   return result;
 }

@@ -19,8 +19,7 @@ registry_state::~registry_state() {
 }
 
 caf::error closing_namespace(const name_space& ns) {
-  return make_error(registry_errc::invalid_namespace,
-                    to_string(ns) + " is being torn down");
+  return make_invalid_namespace(ns, "is being torn down");
 }
 
 bool is_closing(registry_state& st, const name_space& ns) {
@@ -79,8 +78,7 @@ void on_down(registry_pointer self, const caf::down_msg& msg) {
 caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns) {
   auto& st = self->state;
   if (!ns.is_test())
-    return make_error(registry_errc::invalid_namespace,
-                      "only test namespaces can be torn down");
+    return make_invalid_namespace(ns, "only test namespaces can be torn down");
   if (is_closing(st, ns))
     return closing_namespace(ns);
   auto entries = st.backend().list_all(ns);

@@ -170,7 +170,7 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
   if (auto holder = st.core->reader->lookup(key)) {
     if (reuse)
       return holder;
-    return make_already_registered(std::move(holder));
+    return make_already_registered(key, std::move(holder));
   }
   caf::actor hdl;
   // User code runs inside the registry here; its exception is the

@@ -63,8 +63,9 @@ struct backend_base {
   /// `registry_options::backend_options`), holding only the `production`
   /// namespace. Besides its own options it may read `scheduler-threads`
   /// (integer), which `spawn_registry` adds: the number of scheduler threads
-  /// of the actor system. Errors: `backend_error` for an option it refuses,
-  /// naming the option, or for a store it cannot open.
+  /// of the actor system. Errors: `invalid_option` for an option it refuses,
+  /// naming the option (`option_reader` reads them so), or `backend_error`
+  /// for a store it cannot open.
   ///
   /// A backend that needs the actor system (to spawn helpers or reach other
   /// nodes) declares `init(const caf::settings&, caf::actor_system&)`
@@ -74,7 +75,9 @@ struct backend_base {
 
   /// Optional. Declares the backend's options in `group` (the category
   /// `libregistry.<name>`), so that they can be given on the command line
-  /// as well as in a config file. Default: declares none.
+  /// as well as in a config file. Declare each as `checked_option<T>`
+  /// (libregistry/checked_option.hpp) so that a value of the wrong type
+  /// reaches `init`, which refuses it by name. Default: declares none.
   static void declare_options(caf::config_option_adder& group) {
     static_cast<void>(group);
   }

@@ -1,21 +1,31 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/optional.hpp>
 
 #include <libregistry/key.hpp>
 
 namespace libregistry {
 
 /// Error codes of the registry, in the CAF error category `registry`.
+///
+/// Every registry error carries its code as the first element of its
+/// context, so it renders by name wherever CAF renders an error, with no set
+/// up: `to_string(err)` prints e.g.
+/// `error(1, 'registry', (already_registered, test#3/db, 12@host#4242))`,
+/// and `actor_system::render` prints the same. Further context elements say
+/// what the code is about: a reason, a key, a namespace, a holder.
 enum class registry_errc : uint8_t {
-  /// Another live actor holds the name. The error's context carries that
-  /// actor (see `holder_of`).
+  /// Another live actor holds the name. The error's context carries the key
+  /// and that actor (see `key_of` and `holder_of`).
   already_registered = 1,
   /// The name is not registered.
   not_found,
@@ -28,7 +38,8 @@ enum class registry_errc : uint8_t {
   /// An empty or over-long service name or kind.
   invalid_key,
   /// A test namespace that this registry never created, or that was torn
-  /// down or is being torn down.
+  /// down or is being torn down. The context carries the namespace, whose
+  /// rendering includes its reference (`test#<ref>`).
   invalid_namespace,
   /// No backend of the requested name exists.
   unknown_backend,
@@ -45,7 +56,30 @@ enum class registry_errc : uint8_t {
   /// `find_services`, or the backend. The context carries the exception's
   /// text. The registry keeps serving with all its registrations.
   callback_failed,
+  /// A configuration option of the registry or its backend has a value of
+  /// the wrong type or out of range. The context names the option, what it
+  /// must be and what it was (see `option_reader`).
+  invalid_option,
 };
+
+namespace detail {
+
+/// The first element of a registry error's context: the code, which renders
+/// by name. (A bare `registry_errc` would turn into a `caf::error` inside a
+/// message.)
+struct error_name {
+  registry_errc code;
+};
+
+/// Renders the code's name.
+std::string to_string(const error_name& x);
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, error_name& x) {
+  return f(caf::meta::type_name("registry_errc"), x.code);
+}
+
+} // namespace detail
 
 /// The error category atom of registry errors.
 constexpr caf::atom_value registry_error_category = caf::atom("registry");
@@ -53,11 +87,14 @@ constexpr caf::atom_value registry_error_category = caf::atom("registry");
 /// Renders the enumerator's name, e.g. `already_registered`.
 std::string to_string(registry_errc x);
 
-/// A registry error without context.
+/// A registry error whose context is its code alone.
 caf::error make_error(registry_errc x);
 
 /// A registry error whose context carries `what` (a reason for the user).
 caf::error make_error(registry_errc x, std::string what);
+
+/// The `invalid_namespace` error about `ns`, with `what` as the reason.
+caf::error make_invalid_namespace(const name_space& ns, std::string what);
 
 /// The `invalid_namespace` error of a backend asked about a namespace it
 /// does not hold.
@@ -68,19 +105,36 @@ caf::error make_unknown_namespace(const name_space& ns);
 /// none otherwise.
 caf::error check_new_namespace(const name_space& ns, bool exists);
 
-/// An `already_registered` error carrying the actor that holds the name.
-caf::error make_already_registered(caf::actor holder);
+/// An `already_registered` error carrying the key and the actor that holds
+/// it.
+caf::error make_already_registered(registry_key key, caf::actor holder);
 
 /// The holder carried by an `already_registered` error; a null handle for
 /// any other error.
 caf::actor holder_of(const caf::error& x);
 
+/// The key an `already_registered` error is about; none for any other
+/// error.
+caf::optional<registry_key> key_of(const caf::error& x);
+
 /// Renders a registry error for humans, e.g.
-/// `registry_error(invalid_key, empty service name)`.
+/// `registry_error(invalid_key, empty service name)` or
+/// `registry_error(already_registered, production/db, 12@host#4242)`.
 std::string render_registry_error(uint8_t code, const caf::message& context);
 
-/// Makes `actor_system::render` print registry errors by name (with
-/// `render_registry_error`). Call before the actor system is created.
+/// Makes `actor_system::render` print registry errors in the shorter form of
+/// `render_registry_error`. Optional: without it they render by name too.
+/// Call before the actor system is created.
 void add_registry_error_category(caf::actor_system_config& cfg);
 
 } // namespace libregistry
+
+namespace caf {
+
+/// Prints `x` for GoogleTest's failure messages (found by argument-dependent
+/// lookup beside `caf::error`): registry errors as `render_registry_error`
+/// renders them, others as `to_string`. Without it GoogleTest prints an
+/// error's bytes.
+void PrintTo(const error& x, std::ostream* os);
+
+} // namespace caf

@@ -28,11 +28,11 @@ health_status status_from_counts(uint64_t alive, uint64_t dead) {
   return health_status::unhealthy;
 }
 
-void tally(backend_health& h, const caf::actor& who) {
+void backend_health::count(const caf::actor& who) {
   if (is_terminated(who))
-    ++h.dead;
+    ++dead;
   else
-    ++h.alive;
+    ++alive;
 }
 
 } // namespace libregistry

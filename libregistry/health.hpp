@@ -35,6 +35,10 @@ struct backend_health {
   uint64_t memory_bytes = 0;
   /// Backend-specific figures (shard count, and so on).
   caf::settings details;
+
+  /// Counts one registration of `who` as alive or dead. Cost: one liveness
+  /// check.
+  void count(const caf::actor& who);
 };
 
 template <class Inspector>
@@ -42,10 +46,6 @@ typename Inspector::result_type inspect(Inspector& f, backend_health& x) {
   return f(caf::meta::type_name("backend_health"), x.status, x.backend, x.alive,
            x.dead, x.memory_bytes, x.details);
 }
-
-/// Counts one registration of `who` in `h` as alive or dead. Cost: one
-/// liveness check.
-void tally(backend_health& h, const caf::actor& who);
 
 /// Answer of the registry's health check.
 struct health_report {

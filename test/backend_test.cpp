@@ -211,7 +211,7 @@ TEST(ets_backend, refuses_a_bad_shard_count) {
   caf::settings opts;
   opts.emplace("shards", metadata_value{int64_t{0}});
   EXPECT_TRUE(
-      is(make_backend("ets", opts).error(), registry_errc::backend_error));
+      is(make_backend("ets", opts).error(), registry_errc::invalid_option));
   opts["shards"] = metadata_value{int64_t{8}};
   auto b = make_backend("ets", opts);
   ASSERT_TRUE(b);

@@ -165,19 +165,89 @@ caf::error spawn_error(std::vector<std::string> args) {
 
 TEST(config, refused_values_are_clear_errors) {
   EXPECT_TRUE(is(spawn_error({"--libregistry.max-name-length=0"}),
-                 registry_errc::backend_error));
+                 registry_errc::invalid_option));
   EXPECT_TRUE(is(spawn_error({"--libregistry.backend=nosuch"}),
                  registry_errc::unknown_backend));
   EXPECT_TRUE(is(spawn_error({"--libregistry.ets.shards=0"}),
-                 registry_errc::backend_error));
+                 registry_errc::invalid_option));
   EXPECT_TRUE(is(spawn_error({"--libregistry.max-restarts=-1"}),
-                 registry_errc::backend_error));
+                 registry_errc::invalid_option));
   EXPECT_TRUE(is(spawn_error({"--libregistry.restart-window=0s"}),
-                 registry_errc::backend_error));
+                 registry_errc::invalid_option));
   EXPECT_FALSE(spawn_error({"--libregistry.ets.shards=2"}));
   app_config cfg;
   parse(cfg, {}, "[libregistry]\nmax-metadata-bytes=-5\n");
   EXPECT_FALSE(registry_options_from(cfg));
+}
+
+/// One option of one backend with a value of the wrong type or range.
+struct bad_option {
+  const char* backend;
+  const char* option;
+  metadata_value value;
+};
+
+TEST(config, every_backend_refuses_a_bad_option_by_its_name) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{test_config(cfg)};
+  std::vector<bad_option> cases{
+      {"ets", "shards", metadata_value{"many"}},
+      {"ets", "shards", metadata_value{1.5}},
+      {"optimized_ets", "shards", metadata_value{true}},
+      {"partitioned", "keys", metadata_value{int64_t{1}}},
+      {"partitioned", "partitions", metadata_value{"four"}},
+      {"partitioned", "scheduler-threads", metadata_value{"all"}},
+      {"etcd", "lease-ttl", metadata_value{"ten"}},
+      {"etcd", "prefix", metadata_value{int64_t{5}}},
+      {"etcd", "agent-host", metadata_value{false}},
+      {"etcd", "agent-port", metadata_value{"http"}},
+  };
+  for (auto& x : cases) {
+    caf::settings opts;
+    opts.emplace(std::string{x.option}, x.value);
+    auto b = make_backend(x.backend, opts, &sys);
+    ASSERT_FALSE(b) << x.backend << "." << x.option;
+    EXPECT_TRUE(is(b.error(), registry_errc::invalid_option))
+        << sys.render(b.error());
+    auto text = to_string(b.error());
+    auto name =
+        std::string{x.backend == std::string{"optimized_ets"} ? "ets"
+                                                              : x.backend} +
+        "." + x.option;
+    EXPECT_NE(text.find(name), std::string::npos) << text;
+  }
+}
+
+TEST(config, a_config_file_value_of_the_wrong_type_is_refused_by_its_name) {
+  std::vector<std::pair<std::string, std::string>> cases{
+      {"[libregistry]\nmax-name-length=\"long\"\n",
+       "libregistry.max-name-length"},
+      {"[libregistry]\nmax-restarts=1.5\n", "libregistry.max-restarts"},
+      {"[libregistry]\nrestart-window=5\n", "libregistry.restart-window"},
+      {"[libregistry]\nbackend=7\n", "libregistry.backend"},
+      {"[libregistry]\nets=1\n", "libregistry.ets"},
+      {"[libregistry.ets]\nshards=\"many\"\n", "ets.shards"},
+      {"[libregistry]\nbackend=\"partitioned\"\n[libregistry.partitioned]\n"
+       "keys=1\n",
+       "partitioned.keys"},
+  };
+  for (auto& [ini, name] : cases) {
+    app_config cfg;
+    parse(cfg, {}, ini);
+    caf::actor_system sys{cfg};
+    auto reg = spawn_registry(sys);
+    ASSERT_FALSE(reg) << ini;
+    EXPECT_TRUE(is(reg.error(), registry_errc::invalid_option)) << ini;
+    auto text = to_string(reg.error());
+    EXPECT_NE(text.find(name), std::string::npos) << text;
+  }
+}
+
+TEST(config, a_command_line_value_of_the_wrong_type_is_refused_by_its_name) {
+  auto err = spawn_error({"--libregistry.ets.shards=many"});
+  EXPECT_TRUE(is(err, registry_errc::invalid_option)) << to_string(err);
+  EXPECT_NE(to_string(err).find("ets.shards"), std::string::npos);
+  EXPECT_FALSE(spawn_error({"--libregistry.ets.shards=4"}));
 }
 
 TEST(config, an_undeclared_option_on_the_command_line_is_refused_by_caf) {

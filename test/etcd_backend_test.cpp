@@ -49,7 +49,7 @@ TEST(etcd_backend, refuses_bad_options_with_a_clear_error) {
   for (auto& opts : bad) {
     auto b = make_backend("etcd", opts, &sys);
     ASSERT_FALSE(b) << caf::deep_to_string(opts);
-    EXPECT_TRUE(is(b.error(), registry_errc::backend_error))
+    EXPECT_TRUE(is(b.error(), registry_errc::invalid_option))
         << sys.render(b.error());
   }
   auto no_system = make_backend("etcd", backend_options_for("etcd"));

@@ -22,11 +22,11 @@ TEST(partitioned_backend, refuses_bad_options) {
   for (auto bad : {metadata_value{int64_t{0}}, metadata_value{int64_t{1025}},
                    metadata_value{"four"}})
     EXPECT_TRUE(is(make_backend("partitioned", meta("partitions", bad)).error(),
-                   registry_errc::backend_error));
+                   registry_errc::invalid_option));
   EXPECT_TRUE(
       is(make_backend("partitioned", meta("keys", metadata_value{"several"}))
              .error(),
-         registry_errc::backend_error));
+         registry_errc::invalid_option));
 }
 
 TEST(partitioned_backend, partitions_default_to_the_hint_then_the_hardware) {

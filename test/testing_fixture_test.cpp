@@ -80,12 +80,11 @@ TEST_F(registry_test_fixture, spawn_registered_refuses_a_taken_name) {
   auto first = spawn_registered("db", meta("v", 1), echo_worker);
   ASSERT_TRUE(first);
   caf::actor second;
-  EXPECT_NONFATAL_FAILURE(
-      second = spawn_registered("db", {}, echo_worker),
-      "spawn_registered(" + to_string(key("db")) +
-          ") refused: registry_error(already_registered); the name is held "
-          "by actor " +
-          std::to_string(first->id()));
+  EXPECT_NONFATAL_FAILURE(second = spawn_registered("db", {}, echo_worker),
+                          "spawn_registered(" + to_string(key("db")) +
+                              ") refused: registry_error(already_registered, " +
+                              to_string(key("db")) + ", actor " +
+                              std::to_string(first->id()) + ")");
   EXPECT_FALSE(second);
   EXPECT_EQ(reg().lookup(key("db")), first);
 }
@@ -97,7 +96,9 @@ TEST_F(registry_test_fixture, register_actor_refuses_a_taken_name) {
   auto registered = true;
   EXPECT_NONFATAL_FAILURE(registered = register_actor("db", other),
                           "register_actor(" + to_string(key("db")) +
-                              ") refused: registry_error(already_registered)");
+                              ") refused: registry_error(already_registered, " +
+                              to_string(key("db")) + ", actor " +
+                              std::to_string(holder.id()) + ")");
   EXPECT_FALSE(registered);
   caf::anon_send_exit(other, caf::exit_reason::kill);
 }

@@ -91,32 +91,6 @@ TEST(vocabulary, field_matching_covers_values_and_list_elements) {
   EXPECT_FALSE(field_matches(m, "missing", metadata_value{"io"}));
 }
 
-TEST(vocabulary, errors_carry_the_holder_and_render) {
-  caf::actor_system_config cfg;
-  caf::actor_system sys{cfg};
-  auto holder = sys.spawn([] {});
-  auto err = make_already_registered(holder);
-  EXPECT_EQ(err, make_error(registry_errc::already_registered));
-  EXPECT_EQ(holder_of(err), holder);
-  EXPECT_EQ(holder_of(make_error(registry_errc::not_found)), nullptr);
-  EXPECT_EQ(render_registry_error(
-                static_cast<uint8_t>(registry_errc::invalid_key),
-                caf::make_message(std::string{"empty service name"})),
-            "registry_error(invalid_key, empty service name)");
-  EXPECT_EQ(
-      render_registry_error(static_cast<uint8_t>(registry_errc::unavailable),
-                            caf::make_message(std::string{"no quorum"})),
-      "registry_error(unavailable, no quorum)");
-}
-
-TEST(vocabulary, an_actor_system_renders_registry_errors_by_name) {
-  caf::actor_system_config cfg;
-  add_registry_error_category(cfg);
-  caf::actor_system sys{cfg};
-  EXPECT_EQ(sys.render(make_error(registry_errc::not_found, "production/x")),
-            "registry_error(not_found, production/x)");
-}
-
 TEST(vocabulary, health_thresholds_follow_the_ets_backend) {
   EXPECT_EQ(status_from_counts(0, 0), health_status::healthy);
   EXPECT_EQ(status_from_counts(91, 9), health_status::healthy);

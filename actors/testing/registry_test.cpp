@@ -56,11 +56,8 @@ bool is_invalid_namespace(const caf::error& err) {
 /// Fails the current test for a refused spawn or registration of `key`.
 void report_refusal(caf::actor_system& sys, const char* what,
                     const registry_key& key, const caf::error& err) {
-  auto message = ::testing::Message() << what << "(" << to_string(key)
-                                      << ") refused: " << sys.render(err);
-  if (auto holder = holder_of(err))
-    message << "; the name is held by actor " << holder->id();
-  ADD_FAILURE() << message;
+  ADD_FAILURE() << what << "(" << to_string(key)
+                << ") refused: " << sys.render(err);
 }
 
 } // namespace

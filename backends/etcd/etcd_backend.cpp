@@ -5,7 +5,9 @@
 #include <caf/make_config_option.hpp>
 
 #include <libregistry/backends/etcd/detail/etcd_node.hpp>
+#include <libregistry/checked_option.hpp>
 #include <libregistry/errors.hpp>
+#include <libregistry/option_reader.hpp>
 
 namespace libregistry::etcd {
 
@@ -13,13 +15,9 @@ namespace {
 
 using std::chrono::seconds;
 
-caf::error bad_option(const std::string& what) {
-  return make_error(registry_errc::backend_error, "etcd: " + what);
-}
-
 /// `endpoints` as a list of strings or one comma-separated string.
 caf::expected<std::vector<std::string>>
-endpoints_from(const caf::settings& options) {
+endpoints_from(const option_reader& opts, const caf::settings& options) {
   std::vector<std::string> result;
   auto value = caf::get_if(&options, "endpoints");
   if (value == nullptr)
@@ -30,53 +28,45 @@ endpoints_from(const caf::settings& options) {
   } else if (auto list = caf::get_if<std::vector<std::string>>(value)) {
     result = std::move(*list);
   } else {
-    return bad_option("endpoints must be a list of URLs or one string");
+    return opts.refuse("endpoints", "a list of URLs or one string", *value);
   }
   if (result.empty())
-    return bad_option("endpoints must name at least one URL");
+    return opts.refuse("endpoints", "must name at least one URL");
   for (auto& x : result)
     if (x.rfind("http://", 0) != 0 && x.rfind("https://", 0) != 0)
-      return bad_option("endpoint '" + x + "' is not an http(s) URL");
+      return opts.refuse("endpoints",
+                         "must hold http(s) URLs, got '" + x + "'");
   return result;
 }
 
-/// The timespan option `name`, or `fallback` if absent.
-caf::expected<caf::timespan> timespan_option(const caf::settings& options,
-                                             const char* name,
-                                             caf::timespan fallback) {
-  auto value = caf::get_if(&options, name);
-  if (value == nullptr)
-    return fallback;
-  auto x = caf::get_if<caf::timespan>(value);
-  if (!x || x->count() <= 0)
-    return bad_option(std::string{name} + " must be a positive timespan");
-  return *x;
-}
-
 caf::expected<detail::node_options> options_from(const caf::settings& options) {
+  option_reader opts{options, "etcd"};
   detail::node_options result;
-  auto endpoints = endpoints_from(options);
+  auto endpoints = endpoints_from(opts, options);
   if (!endpoints)
     return std::move(endpoints.error());
   result.client.endpoints = std::move(*endpoints);
-  auto timeout =
-      timespan_option(options, "request-timeout", std::chrono::seconds(2));
+  auto timeout = opts.timespan("request-timeout", std::chrono::seconds(2));
   if (!timeout)
     return std::move(timeout.error());
   result.client.request_timeout =
       std::chrono::duration_cast<std::chrono::milliseconds>(*timeout);
-  auto ttl = timespan_option(options, "lease-ttl", seconds(10));
+  auto ttl = opts.timespan("lease-ttl", seconds(10));
   if (!ttl)
     return std::move(ttl.error());
   result.lease_ttl = std::chrono::ceil<seconds>(*ttl);
-  result.prefix = caf::get_or(options, "prefix", result.prefix);
-  if (result.prefix.empty())
-    return bad_option("prefix must not be empty");
-  result.agent_host = caf::get_or(options, "agent-host", result.agent_host);
-  auto port = caf::get_or(options, "agent-port", int64_t{0});
-  if (port < 0 || port > 65535)
-    return bad_option("agent-port must be between 0 and 65535");
-  result.agent_port = static_cast<uint16_t>(port);
+  auto prefix = opts.text("prefix", result.prefix);
+  if (!prefix)
+    return std::move(prefix.error());
+  result.prefix = std::move(*prefix);
+  auto host = opts.text("agent-host", result.agent_host);
+  if (!host)
+    return std::move(host.error());
+  result.agent_host = std::move(*host);
+  auto port = opts.integer("agent-port", 0, 0, 65535);
+  if (!port)
+    return std::move(port.error());
+  result.agent_port = static_cast<uint16_t>(*port);
   return result;
 }
 
@@ -90,16 +80,20 @@ write_result<etcd_state> write(etcd_state&& st, F f) {
 
 void backend::declare_options(caf::config_option_adder& group) {
   group
-      .add<std::vector<std::string>>("endpoints", "etcd client URLs (default "
-                                                  "http://127.0.0.1:2379)")
-      .add<std::string>("prefix", "start of every key (default /libregistry/)")
-      .add<caf::timespan>("lease-ttl",
-                          "lease of this node's names (default 10s)")
-      .add<caf::timespan>("request-timeout",
-                          "bound on one etcd call (default 2s)")
-      .add<std::string>("agent-host", "address of this node's agent (default "
-                                      "127.0.0.1)")
-      .add<int64_t>("agent-port", "port of this node's agent (default 0: any)");
+      .add<checked_option<std::vector<std::string>>>(
+          "endpoints", "etcd client URLs (default "
+                       "http://127.0.0.1:2379)")
+      .add<checked_option<std::string>>(
+          "prefix", "start of every key (default /libregistry/)")
+      .add<checked_option<caf::timespan>>(
+          "lease-ttl", "lease of this node's names (default 10s)")
+      .add<checked_option<caf::timespan>>("request-timeout",
+                                          "bound on one etcd call (default 2s)")
+      .add<checked_option<std::string>>("agent-host",
+                                        "address of this node's agent (default "
+                                        "127.0.0.1)")
+      .add<checked_option<int64_t>>(
+          "agent-port", "port of this node's agent (default 0: any)");
 }
 
 caf::expected<etcd_state> backend::init(const caf::settings& options,

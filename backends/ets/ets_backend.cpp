@@ -7,11 +7,13 @@
 #include <caf/make_config_option.hpp>
 
 #include <libregistry/backends/detail/table_bytes.hpp>
+#include <libregistry/checked_option.hpp>
 #include <libregistry/detail/allocation.hpp>
 #include <libregistry/detail/multi_index.hpp>
 #include <libregistry/detail/power_of_two.hpp>
 #include <libregistry/errors.hpp>
 #include <libregistry/liveness.hpp>
+#include <libregistry/option_reader.hpp>
 
 namespace libregistry::ets {
 
@@ -114,20 +116,20 @@ void assign_metadata(ets_state& st, const node& x, metadata meta) {
 } // namespace
 
 void backend::declare_options(caf::config_option_adder& group) {
-  group.add<int64_t>("shards", "independently locked parts of the table "
-                               "(1 to 1024, default 16)");
+  group.add<checked_option<int64_t>>("shards",
+                                     "independently locked parts of the table "
+                                     "(1 to 1024, default 16)");
 }
 
 caf::expected<ets_state> backend::init(const caf::settings& options) {
-  auto shards = caf::get_or(options, "shards", default_shards);
-  if (shards < 1 || shards > max_shards)
-    return make_error(registry_errc::backend_error,
-                      "ets: shards must be between 1 and " +
-                          std::to_string(max_shards));
+  auto shards = option_reader{options, "ets"}.integer("shards", default_shards,
+                                                      1, max_shards);
+  if (!shards)
+    return std::move(shards.error());
   ets_state st;
   st.table = std::make_shared<detail::shared_table>(
       libregistry::detail::round_up_to_power_of_two(
-          static_cast<size_t>(shards)));
+          static_cast<size_t>(*shards)));
   st.namespaces.emplace(name_space::production(), ets_state::node_set{});
   return st;
 }
@@ -142,7 +144,7 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
       return {std::move(st), caf::none};
     }
     if (!is_terminated(old->second.actor))
-      return {std::move(st), make_already_registered(old->second.actor)};
+      return {std::move(st), make_already_registered(e.key, old->second.actor)};
     // The holder terminated and its down message is still on the way.
     remove(st, *old);
   }
@@ -193,7 +195,7 @@ backend_health backend::health_check(const ets_state& st) {
   backend_health result;
   for (auto& [ns, nodes] : st.namespaces)
     for (auto x : nodes)
-      tally(result, x->second.actor);
+      result.count(x->second.actor);
   result.status = status_from_counts(result.alive, result.dead);
   result.memory_bytes = st.memory_bytes + structure_bytes(st);
   result.details.emplace("shards",

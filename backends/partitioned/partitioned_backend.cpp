@@ -137,7 +137,8 @@ write_result<partitioned_state> backend::register_name(partitioned_state&& st,
     }
     if (st.keys == key_mode::unique) {
       if (!is_terminated(xs.front().actor))
-        return {std::move(st), make_already_registered(xs.front().actor)};
+        return {std::move(st),
+                make_already_registered(e.key, xs.front().actor)};
       // The holder terminated and its down message is still on the way.
       remove_member(st, *x, 0, true);
       x = nullptr;

@@ -17,7 +17,7 @@ backend_health backend::health_check(const partitioned_state& st) {
       per_partition[table.shard_of(x->first)] +=
           static_cast<int64_t>(x->second.size());
       for (auto& m : x->second)
-        tally(result, m.actor);
+        result.count(m.actor);
     }
   result.status = status_from_counts(result.alive, result.dead);
   result.memory_bytes = st.memory_bytes;

@@ -91,7 +91,7 @@ map_backend::write map_backend::register_name(map_state&& st, entry e) {
       return {std::move(st), caf::none};
     }
     if (!is_terminated(held.actor))
-      return {std::move(st), make_already_registered(held.actor)};
+      return {std::move(st), make_already_registered(e.key, held.actor)};
     forget(t, held.actor.address(), e.key);
     ns->second.erase(i);
     --t.registrations;
@@ -219,7 +219,7 @@ backend_health map_backend::health_check(const map_state& st) {
   backend_health result;
   for (auto& [ns, names] : st.table->namespaces) {
     for (auto& [name, e] : names) {
-      tally(result, e.actor);
+      result.count(e.actor);
       result.memory_bytes += sizeof(e) + name.name.size() + e.meta.size() * 64;
     }
   }

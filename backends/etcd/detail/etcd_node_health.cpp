@@ -19,7 +19,7 @@ backend_health etcd_node::health() const {
   uint64_t unresolved = 0;
   cache_->for_each([&](const registry_key&, const cached_entry& x) {
     if (x.handle)
-      tally(result, x.handle);
+      result.count(x.handle);
     else
       ++unresolved;
   });

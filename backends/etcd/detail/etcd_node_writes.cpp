@@ -96,9 +96,9 @@ caf::error etcd_node::try_create(etcd_client& client, const registry_key& key,
     }
     auto holder = holder_handle(key, res->holder);
     if (!holder)
-      return make_already_registered(caf::actor{});
+      return make_already_registered(key, caf::actor{});
     if (*holder)
-      return make_already_registered(*holder);
+      return make_already_registered(key, *holder);
     auto erased =
         client.erase_if_created_at(etcd_key, res->holder.create_revision);
     if (!erased)
@@ -109,7 +109,7 @@ caf::error etcd_node::try_create(etcd_client& client, const registry_key& key,
       cache_->erase(key, *erased);
     }
   }
-  return make_already_registered(caf::actor{});
+  return make_already_registered(key, caf::actor{});
 }
 
 caf::expected<caf::actor> etcd_node::holder_handle(const registry_key& key,

@@ -14,12 +14,12 @@ namespace libregistry::partitioned::detail {
 constexpr int64_t max_partitions = 1024;
 
 /// The partition count from `options`: `partitions` if given (1 to
-/// `max_partitions`, else `backend_error`), else the `scheduler-threads`
+/// `max_partitions`, else `invalid_option`), else the `scheduler-threads`
 /// hint, else the hardware's thread count; hints are capped at
 /// `max_partitions`.
 caf::expected<size_t> partition_count(const caf::settings& options);
 
-/// The key mode from option `keys` (`unique` by default); `backend_error`
+/// The key mode from option `keys` (`unique` by default); `invalid_option`
 /// for any other value.
 caf::expected<key_mode> key_mode_of(const caf::settings& options);
 
