@@ -1,0 +1,106 @@
+"""The performance targets, checked against a run: (target, measured,
+PASS/MISS) rows."""
+
+from bench_results import fmt_time, get, ratio
+
+
+def fmt_ratio(x):
+    return f"{x:.2f}x" if x is not None else "not measured"
+
+
+def ratio_row(name, a, b, limit, beside=None):
+    """(target, measured, PASS/MISS) for a <= limit x b; `beside`, when
+    given, is (what, ratio): a comparison shown after the figure, such as
+    the limit's own ratio."""
+    r = ratio(a, b)
+    if r is None:
+        return (name, "not measured", "MISS")
+    measured = f"{r:.2f}x ({fmt_time(a['ns'])} vs {fmt_time(b['ns'])})"
+    if beside is not None:
+        what, lr = beside
+        measured += f"; {what}: {fmt_ratio(lr)}"
+    return (name, measured, "PASS" if r <= limit else "MISS")
+
+
+def while_writing_rows(results, backends):
+    """Each beside ours against CAF's design with our key type."""
+    for be in backends:
+        for n in sorted({k[2] for k in results if k[0] == "DirectLookupWhileWriting"}):
+            ours = get(results, "DirectLookupWhileWriting", be, n, 2)
+            yield ratio_row(
+                f"DirectLookupWhileWriting/{be}/{n} (2 threads) <= 1.0x CafRegistryGetWhileWriting/{n} (2 threads)",
+                ours, get(results, "CafRegistryGetWhileWriting", None, n, 2), 1.0,
+                (f"against LockedMapGetWhileWriting/{n}",
+                 ratio(ours, get(results, "LockedMapGetWhileWriting", None, n, 2))))
+
+
+def paired_ratio(row):
+    """A paired request benchmark's time over the bare request measured
+    alongside it (counter paired_ns), or None."""
+    return row["ns"] / row["paired_ns"] if row and row.get("paired_ns") else None
+
+
+def message_lookup_rows(results):
+    """Against the bare request measured alongside (paired_request_loop);
+    beside it the limit, the plain map answering the same request, and the
+    ratio to the separate BareRequestResponse run."""
+    bare = get(results, "BareRequestResponse", None, None)
+    for n in sorted({k[2] for k in results if k[0] == "MessageLookup" and k[1] == "ets"}):
+        name = f"MessageLookup/ets/{n} <= 1.2x BareRequestResponse"
+        ours = get(results, "MessageLookup", "ets", n)
+        r = paired_ratio(ours)
+        if r is None:
+            yield (name, "not measured", "MISS")
+            continue
+        limit = paired_ratio(get(results, "RawMapRequest", None, n))
+        flat = paired_ratio(get(results, "FlatMapRequest", None, n))
+        separate = ratio(ours, bare)
+        measured = (f"{r:.2f}x ({fmt_time(ours['ns'])} vs {fmt_time(ours['paired_ns'])}, "
+                    f"the bare request measured alongside); the limit RawMapRequest/{n}: "
+                    f"{fmt_ratio(limit)}; FlatMapRequest/{n}: {fmt_ratio(flat)}; "
+                    f"against the BareRequestResponse run: {fmt_ratio(separate)}")
+        yield (name, measured, "PASS" if r <= 1.2 else "MISS")
+
+
+def targets(results, backends):
+    """Yields (target, measured, PASS/MISS)."""
+    def limit_row(name, a, limit_ns):
+        if a is None:
+            return (name, "not measured", "MISS")
+        return (name, fmt_time(a["ns"]), "PASS" if a["ns"] < limit_ns else "MISS")
+
+    m = 1000000
+    yield ratio_row("DirectLookup/ets/1000000 <= 1.5x RawMapFind/1000000",
+                    get(results, "DirectLookup", "ets", m),
+                    get(results, "RawMapFind", None, m), 1.5)
+    yield from while_writing_rows(results, backends)
+    limit_scaling = ratio(get(results, "RawMapFind", None, m),
+                          get(results, "RawMapFind", None, 1000))
+    for be in backends:
+        yield ratio_row(f"DirectLookup/{be}/1000000 <= 2x DirectLookup/{be}/1000",
+                        get(results, "DirectLookup", be, m),
+                        get(results, "DirectLookup", be, 1000), 2.0,
+                        ("the limit RawMapFind, 1000000 vs 1000", limit_scaling))
+    yield from message_lookup_rows(results)
+    name = "FindByMetadata/optimized_ets/1000000 < 10 us"
+    if "optimized_ets" in backends:
+        yield limit_row(name, get(results, "FindByMetadata", "optimized_ets", m), 10e3)
+    else:
+        yield (name, "not measured: no optimized_ets backend in this build", "MISS")
+    for be in backends:
+        yield limit_row(f"DeathCleanup/{be}/100000 < 1 s",
+                        get(results, "DeathCleanup", be, 100000), 1e9)
+    row = get(results, "DirectLookup", "ets", m)
+    if row is None or "bytes_per_entry" not in row:
+        yield ("ets: bytes per entry beside metadata <= 150", "not measured", "MISS")
+    else:
+        worst = max(row["bytes_per_entry"], row["estimated_bytes_per_entry"])
+        yield ("ets: bytes per entry beside metadata <= 150 (1,000,000 entries)",
+               f"{row['bytes_per_entry']:.0f} measured, {row['estimated_bytes_per_entry']:.0f} estimated",
+               "PASS" if worst <= 150 else "MISS")
+
+
+def scheduler_targets(results, backends):
+    """The targets that depend on CAF's scheduler, for the second run."""
+    yield from while_writing_rows(results, backends)
+    yield from message_lookup_rows(results)
