@@ -12,13 +12,21 @@ Each family is compared with its baseline; the targets are checked and
 printed as PASS/MISS rows, in the report and on stdout.
 """
 
+import subprocess
 import sys
 from pathlib import Path
 
-from bench_plots import plot
+from bench_lookup_plot import lookup_script
+from bench_ratio_plot import ratio_script
 from bench_results import load
 from bench_tables import family_tables
 from bench_targets import scheduler_targets, targets
+
+
+def plot(results, backends, outdir):
+    """Writes bench-lookup.png and bench-ratios.png with gnuplot."""
+    script = lookup_script(results, backends, outdir) + ratio_script(results, backends, outdir)
+    subprocess.run(["gnuplot"], input="\n".join(script) + "\n", text=True, check=True)
 
 
 def sharing_section(path, backends):
