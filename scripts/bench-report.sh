@@ -2,8 +2,9 @@
 # Runs the benchmark suite (Release build, 3 repetitions; the etcd backend
 # against a throw-away etcd, scripts/with-etcd.sh), then the families that
 # depend on CAF's scheduler again under its sharing policy, and renders the
-# report: docs/benchmarks.md (tables, ratios to baselines, targets as
-# PASS/MISS, machine description) and the plots docs/bench-*.png.
+# report: docs/benchmarks.md (the cost of each operation per backend, targets
+# as PASS/MISS, tables with ratios to baselines, machine description) and the
+# plots docs/bench-*.png.
 # Usage: scripts/bench-report.sh                  run, then render
 #        scripts/bench-report.sh RESULT.json [SHARING.json]
 #                                                 render existing results

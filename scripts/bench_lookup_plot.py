@@ -3,7 +3,7 @@ per way to look up, each with one baseline (drawn black) and its legend
 beside the plot, off the data."""
 
 from bench_plot_style import REFERENCE_COLOUR, WIDTH, colour_of, log_range, log_tics
-from bench_results import fmt_time, get
+from bench_results import fmt_time, get, sized_runs
 
 # The lookup panels: (title, baseline family, families measured against
 # it without a backend, the family measured per backend).
@@ -17,9 +17,7 @@ LOOKUP_PANELS = [
 
 def points(results, family, backend):
     """(entries, ns) of a family's single-thread runs, by entries."""
-    return sorted((k[2], r["ns"]) for k, r in results.items()
-                  if k[0] == family and k[1] == backend and k[3] == 1
-                  and k[2] is not None and "ns" in r)
+    return [(n, row["ns"]) for n, row in sized_runs(results, family, backend)]
 
 
 def panel_series(results, backends, panel):

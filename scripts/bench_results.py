@@ -12,7 +12,7 @@ from pathlib import Path
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 SUFFIXES = {"real_time", "manual_time", "process_time"}
 
-# Family -> (baseline family, what the baseline stands for). A baseline row
+# Family -> the family it is compared with, its baseline. A baseline row
 # has the same entries and threads; families without a baseline are absolute.
 BASELINES = {
     "RawMapFind": None,
@@ -59,7 +59,9 @@ def parse_name(run_name):
 
 
 def load(path):
-    """Returns (context, {key: {"ns": median ns, counters..., "error": str}})."""
+    """Returns (context, {key: {"ns": median ns, "samples": iterations over
+    all repetitions, counters..., "error": str}}); the context gains
+    "repetitions", the most any benchmark made."""
     data = json.loads(Path(path).read_text())
     samples = defaultdict(list)
     errors = {}
@@ -73,14 +75,17 @@ def load(path):
         samples[key].append(b)
     results = {}
     for key, runs in samples.items():
-        row = {"ns": statistics.median(r["real_time"] * UNIT_NS[r["time_unit"]] for r in runs)}
+        row = {"ns": statistics.median(r["real_time"] * UNIT_NS[r["time_unit"]] for r in runs),
+               "samples": sum(r["iterations"] for r in runs)}
         for c in COUNTERS:
             if c in runs[0]:
                 row[c] = statistics.median(r[c] for r in runs)
         results[key] = row
     for key, msg in errors.items():
         results.setdefault(key, {})["error"] = msg
-    return data["context"], results
+    context = dict(data["context"], repetitions=max(
+        (b.get("repetitions", 1) for b in data["benchmarks"]), default=1))
+    return context, results
 
 
 def fmt_time(ns):
@@ -111,6 +116,13 @@ def label(key):
 def get(results, family, backend, entries, threads=1):
     row = results.get((family, backend, entries, threads))
     return row if row and "ns" in row else None
+
+
+def sized_runs(results, family, backend):
+    """[(entries, row)] of a family's single-thread runs, by entries."""
+    return sorted(((k[2], r) for k, r in results.items()
+                   if k[0] == family and k[1] == backend and k[3] == 1
+                   and k[2] is not None and "ns" in r), key=lambda kr: kr[0])
 
 
 def ratio(a, b):
