@@ -5,7 +5,9 @@
 
 #include <libregistry/actors/blocking_registry.hpp>
 #include <libregistry/actors/registry.hpp>
+#include <libregistry/errors.hpp>
 
 using namespace libregistry;
+using namespace std::chrono_literals;
 
 extern caf::actor_system sys;
