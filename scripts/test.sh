@@ -5,7 +5,8 @@
 #     only keeps them working), and the two-node example,
 #  2. an install, and a small consumer project built against it, then with
 #     add_subdirectory and with FetchContent: its application and its test
-#     (written with libregistry::testing), run each time,
+#     (written with libregistry::testing), run each time, and every C++
+#     block of README.md compiled against the install,
 #  3. the example backend (examples/map_backend), built against the installed
 #     package: its application selects it from a config file, and the
 #     conformance kit runs over it,
@@ -62,6 +63,9 @@ consumer package build/consumer -DCMAKE_PREFIX_PATH="$root/build/stage"
 echo "== the same consumer with add_subdirectory and with FetchContent"
 consumer subdirectory build/consumer-subdirectory -DLIBREGISTRY_SOURCE_DIR="$root"
 consumer fetchcontent build/consumer-fetchcontent -DLIBREGISTRY_SOURCE_DIR="$root"
+
+echo "== every C++ block of README.md, compiled against the installed package"
+scripts/check-readme.sh build/stage build/readme
 
 echo "== a backend written outside the library, against the installed package"
 rm -rf build/map-backend
