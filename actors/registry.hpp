@@ -15,6 +15,7 @@
 #include <libregistry/actors/registry_actor.hpp>
 #include <libregistry/direct_reader.hpp>
 #include <libregistry/limits.hpp>
+#include <libregistry/log.hpp>
 
 namespace libregistry {
 
@@ -48,6 +49,13 @@ struct registry_options {
   std::vector<caf::actor> listeners;
   /// When to restart a crashed registry actor.
   restart_policy restart;
+  /// Where the registry reports its life cycle (libregistry/log.hpp): at
+  /// `info` its start and stop, at `warning` each restart of its actor and
+  /// trouble of its backend (etcd unavailable, its lease lost), at `info`
+  /// the recovery (etcd back, the lease re-taken), at `error` giving up
+  /// after too many restarts, and at `debug` each refused request. No sink
+  /// by default; e.g. `opts.log = logger{my_sink, log_level::debug}`.
+  logger log;
 };
 
 /// A running registry: its actor, for messages and every write, and its

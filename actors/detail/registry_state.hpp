@@ -72,6 +72,12 @@ inline caf::result<void> reply(caf::error&& err) {
   return caf::unit;
 }
 
+/// Logs a refused request, or one refused entry of `register_all`, at
+/// `debug`: the operation, its key or namespace (`subject`, unless empty),
+/// the error's code and text, and the holder of a taken name.
+void report_refused(const logger& log, const char* op, const log_field& subject,
+                    const caf::error& err);
+
 // -- writes (registry_writes.cpp); each answers one request of
 //    `registry_actor` (actors/registry_actor.hpp has what each answers)
 // ------------------------------------------------------------------------
