@@ -149,6 +149,7 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
     return std::move(backend.error());
   auto core = std::make_shared<detail::registry_core>(
       std::move(*backend), options.limits, std::move(options.log));
+  core->backend->log_to(core->log);
   for (auto& listener : options.listeners)
     if (listener)
       core->subscribers.add_listener(listener);
