@@ -16,6 +16,7 @@
 #include <libregistry/direct_reader.hpp>
 #include <libregistry/limits.hpp>
 #include <libregistry/log.hpp>
+#include <libregistry/metrics.hpp>
 
 namespace libregistry {
 
@@ -132,6 +133,14 @@ public:
                   const direct_reader::member_visitor& f) const {
     return reader_->for_each_member(key, f);
   }
+
+  /// What the registry counted since it was spawned (libregistry/metrics.hpp):
+  /// requests by kind and outcome, their durations, registrations,
+  /// monitored actors, restarts. Read directly, from any thread, without a
+  /// message or a lock; restarts of the registry actor keep every figure.
+  /// Cost: a few hundred relaxed loads and the copy. Render it for
+  /// Prometheus with `to_prometheus` (libregistry/prometheus.hpp).
+  registry_metrics metrics() const;
 
   /// The read path, for callers that keep it apart from the registry.
   const std::shared_ptr<const direct_reader>& reader() const { return reader_; }

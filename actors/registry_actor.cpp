@@ -67,10 +67,12 @@ log_field subject_of(const Ts&... xs) {
 
 /// The handler of the message `Atom, Ts...`: calls `fn(self, xs...)`. A
 /// request's exception is answered with `callback_failed` and the registry
-/// serves on; its refusal is logged at `debug`.
+/// serves on. Each request is counted by outcome and timed in the core's
+/// metrics, and its refusal logged at `debug`.
 template <class Atom, class R, class... Ts>
 auto on(registry_pointer self, R (*fn)(registry_pointer, Ts...)) {
   return [self, fn](Atom, Ts... xs) -> R {
+    auto& core = *self->state.core;
     if constexpr (std::is_void_v<R>) {
       // A message without an answer (an await's expiry, another node's
       // change) has nobody to tell of an exception.
@@ -78,15 +80,24 @@ auto on(registry_pointer self, R (*fn)(registry_pointer, Ts...)) {
         fn(self, std::forward<Ts>(xs)...);
       } catch (...) {
       }
+      if constexpr (changes_registrations<Atom>)
+        refresh_gauges(self);
     } else {
-      auto& log = self->state.core->log;
+      constexpr auto op = request_index<Atom>();
       log_field subject;
-      if (log.enabled(log_level::debug))
+      if (core.log.enabled(log_level::debug))
         subject = subject_of(xs...);
+      auto start = std::chrono::steady_clock::now();
       auto result = answer(self, fn, std::forward<Ts>(xs)...);
-      if (result.flag == caf::rt_error && log.enabled(log_level::debug))
-        report_refused(log, request_names[request_index<Atom>()], subject,
-                       result.err);
+      auto outcome = result.flag == caf::rt_delegated
+                         ? metrics_recorder::deferred
+                         : metrics_recorder::outcome_of(result.err);
+      core.metrics.record(op, outcome,
+                          std::chrono::steady_clock::now() - start);
+      if constexpr (changes_registrations<Atom>)
+        refresh_gauges(self);
+      if (result.flag == caf::rt_error && core.log.enabled(log_level::debug))
+        report_refused(core.log, request_names[op], subject, result.err);
       return result;
     }
   };
@@ -262,9 +273,11 @@ registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
       on_down(self, msg);
     } catch (...) {
     }
+    refresh_gauges(self);
   });
   self->set_default_handler(caf::drop);
   monitor_all(self);
+  refresh_gauges(self);
   return {
       on<register_name_atom>(self, register_name),
       on<lookup_atom>(self, lookup),

@@ -134,6 +134,10 @@ registry_actor registry::next_actor(const registry_actor& previous,
   return core_->next(previous, timeout);
 }
 
+registry_metrics registry::metrics() const {
+  return core_->metrics.snapshot(core_->restarts.load());
+}
+
 void registry::stop() const {
   caf::anon_send(supervisor_, stop_atom::value);
 }

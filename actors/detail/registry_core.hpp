@@ -9,6 +9,7 @@
 
 #include <caf/timespan.hpp>
 
+#include <libregistry/actors/detail/metrics_recorder.hpp>
 #include <libregistry/actors/registry_actor.hpp>
 #include <libregistry/actors/subscriber_set.hpp>
 #include <libregistry/any_backend.hpp>
@@ -25,7 +26,7 @@ namespace libregistry::detail {
 /// `backend`, `subscribers` and `restarts` are touched by the serving
 /// registry actor only; a restart hands them on after the previous actor
 /// terminated, and CAF's message passing orders the two. The handle is
-/// thread-safe, and so are `log` and `restarts`.
+/// thread-safe, and so are `log`, `restarts` and `metrics`.
 class registry_core {
 public:
   registry_core(std::unique_ptr<any_backend> b, registry_limits l,
@@ -45,6 +46,8 @@ public:
   /// Registry actors started after the first; the supervisor counts them,
   /// any thread reads them.
   std::atomic<uint64_t> restarts{0};
+  /// What the serving registry actor counts; any thread reads it.
+  metrics_recorder metrics;
 
   /// The actor serving now (or the last one, after the registry stopped).
   /// Cost: one uncontended lock.

@@ -146,6 +146,10 @@ void monitor_all(registry_pointer self);
 /// Drops a terminated actor's registrations and subscriptions.
 void on_down(registry_pointer self, const caf::down_msg& msg);
 
+/// Sets the gauges of the core's metrics to the registrations and the
+/// monitored actors now; a backend that throws leaves them as they were.
+void refresh_gauges(registry_pointer self);
+
 /// Kills the actors of a test namespace, waits for them, drops it.
 caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns);
 

@@ -64,4 +64,15 @@ constexpr size_t request_index() {
     return request_index<Atom, I + 1>();
 }
 
+/// True for the messages after which the registrations or the actors the
+/// registry monitors may have changed: the registry actor refreshes its
+/// gauges after them (and after each down message).
+template <class Atom>
+inline constexpr bool changes_registrations =
+    std::is_same_v<Atom, register_name_atom> ||
+    std::is_same_v<Atom, unregister_atom> || std::is_same_v<Atom, leave_atom> ||
+    std::is_same_v<Atom, register_all_atom> ||
+    std::is_same_v<Atom, spawn_registered_atom> ||
+    std::is_same_v<Atom, teardown_atom> || std::is_same_v<Atom, external_atom>;
+
 } // namespace libregistry::detail
