@@ -1,5 +1,6 @@
 #include <libregistry/actors/detail/metrics_recorder.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace libregistry::detail {
@@ -39,12 +40,14 @@ size_t metrics_recorder::outcome_of(const caf::error& err) {
 
 void metrics_recorder::record(size_t op, size_t outcome,
                               std::chrono::nanoseconds took) {
-  counts_[op][outcome].fetch_add(1, relaxed);
+  auto& kind = kinds_[op];
+  kind.nanos.fetch_add(static_cast<uint64_t>(took.count()), relaxed);
   size_t bucket = 0;
   while (bucket < bounds_ns.size() && took.count() > bounds_ns[bucket])
     ++bucket;
-  durations_[op][bucket].fetch_add(1, relaxed);
-  nanos_[op].fetch_add(static_cast<uint64_t>(took.count()), relaxed);
+  kind.durations[bucket].fetch_add(1, relaxed);
+  if (outcome != ok)
+    kind.others[outcome].fetch_add(1, relaxed);
 }
 
 void metrics_recorder::set_gauges(uint64_t registrations, uint64_t monitored) {
@@ -58,20 +61,26 @@ registry_metrics metrics_recorder::snapshot(uint64_t restarts) const {
   result.monitored_actors = monitored_.load(relaxed);
   result.restarts = restarts;
   for (size_t op = 0; op < request_kinds; ++op) {
+    auto& kind = kinds_[op];
     operation_metrics x;
-    for (size_t slot = 0; slot < outcomes; ++slot)
-      if (auto n = counts_[op][slot].load(relaxed))
-        x.outcomes.emplace_back(outcome_name(slot), n);
     auto& hist = x.duration;
     for (size_t i = 0; i < buckets; ++i) {
-      hist.count += durations_[op][i].load(relaxed);
+      hist.count += kind.durations[i].load(relaxed);
       if (i < hist.buckets.size())
         hist.buckets[i] = hist.count;
     }
-    if (x.outcomes.empty() && hist.count == 0)
+    if (hist.count == 0)
       continue;
+    auto answered = hist.count;
+    for (size_t slot = ok + 1; slot < outcomes; ++slot)
+      if (auto n = std::min(kind.others[slot].load(relaxed), answered)) {
+        x.outcomes.emplace_back(outcome_name(slot), n);
+        answered -= n;
+      }
+    if (answered > 0)
+      x.outcomes.emplace(x.outcomes.begin(), outcome_name(ok), answered);
     x.op = request_names[op];
-    hist.sum_seconds = static_cast<double>(nanos_[op].load(relaxed)) / 1e9;
+    hist.sum_seconds = static_cast<double>(kind.nanos.load(relaxed)) / 1e9;
     result.operations.push_back(std::move(x));
   }
   return result;

@@ -15,13 +15,15 @@
 namespace libregistry::detail {
 
 /// The live figures behind `registry_metrics`: per kind of request, a
-/// counter per outcome and a duration histogram; the gauges. Held by the
-/// registry core, so a restart of the registry actor keeps them.
+/// duration histogram and a counter per outcome but `ok`; the gauges. Held
+/// by the registry core, so a restart of the registry actor keeps them.
 ///
 /// One writer at a time records (the serving registry actor; a restart
 /// hands it on after the previous actor terminated); any thread takes a
-/// snapshot. Every figure is a relaxed atomic: recording a request costs
-/// three increments and a scan of the first few bucket bounds, no lock.
+/// snapshot. Every figure is a relaxed atomic. A request answered `ok`
+/// costs two increments, of its duration sum and of its bucket, within
+/// one cache line for durations up to 100 us (`ok` is counted as the
+/// histogram's count minus the other outcomes); any other, one more.
 class metrics_recorder {
 public:
   /// Outcome slots: `ok`, `deferred`, one per registry error code, `other`.
@@ -51,13 +53,19 @@ private:
   using counter = std::atomic<uint64_t>;
   static constexpr size_t buckets = request_duration_bounds.size() + 1;
 
-  /// Per kind and outcome.
-  std::array<std::array<counter, outcomes>, request_kinds> counts_{};
-  /// Per kind: requests within each bound and not the one before, the
-  /// last for those above every bound (not cumulative).
-  std::array<std::array<counter, buckets>, request_kinds> durations_{};
-  /// Per kind: nanoseconds added up.
-  std::array<counter, request_kinds> nanos_{};
+  /// The figures of one kind of request, on cache lines of their own: the
+  /// sum and the first buckets share the first line.
+  struct alignas(64) kind_figures {
+    /// Nanoseconds added up.
+    counter nanos{0};
+    /// Requests within each bound and not the one before, the last for
+    /// those above every bound (not cumulative).
+    std::array<counter, buckets> durations{};
+    /// Requests by outcome, but for `ok` (the rest of the requests).
+    std::array<counter, outcomes> others{};
+  };
+
+  std::array<kind_figures, request_kinds> kinds_{};
   counter registrations_{0};
   counter monitored_{0};
 };
