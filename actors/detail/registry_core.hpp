@@ -23,10 +23,10 @@ namespace libregistry::detail {
 /// handle of the actor that serves them now.
 ///
 /// Shared by the registry actor, its supervisor and every `registry` value.
-/// `backend`, `subscribers` and `restarts` are touched by the serving
-/// registry actor only; a restart hands them on after the previous actor
-/// terminated, and CAF's message passing orders the two. The handle is
-/// thread-safe, and so are `log`, `restarts` and `metrics`.
+/// `backend` and `subscribers` are touched by the serving registry actor
+/// only; a restart hands them on after the previous actor terminated, and
+/// CAF's message passing orders the two. The handle is thread-safe, and so
+/// are `log`, `restarts` and `metrics`.
 class registry_core {
 public:
   registry_core(std::unique_ptr<any_backend> b, registry_limits l,
