@@ -15,6 +15,8 @@
 #include <libregistry/actors/registry_actor.hpp>
 #include <libregistry/direct_reader.hpp>
 #include <libregistry/limits.hpp>
+#include <libregistry/log.hpp>
+#include <libregistry/metrics.hpp>
 
 namespace libregistry {
 
@@ -48,6 +50,13 @@ struct registry_options {
   std::vector<caf::actor> listeners;
   /// When to restart a crashed registry actor.
   restart_policy restart;
+  /// Where the registry reports its life cycle (libregistry/log.hpp): at
+  /// `info` its start and stop, at `warning` each restart of its actor and
+  /// trouble of its backend (etcd unavailable, its lease lost), at `info`
+  /// the recovery (etcd back, the lease re-taken), at `error` giving up
+  /// after too many restarts, and at `debug` each refused request. No sink
+  /// by default; e.g. `opts.log = logger{my_sink, log_level::debug}`.
+  logger log;
 };
 
 /// A running registry: its actor, for messages and every write, and its
@@ -124,6 +133,14 @@ public:
                   const direct_reader::member_visitor& f) const {
     return reader_->for_each_member(key, f);
   }
+
+  /// What the registry counted since it was spawned (libregistry/metrics.hpp):
+  /// requests by kind and outcome, their durations, registrations,
+  /// monitored actors, restarts. Read directly, from any thread, without a
+  /// message or a lock; restarts of the registry actor keep every figure.
+  /// Cost: a few hundred relaxed loads and the copy. Render it for
+  /// Prometheus with `to_prometheus` (libregistry/prometheus.hpp).
+  registry_metrics metrics() const;
 
   /// The read path, for callers that keep it apart from the registry.
   const std::shared_ptr<const direct_reader>& reader() const { return reader_; }

@@ -12,6 +12,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <libregistry/actors/detail/registry_state.hpp>
+#include <libregistry/actors/detail/request_kinds.hpp>
 #include <libregistry/errors.hpp>
 
 namespace libregistry::detail {
@@ -30,20 +31,74 @@ caf::error thrown(std::exception_ptr x) {
   }
 }
 
-/// The handler of the message `Atom, Ts...`: calls `fn(self, xs...)`. An
-/// exception (a user's predicate, a backend) is the requester's error, not
-/// the end of the registry actor: it answers `callback_failed` with the
-/// exception's text and serves on.
+/// What `fn` answers, or `callback_failed` for an exception it throws (a
+/// user's predicate, a backend): the requester's error, not the end of the
+/// registry actor.
+template <class R, class... Ts>
+R answer(registry_pointer self, R (*fn)(registry_pointer, Ts...), Ts&&... xs) {
+  try {
+    return fn(self, std::forward<Ts>(xs)...);
+  } catch (...) {
+    return thrown(std::current_exception());
+  }
+}
+
+/// The key or namespace of a request as a log field, or an empty one.
+log_field subject_field(const registry_key& x) {
+  return {"key", to_string(x)};
+}
+
+log_field subject_field(const name_space& x) {
+  return {"namespace", to_string(x)};
+}
+
+template <class T>
+log_field subject_field(const T&) {
+  return {};
+}
+
+/// The first key or namespace among a request's arguments, as a log field.
+template <class... Ts>
+log_field subject_of(const Ts&... xs) {
+  log_field result;
+  ((result.first.empty() ? void(result = subject_field(xs)) : void()), ...);
+  return result;
+}
+
+/// The handler of the message `Atom, Ts...`: calls `fn(self, xs...)`. A
+/// request's exception is answered with `callback_failed` and the registry
+/// serves on. Each request is counted by outcome and timed in the core's
+/// metrics, and its refusal logged at `debug`.
 template <class Atom, class R, class... Ts>
 auto on(registry_pointer self, R (*fn)(registry_pointer, Ts...)) {
   return [self, fn](Atom, Ts... xs) -> R {
-    try {
-      return fn(self, std::forward<Ts>(xs)...);
-    } catch (...) {
+    auto& core = *self->state.core;
+    if constexpr (std::is_void_v<R>) {
       // A message without an answer (an await's expiry, another node's
-      // change) has nobody to tell.
-      if constexpr (!std::is_void_v<R>)
-        return thrown(std::current_exception());
+      // change) has nobody to tell of an exception.
+      try {
+        fn(self, std::forward<Ts>(xs)...);
+      } catch (...) {
+      }
+      if constexpr (changes_registrations<Atom>)
+        refresh_gauges(self);
+    } else {
+      constexpr auto op = request_index<Atom>();
+      log_field subject;
+      if (core.log.enabled(log_level::debug))
+        subject = subject_of(xs...);
+      auto start = std::chrono::steady_clock::now();
+      auto result = answer(self, fn, std::forward<Ts>(xs)...);
+      auto outcome = result.flag == caf::rt_delegated
+                         ? metrics_recorder::deferred
+                         : metrics_recorder::outcome_of(result.err);
+      core.metrics.record(op, outcome,
+                          std::chrono::steady_clock::now() - start);
+      if constexpr (changes_registrations<Atom>)
+        refresh_gauges(self);
+      if (result.flag == caf::rt_error && core.log.enabled(log_level::debug))
+        report_refused(core.log, request_names[op], subject, result.err);
+      return result;
     }
   };
 }
@@ -145,7 +200,7 @@ caf::result<registry_stats> get_stats(registry_pointer self) {
   stats.actors = counts.actors;
   stats.monitored = st.monitored.size();
   stats.subscribers = st.core->subscribers.size();
-  stats.restarts = st.core->restarts;
+  stats.restarts = st.core->restarts.load();
   stats.awaiting = st.waiting.size();
   return stats;
 }
@@ -189,6 +244,25 @@ caf::result<uint64_t> dispatch(registry_pointer self, const registry_key& key,
 
 } // namespace
 
+void report_refused(const logger& log, const char* op, const log_field& subject,
+                    const caf::error& err) {
+  log_record x{log_level::debug, "request refused", {{"op", op}}};
+  if (!subject.first.empty())
+    x.fields.push_back(subject);
+  if (err.category() != registry_error_category) {
+    x.fields.emplace_back("error", to_string(err));
+  } else {
+    x.fields.emplace_back("error",
+                          to_string(static_cast<registry_errc>(err.code())));
+    auto& ctx = err.context();
+    if (ctx.match_elements<std::string>())
+      x.fields.emplace_back("detail", ctx.get_as<std::string>(0));
+    if (auto holder = holder_of(err))
+      x.fields.emplace_back("holder", to_string(holder.address()));
+  }
+  log.write(x);
+}
+
 registry_actor::behavior_type
 registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
   self->state.core = std::move(core);
@@ -199,9 +273,11 @@ registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
       on_down(self, msg);
     } catch (...) {
     }
+    refresh_gauges(self);
   });
   self->set_default_handler(caf::drop);
   monitor_all(self);
+  refresh_gauges(self);
   return {
       on<register_name_atom>(self, register_name),
       on<lookup_atom>(self, lookup),

@@ -45,6 +45,16 @@ void monitor_all(registry_pointer self) {
     self->monitor(who);
 }
 
+void refresh_gauges(registry_pointer self) {
+  auto& st = self->state;
+  try {
+    st.core->metrics.set_gauges(st.backend().counts().registrations,
+                                st.monitored.size());
+  } catch (...) {
+    // The gauges stay one change behind until the next write.
+  }
+}
+
 namespace {
 
 /// Drops the namespace of a teardown whose actors are all gone, and answers.

@@ -50,6 +50,37 @@ bool may_restart(supervisor_state& st) {
   return true;
 }
 
+/// Reports the end of the registry: at `info` after a shutdown or a
+/// `stop`, at `error` when the restart policy gives up.
+void report_stop(supervisor_pointer self, const caf::error& reason,
+                 bool gave_up) {
+  auto& st = self->state;
+  auto level = gave_up ? log_level::error : log_level::info;
+  if (!st.core->log.enabled(level))
+    return;
+  log_record x{level, "registry stopped", {}};
+  x.fields.emplace_back("reason", self->system().render(reason));
+  if (gave_up) {
+    x.message = "registry stopped: restart limit reached";
+    auto window_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(st.policy.window);
+    x.fields.emplace_back("max_restarts",
+                          std::to_string(st.policy.max_restarts));
+    x.fields.emplace_back("window_ms", std::to_string(window_ms.count()));
+  }
+  st.core->log.write(x);
+}
+
+/// Reports a restart of the registry actor at `warning`.
+void report_restart(supervisor_pointer self, const caf::error& reason) {
+  auto& log = self->state.core->log;
+  if (log.enabled(log_level::warning))
+    log.write({log_level::warning,
+               "registry actor restarted",
+               {{"reason", self->system().render(reason)},
+                {"restarts", std::to_string(self->state.core->restarts)}}});
+}
+
 /// Watches the registry actor; on an abnormal termination starts the next
 /// one over the same core, which re-monitors every registered actor and
 /// subscriber. Stops for good after a shutdown, a `stop` message, or too
@@ -62,7 +93,11 @@ caf::behavior supervisor(supervisor_pointer self,
   self->monitor(first);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
-    if (st.stopping || is_shutdown(msg.reason) || !may_restart(st)) {
+    auto shutdown = st.stopping || is_shutdown(msg.reason);
+    // Reported before anyone can see the change, so that the record is
+    // there when `next_actor` returns.
+    if (shutdown || !may_restart(st)) {
+      report_stop(self, msg.reason, !shutdown);
       st.core->close();
       self->quit(msg.reason);
       return;
@@ -70,6 +105,7 @@ caf::behavior supervisor(supervisor_pointer self,
     ++st.core->restarts;
     auto next = self->system().spawn(detail::registry_impl, st.core);
     self->monitor(next);
+    report_restart(self, msg.reason);
     st.core->serve(std::move(next));
   });
   return {
@@ -98,6 +134,10 @@ registry_actor registry::next_actor(const registry_actor& previous,
   return core_->next(previous, timeout);
 }
 
+registry_metrics registry::metrics() const {
+  return core_->metrics.snapshot(core_->restarts.load());
+}
+
 void registry::stop() const {
   caf::anon_send(supervisor_, stop_atom::value);
 }
@@ -111,8 +151,9 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
   auto backend = make_backend(options.backend, options.backend_options, &sys);
   if (!backend)
     return std::move(backend.error());
-  auto core = std::make_shared<detail::registry_core>(std::move(*backend),
-                                                      options.limits);
+  auto core = std::make_shared<detail::registry_core>(
+      std::move(*backend), options.limits, std::move(options.log));
+  core->backend->log_to(core->log);
   for (auto& listener : options.listeners)
     if (listener)
       core->subscribers.add_listener(listener);
@@ -127,6 +168,9 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
             caf::anon_send(serving, external_atom::value, std::move(x));
       });
   auto sup = sys.spawn(supervisor, core, options.restart, first);
+  if (core->log.enabled(log_level::info))
+    core->log.write(
+        {log_level::info, "registry started", {{"backend", options.backend}}});
   auto reader = core->reader;
   return registry{std::move(core), std::move(reader), std::move(sup)};
 }

@@ -121,10 +121,17 @@ caf::result<void> register_name(registry_pointer self, registry_key& key,
 
 caf::result<std::vector<caf::error>> register_all(registry_pointer self,
                                                   std::vector<entry>& entries) {
+  auto& log = self->state.core->log;
   std::vector<caf::error> result;
   result.reserve(entries.size());
-  for (auto& e : entries)
+  for (auto& e : entries) {
+    log_field subject;
+    if (log.enabled(log_level::debug))
+      subject = {"key", to_string(e.key)};
     result.emplace_back(register_one(self, std::move(e)));
+    if (result.back() && log.enabled(log_level::debug))
+      report_refused(log, "register_all", subject, result.back());
+  }
   return result;
 }
 

@@ -1,6 +1,8 @@
 // A tour of libregistry: workers register themselves with metadata, a
-// dispatcher finds them by name and by metadata and messages them, one
-// worker stops and its name goes, and the registry reports its health.
+// dispatcher finds them by name and by metadata and messages them, a taken
+// name is refused, one worker stops and its name goes, and the registry
+// reports its health, its log and, at the end, its metrics as Prometheus
+// reads them.
 //
 // The registry is configured like any CAF option, e.g.
 // `registry_demo --libregistry.backend=optimized_ets` or a
@@ -21,6 +23,8 @@
 #include <libregistry/actors/registry.hpp>
 #include <libregistry/actors/registry_config.hpp>
 #include <libregistry/errors.hpp>
+#include <libregistry/log.hpp>
+#include <libregistry/prometheus.hpp>
 
 using namespace libregistry;
 
@@ -104,6 +108,24 @@ void print_health(blocking_registry& client) {
               << " namespace(s)\n";
 }
 
+/// The demo's log sink: one line per record, its fields as `name=value`.
+void print_log(const log_record& x) {
+  std::string line = "log: " + to_string(x.level) + " " + x.message;
+  for (auto& [name, value] : x.fields)
+    line += " " + name + "=" + value;
+  std::cout << line + "\n";
+}
+
+/// Spawns the registry the configuration describes, logging to
+/// `print_log` down to debug records (a refused request is one).
+caf::expected<registry> start_registry(caf::actor_system& sys) {
+  auto opts = registry_options_from(sys.config());
+  if (!opts)
+    return std::move(opts.error());
+  opts->log = logger{print_log, log_level::debug};
+  return spawn_registry(sys, std::move(*opts));
+}
+
 int main(int argc, char** argv) {
   demo_config cfg;
   if (auto err = cfg.parse(argc, argv)) {
@@ -111,7 +133,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   caf::actor_system sys{cfg};
-  auto reg = spawn_registry(sys);
+  auto reg = start_registry(sys);
   if (!reg) {
     std::cerr << "cannot start registry: " << sys.render(reg.error()) << "\n";
     return 1;
@@ -130,6 +152,8 @@ int main(int argc, char** argv) {
 
   auto names = client.list_services(prod);
   std::cout << "production has " << names->size() << " names\n";
+  auto taken = client.register_name({prod, "resizer"}, self);
+  std::cout << "a second resizer: " << sys.render(taken) << "\n";
 
   auto d = sys.spawn(dispatcher, reg->actor(), caf::actor{self});
   self->send(d, job_atom::value, std::string{"trainer"}, 21);
@@ -154,6 +178,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
 
   print_health(client);
+  std::cout << "metrics:\n" << to_prometheus(reg->metrics());
 
   for (auto& a : {w1, w2, d})
     self->send_exit(a, caf::exit_reason::user_shutdown);

@@ -3,7 +3,8 @@
 /// The common case in one include: spawning a registry (`spawn_registry`),
 /// its configuration from `caf-application.ini`, the blocking client for
 /// plain threads, spawn-and-register, sending to a name, the backend catalog
-/// for plugging in a backend of one's own, and the error codes. Tests add
+/// for plugging in a backend of one's own, the error codes, and the log
+/// sink and metrics with their Prometheus rendering. Tests add
 /// <libregistry/testing/registry_test.hpp>; backend authors
 /// <libregistry/backend.hpp>.
 
@@ -14,3 +15,6 @@
 #include <libregistry/actors/spawner.hpp>
 #include <libregistry/backends/catalog.hpp>
 #include <libregistry/errors.hpp>
+#include <libregistry/log.hpp>
+#include <libregistry/metrics.hpp>
+#include <libregistry/prometheus.hpp>

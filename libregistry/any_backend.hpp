@@ -55,6 +55,7 @@ public:
   members(const registry_key& key) const = 0;
   virtual caf::actor holder(const registry_key& key) const = 0;
   virtual void on_external_change(external_change_handler h) = 0;
+  virtual void log_to(logger log) = 0;
 
 protected:
   explicit any_backend(std::string name) : name_(std::move(name)) {}
@@ -151,6 +152,7 @@ public:
   void on_external_change(external_change_handler h) override {
     B::on_external_change(state_, std::move(h));
   }
+  void log_to(logger log) override { B::log_to(state_, std::move(log)); }
 
 private:
   caf::error keep(write_result<state_type>&& result) {

@@ -17,6 +17,7 @@
 #include <libregistry/entry.hpp>
 #include <libregistry/external_change.hpp>
 #include <libregistry/health.hpp>
+#include <libregistry/log.hpp>
 #include <libregistry/metadata.hpp>
 
 namespace libregistry {
@@ -236,6 +237,20 @@ struct backend_base {
   static void on_external_change(state& st, external_change_handler h) {
     static_cast<void>(st);
     static_cast<void>(h);
+  }
+
+  // -- reporting --------------------------------------------------------------
+
+  /// Optional, for backends with trouble of their own to report: a store
+  /// that cannot be reached and is back, a lease lost and taken again. From
+  /// then on the backend writes such records to `log`
+  /// (<libregistry/log.hpp>, `registry_options::log`), from any of its
+  /// threads but never while it holds a lock; what the registry actor asks
+  /// of it is reported by the registry. Called once, before the registry
+  /// actor starts. Default: nothing to report.
+  static void log_to(state& st, logger log) {
+    static_cast<void>(st);
+    static_cast<void>(log);
   }
 };
 

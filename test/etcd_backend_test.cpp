@@ -12,6 +12,7 @@
 #include <caf/io/middleman.hpp>
 
 #include "etcd_cluster.hpp"
+#include "log_recorder.hpp"
 #include "registry_fixture.hpp"
 #include <libregistry/backends/catalog.hpp>
 
@@ -19,8 +20,10 @@ using namespace std::chrono_literals;
 using namespace libregistry;
 using libregistry::test::backend_options_for;
 using libregistry::test::etcd_cluster;
+using libregistry::test::field;
 using libregistry::test::is;
 using libregistry::test::key;
+using libregistry::test::log_recorder;
 using libregistry::test::registry_fixture;
 
 namespace {
@@ -204,11 +207,13 @@ TEST_F(etcd_two_nodes, a_stopped_node_revokes_its_names_at_once) {
       [&] { return b.client().get_stats().value().registrations == 0; }));
 }
 
-/// One registry over a three-member cluster, with a short request timeout.
+/// One registry over a three-member cluster, with a short request timeout,
+/// logging to `records`.
 class etcd_faults : public ::testing::Test {
 protected:
   registry_options options(std::vector<std::string> endpoints) {
     auto opts = test::options_for("etcd");
+    opts.log = records.at(log_level::info);
     metadata_value::list urls;
     for (auto& x : endpoints)
       urls.emplace_back(x);
@@ -222,6 +227,7 @@ protected:
   }
 
   etcd_cluster cluster;
+  log_recorder records;
 };
 
 TEST_F(etcd_faults, without_quorum_writes_fail_reads_answer_and_it_recovers) {
@@ -247,6 +253,10 @@ TEST_F(etcd_faults, without_quorum_writes_fail_reads_answer_and_it_recovers) {
   EXPECT_EQ(fx.reg().lookup(key("before")), w);
   EXPECT_EQ(client.lookup(key("before")).value(), w);
   EXPECT_EQ(status(fx), health_status::degraded);
+  auto unavailable = records.await("etcd unavailable");
+  EXPECT_EQ(unavailable.level, log_level::warning);
+  EXPECT_FALSE(field(unavailable, "endpoints").empty());
+  EXPECT_TRUE(records.with("etcd back").empty());
   cluster.restart(leader);
   cluster.restart((leader + 1) % cluster.size());
   ASSERT_TRUE(cluster.await_leader(20s));
@@ -262,6 +272,7 @@ TEST_F(etcd_faults, without_quorum_writes_fail_reads_answer_and_it_recovers) {
   EXPECT_EQ(client.lookup(key("after")).value(), w);
   EXPECT_TRUE(registry_fixture::eventually(
       [&] { return status(fx) == health_status::healthy; }));
+  EXPECT_EQ(records.await("etcd back").level, log_level::info);
 }
 
 TEST_F(etcd_faults, a_node_cut_off_past_its_lease_registers_again_when_back) {
@@ -307,6 +318,15 @@ TEST_F(etcd_faults, a_node_cut_off_past_its_lease_registers_again_when_back) {
   ASSERT_TRUE(taken);
   EXPECT_EQ(*taken, std::vector<std::string>{"production/lost"});
   EXPECT_GE(caf::get_or(details, "lease_renewals", int64_t{0}), 1);
+  // Both registries log to `records`; only the cut-off one lost its lease.
+  auto retaken = records.await("lease re-taken");
+  EXPECT_EQ(retaken.level, log_level::info);
+  EXPECT_EQ(field(retaken, "registered_again"), "1");
+  EXPECT_EQ(field(retaken, "taken_while_cut_off"), "1");
+  auto expired = records.with("lease lost");
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired.front().level, log_level::warning);
+  EXPECT_EQ(field(expired.front(), "owner"), field(retaken, "owner"));
 }
 
 } // namespace

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <iostream>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "etcd_cluster.hpp"
 #include <libregistry/backends/etcd/detail/node_lease.hpp>
@@ -74,9 +76,16 @@ TEST_F(etcd_lease_test, names_of_a_crashed_node_expire_within_the_ttl) {
 }
 
 TEST_F(etcd_lease_test, a_node_cut_off_past_its_ttl_gets_a_new_lease) {
+  using status = node_lease::status;
+  std::mutex mtx;
+  std::vector<status> told;
   // The node reaches etcd through member 0 only; the others keep quorum.
-  auto lease = node_lease::make({{cluster.endpoints()[0]}, 500ms}, 1s,
-                                [this](int64_t) { ++renewed; });
+  auto lease = node_lease::make(
+      {{cluster.endpoints()[0]}, 500ms}, 1s, [this](int64_t) { ++renewed; },
+      [&](status x, int64_t) {
+        std::lock_guard<std::mutex> guard{mtx};
+        told.push_back(x);
+      });
   ASSERT_TRUE(lease);
   auto first = (*lease)->id();
   ASSERT_TRUE(client.put("name", "x", first));
@@ -93,6 +102,9 @@ TEST_F(etcd_lease_test, a_node_cut_off_past_its_ttl_gets_a_new_lease) {
   ASSERT_TRUE(client.put("again", "x", (*lease)->id()));
   std::this_thread::sleep_for(2s);
   EXPECT_TRUE(present("again"));
+  std::lock_guard<std::mutex> guard{mtx};
+  EXPECT_EQ(told, (std::vector<status>{status::unreachable, status::reachable,
+                                       status::expired}));
 }
 
 TEST(etcd_lease, no_lease_without_etcd) {

@@ -61,6 +61,15 @@ inline registry_event next_event(caf::scoped_actor& events) {
   return result;
 }
 
+/// Kills the serving registry actor and waits until another one serves.
+inline registry_actor crash(registry_fixture& fx) {
+  auto dead = fx.reg().actor();
+  fx.stop(caf::actor_cast<caf::actor>(dead));
+  auto next = fx.reg().next_actor(dead, std::chrono::seconds(10));
+  EXPECT_TRUE(next);
+  return next;
+}
+
 /// A test parameterized by backend name: a fixture over that backend in its
 /// default configuration, and its blocking client.
 class per_backend : public ::testing::TestWithParam<std::string> {

@@ -11,21 +11,13 @@
 #include <libregistry/backends/catalog.hpp>
 
 using namespace libregistry;
+using libregistry::test::crash;
 using libregistry::test::is;
 using libregistry::test::key;
 using libregistry::test::next_event;
 using libregistry::test::registry_fixture;
 
 namespace {
-
-/// Kills the serving registry actor and waits until another one serves.
-registry_actor crash(registry_fixture& fx) {
-  auto dead = fx.reg().actor();
-  fx.stop(caf::actor_cast<caf::actor>(dead));
-  auto next = fx.reg().next_actor(dead, std::chrono::seconds(10));
-  EXPECT_TRUE(next);
-  return next;
-}
 
 class restart : public libregistry::test::per_backend {};
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -8,10 +9,12 @@
 
 #include <caf/timespan.hpp>
 
+#include <libregistry/actors/detail/metrics_recorder.hpp>
 #include <libregistry/actors/registry_actor.hpp>
 #include <libregistry/actors/subscriber_set.hpp>
 #include <libregistry/any_backend.hpp>
 #include <libregistry/limits.hpp>
+#include <libregistry/log.hpp>
 
 namespace libregistry::detail {
 
@@ -20,25 +23,31 @@ namespace libregistry::detail {
 /// handle of the actor that serves them now.
 ///
 /// Shared by the registry actor, its supervisor and every `registry` value.
-/// `backend`, `subscribers` and `restarts` are touched by the serving
-/// registry actor only; a restart hands them on after the previous actor
-/// terminated, and CAF's message passing orders the two. The handle is
-/// thread-safe.
+/// `backend` and `subscribers` are touched by the serving registry actor
+/// only; a restart hands them on after the previous actor terminated, and
+/// CAF's message passing orders the two. The handle is thread-safe, and so
+/// are `log`, `restarts` and `metrics`.
 class registry_core {
 public:
-  registry_core(std::unique_ptr<any_backend> b, registry_limits l)
+  registry_core(std::unique_ptr<any_backend> b, registry_limits l,
+                logger lg = {})
       : backend(std::move(b)), reader(backend->reader()), limits(l),
-        started(std::chrono::steady_clock::now()) {}
+        log(std::move(lg)), started(std::chrono::steady_clock::now()) {}
 
   /// Null once the registry stopped for good.
   std::unique_ptr<any_backend> backend;
   /// The backend's read path, fetched once.
   const std::shared_ptr<const direct_reader> reader;
   const registry_limits limits;
+  /// Where the registry actor, its supervisor and the backend report.
+  const logger log;
   subscriber_set subscribers;
   const std::chrono::steady_clock::time_point started;
-  /// Registry actors started after the first.
-  uint64_t restarts = 0;
+  /// Registry actors started after the first; the supervisor counts them,
+  /// any thread reads them.
+  std::atomic<uint64_t> restarts{0};
+  /// What the serving registry actor counts; any thread reads it.
+  metrics_recorder metrics;
 
   /// The actor serving now (or the last one, after the registry stopped).
   /// Cost: one uncontended lock.

@@ -72,6 +72,12 @@ inline caf::result<void> reply(caf::error&& err) {
   return caf::unit;
 }
 
+/// Logs a refused request, or one refused entry of `register_all`, at
+/// `debug`: the operation, its key or namespace (`subject`, unless empty),
+/// the error's code and text, and the holder of a taken name.
+void report_refused(const logger& log, const char* op, const log_field& subject,
+                    const caf::error& err);
+
 // -- writes (registry_writes.cpp); each answers one request of
 //    `registry_actor` (actors/registry_actor.hpp has what each answers)
 // ------------------------------------------------------------------------
@@ -139,6 +145,10 @@ void monitor_all(registry_pointer self);
 
 /// Drops a terminated actor's registrations and subscriptions.
 void on_down(registry_pointer self, const caf::down_msg& msg);
+
+/// Sets the gauges of the core's metrics to the registrations and the
+/// monitored actors now; a backend that throws leaves them as they were.
+void refresh_gauges(registry_pointer self);
 
 /// Kills the actors of a test namespace, waits for them, drops it.
 caf::result<uint64_t> teardown(registry_pointer self, const name_space& ns);

@@ -199,6 +199,10 @@ void backend::on_external_change(etcd_state& st, external_change_handler h) {
   st.node->on_external_change(std::move(h));
 }
 
+void backend::log_to(etcd_state& st, logger log) {
+  st.node->log_to(std::move(log));
+}
+
 void backend::close(etcd_state&& st) {
   if (st.node)
     st.node->close();

@@ -112,6 +112,12 @@ struct backend : backend_base<backend, etcd_state> {
   /// Reports other nodes' changes and expired names (backend.hpp).
   static void on_external_change(state& st, external_change_handler h);
 
+  /// Reports etcd unavailable (`warning`) and back (`info`), as the lease's
+  /// renewals find it, and the lease lost (`warning`) and taken again
+  /// (`info`, with how many names were registered again and how many
+  /// `taken_while_cut_off` holds).
+  static void log_to(state& st, logger log);
+
   static void close(state&& st);
 };
 

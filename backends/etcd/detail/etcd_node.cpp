@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <absl/strings/str_join.h>
 #include <caf/actor_system.hpp>
 #include <caf/node_id.hpp>
 
@@ -45,8 +46,10 @@ caf::error etcd_node::start_parts() {
     return std::move(agent.error());
   agent_ = agent->first;
   agent_port_ = agent->second;
-  auto lease = node_lease::make(opts_.client, opts_.lease_ttl,
-                                [this](int64_t id) { on_lease_renewed(id); });
+  auto lease = node_lease::make(
+      opts_.client, opts_.lease_ttl,
+      [this](int64_t id) { on_lease_renewed(id); },
+      [this](node_lease::status x, int64_t id) { on_lease_status(x, id); });
   if (!lease) {
     stop_agent(sys_, agent_);
     return std::move(lease.error());
@@ -126,6 +129,34 @@ std::vector<caf::actor> etcd_node::actors() const {
 std::vector<std::string> etcd_node::taken_while_cut_off() const {
   std::lock_guard<std::mutex> guard{write_mtx_};
   return taken_;
+}
+
+void etcd_node::log_to(logger log) {
+  std::lock_guard<std::mutex> guard{log_mtx_};
+  log_ = std::move(log);
+}
+
+logger etcd_node::current_log() const {
+  std::lock_guard<std::mutex> guard{log_mtx_};
+  return log_;
+}
+
+void etcd_node::on_lease_status(node_lease::status x, int64_t lease) {
+  using status = node_lease::status;
+  auto level = x == status::reachable ? log_level::info : log_level::warning;
+  auto log = current_log();
+  if (!log.enabled(level))
+    return;
+  log_record rec{level, "etcd unavailable", {}};
+  if (x == status::reachable)
+    rec.message = "etcd back";
+  else if (x == status::expired)
+    rec.message = "lease lost";
+  rec.fields.emplace_back("endpoints",
+                          absl::StrJoin(opts_.client.endpoints, ","));
+  rec.fields.emplace_back("lease", std::to_string(lease));
+  rec.fields.emplace_back("owner", layout_.owner());
+  log.write(rec);
 }
 
 } // namespace libregistry::etcd::detail

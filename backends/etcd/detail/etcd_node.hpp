@@ -27,6 +27,7 @@
 #include <libregistry/entry.hpp>
 #include <libregistry/external_change.hpp>
 #include <libregistry/health.hpp>
+#include <libregistry/log.hpp>
 
 namespace libregistry::etcd::detail {
 
@@ -78,6 +79,9 @@ public:
   /// Makes the watch report each change it applies that this node's
   /// registry actor did not make (backend.hpp, `on_external_change`).
   void on_external_change(external_change_handler h);
+
+  /// Reports etcd's trouble and recovery to `log` (backend.hpp, `log_to`).
+  void log_to(logger log);
 
   /// Asks every endpoint for its status (one round trip each).
   backend_health health() const;
@@ -186,8 +190,26 @@ private:
   /// actors that may still live), until `close`.
   void refresh_handles();
 
-  /// Lease thread: registers this node's live actors again under `lease`.
+  /// What registering again after a lost lease did.
+  struct restored {
+    size_t registered = 0;
+    /// Names another node took while this one was cut off, so far (the
+    /// length of `taken_`: the watch may have found them first).
+    size_t taken = 0;
+  };
+
+  /// Lease thread: registers this node's live actors again under `lease`,
+  /// and reports it.
   void on_lease_renewed(int64_t lease);
+
+  /// `on_lease_renewed` without the report. Holds `write_mtx_`.
+  restored register_again(int64_t lease);
+
+  /// Lease thread: reports etcd unavailable or back, or the lease lost.
+  void on_lease_status(node_lease::status x, int64_t lease);
+
+  /// The logger, copied under its lock, so that it writes outside it.
+  logger current_log() const;
 
   caf::actor_system& sys_;
   node_options opts_;
@@ -214,6 +236,8 @@ private:
   std::thread refresher_;
   std::mutex change_mtx_;
   external_change_handler on_change_;
+  mutable std::mutex log_mtx_;
+  logger log_;
   std::atomic<uint64_t> unreadable_{0};
   std::atomic<uint64_t> unresolved_{0};
   std::atomic<bool> closed_{false};

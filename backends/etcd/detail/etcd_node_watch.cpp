@@ -16,9 +16,22 @@ namespace libregistry::etcd::detail {
 // -- after a lost lease -------------------------------------------------------
 
 void etcd_node::on_lease_renewed(int64_t lease) {
+  auto done = register_again(lease);
+  auto log = current_log();
+  if (log.enabled(log_level::info))
+    log.write({log_level::info,
+               "lease re-taken",
+               {{"lease", std::to_string(lease)},
+                {"registered_again", std::to_string(done.registered)},
+                {"taken_while_cut_off", std::to_string(done.taken)},
+                {"owner", layout_.owner()}}});
+}
+
+etcd_node::restored etcd_node::register_again(int64_t lease) {
+  restored result;
   std::lock_guard<std::mutex> guard{write_mtx_};
   if (closed_)
-    return;
+    return result;
   etcd_client client{opts_.client};
   std::vector<registry_key> keys;
   for (auto& [key, x] : local_)
@@ -34,6 +47,7 @@ void etcd_node::on_lease_renewed(int64_t lease) {
     if (!err) {
       // The watch reported the expired name as unregistered.
       report({event_kind::registered, {key, x.actor, x.meta}, caf::none});
+      ++result.registered;
     } else if (err == make_error(registry_errc::already_registered)) {
       taken_.push_back(to_string(key));
     } else if (err) {
@@ -44,6 +58,8 @@ void etcd_node::on_lease_renewed(int64_t lease) {
       remember(key, std::move(x));
     }
   }
+  result.taken = taken_.size();
+  return result;
 }
 
 // -- the cache ----------------------------------------------------------------

@@ -4,19 +4,20 @@ namespace libregistry::etcd::detail {
 
 caf::expected<std::unique_ptr<node_lease>>
 node_lease::make(client_options opts, std::chrono::seconds ttl,
-                 renewal_handler on_renewed) {
+                 renewal_handler on_renewed, status_handler on_status) {
   etcd_client client{opts};
   auto id = client.grant_lease(ttl);
   if (!id)
     return std::move(id.error());
-  return std::unique_ptr<node_lease>{
-      new node_lease(std::move(opts), ttl, *id, std::move(on_renewed))};
+  return std::unique_ptr<node_lease>{new node_lease(
+      std::move(opts), ttl, *id, std::move(on_renewed), std::move(on_status))};
 }
 
 node_lease::node_lease(client_options opts, std::chrono::seconds ttl,
-                       int64_t id, renewal_handler on_renewed)
+                       int64_t id, renewal_handler on_renewed,
+                       status_handler on_status)
     : client_(std::move(opts)), ttl_(ttl), on_renewed_(std::move(on_renewed)),
-      id_(id), ttl_left_(ttl.count()) {
+      on_status_(std::move(on_status)), id_(id), ttl_left_(ttl.count()) {
   thread_ = std::thread{[this] { run(); }};
 }
 
@@ -47,13 +48,28 @@ bool node_lease::pause(std::chrono::milliseconds d) {
   return !cv_.wait_for(guard, d, [this] { return stop_; });
 }
 
+void node_lease::tell(status x) const {
+  if (on_status_)
+    on_status_(x, id_);
+}
+
+caf::expected<int64_t> node_lease::keep_alive() {
+  auto left = client_.keep_alive(id_);
+  if (left)
+    return left;
+  tell(status::unreachable);
+  while (!left && pause(std::chrono::milliseconds(100)))
+    left = client_.keep_alive(id_);
+  if (left)
+    tell(status::reachable);
+  return left;
+}
+
 void node_lease::run() {
   using std::chrono::milliseconds;
   auto period = std::chrono::duration_cast<milliseconds>(ttl_) / 3;
   while (pause(period)) {
-    auto left = client_.keep_alive(id_);
-    while (!left && pause(milliseconds(100)))
-      left = client_.keep_alive(id_);
+    auto left = keep_alive();
     if (!left)
       return; // stopped while etcd was unreachable
     if (*left > 0) {
@@ -62,6 +78,7 @@ void node_lease::run() {
     }
     // Expired: the names under it are gone. Take a new lease and let the
     // owner register again.
+    tell(status::expired);
     auto fresh = client_.grant_lease(ttl_);
     while (!fresh && pause(milliseconds(100)))
       fresh = client_.grant_lease(ttl_);

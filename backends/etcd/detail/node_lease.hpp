@@ -23,14 +23,20 @@ namespace libregistry::etcd::detail {
 /// TTL, and its names are gone), it grants a new lease and calls
 /// `on_renewed` with it on the thread, so the owner can register its live
 /// actors again. While etcd cannot be reached, it retries every 100 ms.
+/// It tells `on_status` (on the thread, if set) when a renewal fails after
+/// one that succeeded, when one succeeds again, and when it finds the lease
+/// expired.
 class node_lease {
 public:
+  enum class status : uint8_t { unreachable, reachable, expired };
+
   using renewal_handler = std::function<void(int64_t lease)>;
+  using status_handler = std::function<void(status, int64_t lease)>;
 
   /// Grants the first lease; `unavailable` if etcd cannot be reached.
   static caf::expected<std::unique_ptr<node_lease>>
   make(client_options opts, std::chrono::seconds ttl,
-       renewal_handler on_renewed);
+       renewal_handler on_renewed, status_handler on_status = {});
 
   /// Stops the thread and revokes the lease (the names go at once).
   ~node_lease();
@@ -55,9 +61,16 @@ public:
 
 private:
   node_lease(client_options opts, std::chrono::seconds ttl, int64_t id,
-             renewal_handler on_renewed);
+             renewal_handler on_renewed, status_handler on_status);
 
   void run();
+
+  /// Renews the lease, retrying while etcd cannot be reached: the seconds
+  /// it has left, or the last error if stopped meanwhile.
+  caf::expected<int64_t> keep_alive();
+
+  /// Calls `on_status` with `x` and the lease, if it is set.
+  void tell(status x) const;
 
   /// Waits `d` or until stopped; false when stopped.
   bool pause(std::chrono::milliseconds d);
@@ -65,6 +78,7 @@ private:
   etcd_client client_;
   std::chrono::seconds ttl_;
   renewal_handler on_renewed_;
+  status_handler on_status_;
   std::atomic<int64_t> id_;
   std::atomic<int64_t> ttl_left_;
   std::atomic<uint64_t> renewals_{0};
