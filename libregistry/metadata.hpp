@@ -68,8 +68,9 @@ struct metadata_field {
 /// Cost: caf::dictionary's `emplace`, `insert`, `insert_or_assign`,
 /// `operator[]`, `find`, `contains` and `count` look for the key with
 /// std::lower_bound over the map's iterators: O(n) steps each for n fields,
-/// so n fields added one by one cost O(n^2). Look a field up through the
-/// map itself, `container().find(key)` (O(log n)). As a nested map, metadata
+/// so n fields added one by one cost O(n^2). Build large metadata with
+/// `metadata_builder` (O(n log n)), and look a field up through the map
+/// itself, `container().find(key)` (O(log n)). As a nested map, metadata
 /// moves in whole through a literal field (`{"map", std::move(m)}`);
 /// `metadata_value{m}` takes it for a range of pairs and emplaces them one
 /// by one, O(n^2).
