@@ -93,8 +93,10 @@ size_t allocated_bytes(const metadata& x) {
 
 bool field_matches(const metadata& meta, const std::string& field,
                    const metadata_value& value) {
-  auto i = meta.find(field);
-  if (i == meta.end())
+  // The map's own find: the dictionary's walks the map.
+  auto& fields = meta.container();
+  auto i = fields.find(field);
+  if (i == fields.end())
     return false;
   if (i->second == value)
     return true;
