@@ -47,6 +47,8 @@ BASELINES = {
     "UpdateMetadata": "BareRequestResponse",
     "DeathCleanup": None,
     "CrossNodeRoundTrip": "BareRequestResponse",
+    "MetadataBuilder": None,
+    "MetadataEmplace": "MetadataBuilder",
 }
 
 WHAT = {
@@ -71,6 +73,8 @@ WHAT = {
     "UpdateMetadata": "update_md request to the registry actor",
     "DeathCleanup": "from stopping <actors> registered actors until none of their names is left",
     "CrossNodeRoundTrip": "direct lookup of a name another node process registered, then a request to the actor (a proxy) and its answer, from an actor; both nodes on this host",
+    "MetadataBuilder": "metadata of <entries> fields given in shuffled key order to `metadata_builder`: sorted, then appended at the map's end, O(n log n)",
+    "MetadataEmplace": "the same metadata, one `emplace` per field: caf::dictionary walks the map for each key, O(n^2) in all",
 }
 
 COUNTERS = ["bytes_per_entry", "estimated_bytes_per_entry", "writes_per_second", "paired_ns"]
