@@ -21,6 +21,9 @@ void register_bare_request();
 /// `backend` at `entries`.
 void register_backend_lookups(const std::string& backend, int64_t entries);
 
+/// BM_MetadataEmplace and BM_MetadataBuilder at their key counts.
+void register_metadata_builds();
+
 /// BM_Register, BM_Unregister, BM_UpdateMetadata and BM_DeathCleanup for
 /// `backend`.
 void register_writes(const std::string& backend);

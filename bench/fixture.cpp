@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <malloc.h>
 #include <mutex>
-#include <random>
 #include <stdexcept>
 
 #include <caf/actor_registry.hpp>
@@ -97,12 +96,6 @@ caf_registry_names& caf_registry() {
 size_t heap_in_use() {
   auto info = mallinfo2();
   return info.uordblks + info.hblkhd;
-}
-
-template <class T>
-void shuffle(std::vector<T>& xs) {
-  std::mt19937_64 rng{42};
-  std::shuffle(xs.begin(), xs.end(), rng);
 }
 
 std::shared_ptr<populated_registry> build_registry(const std::string& be,
@@ -211,7 +204,7 @@ std::vector<registry_key> shuffled_keys(size_t n) {
 std::vector<metadata_value> shuffled_groups(size_t n) {
   std::vector<metadata_value> result;
   for (size_t i = 0; i < std::max<size_t>(n / 10, 1); ++i)
-    result.emplace_back(metadata_for(i, n)[group_field]);
+    result.push_back(metadata_for(i, n).container().at(group_field));
   shuffle(result);
   return result;
 }

@@ -4,12 +4,14 @@
 // baseline tables built once and cached, a loop that times requests sent
 // from an actor, and a writer that loads a table while readers run.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <random>
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
@@ -75,6 +77,13 @@ registry_key writer_key(size_t i);
 /// Metadata of the `i`th of `n` entries: `{group: i % (n / 10)}`, so that
 /// every group value matches exactly 10 entries (n a multiple of 10).
 metadata metadata_for(size_t i, size_t n);
+
+/// Puts `xs` in a random order, the same on every run (fixed seed).
+template <class T>
+void shuffle(std::vector<T>& xs) {
+  std::mt19937_64 rng{42};
+  std::shuffle(xs.begin(), xs.end(), rng);
+}
 
 /// `key_for(0)` to `key_for(n - 1)` in a random order (fixed seed).
 std::vector<registry_key> shuffled_keys(size_t n);

@@ -67,6 +67,7 @@ void register_all() {
       if (bench::is_remote(backend))
         bench::register_backend_lookups(backend, entries);
   bench::register_bare_request();
+  bench::register_metadata_builds();
   for (auto& backend : backends)
     bench::register_writes(backend);
   bench::register_cross_node();

@@ -39,11 +39,7 @@ const auto prod = name_space::production();
 /// answers jobs by doubling them.
 caf::behavior worker(caf::event_based_actor* self, registry_actor reg,
                      std::string name, std::string role, caf::actor boss) {
-  metadata meta;
-  meta.emplace("role", metadata_value{role});
-  meta.emplace("capabilities",
-               metadata_value{metadata_value::list{metadata_value{role},
-                                                   metadata_value{"batch"}}});
+  metadata meta{{"role", role}, {"capabilities", {role, "batch"}}};
   self->request(reg, std::chrono::seconds(5), register_name_atom::value,
                 registry_key{prod, name}, caf::actor_cast<caf::actor>(self),
                 std::move(meta))

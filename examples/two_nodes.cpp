@@ -65,8 +65,7 @@ public:
 int provide(caf::actor_system& sys, registry& reg, caf::timespan serve_for) {
   blocking_registry client{sys, reg};
   auto g = sys.spawn(greeter_impl);
-  metadata meta;
-  meta.emplace("node", metadata_value{to_string(sys.node())});
+  metadata meta{{"node", to_string(sys.node())}};
   if (auto err = client.register_name(greeter_name, g, meta)) {
     std::cout << "provider: cannot register: " << sys.render(err) << std::endl;
     return 1;

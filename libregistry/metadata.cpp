@@ -8,6 +8,29 @@
 
 namespace libregistry {
 
+namespace {
+
+metadata_value list_of(std::initializer_list<metadata_literal> xs) {
+  metadata_value::list result;
+  result.reserve(xs.size());
+  for (auto& x : xs)
+    result.push_back(x.value);
+  return metadata_value{std::move(result)};
+}
+
+} // namespace
+
+metadata_literal::metadata_literal(metadata x)
+    : value(static_cast<metadata_value::dictionary&&>(x)) {}
+
+metadata_literal::metadata_literal(std::initializer_list<metadata_literal> xs)
+    : value(list_of(xs)) {}
+
+metadata::metadata(std::initializer_list<metadata_field> xs) {
+  for (auto& x : xs)
+    container().emplace(x.key, x.value);
+}
+
 size_t serialized_size(const metadata& x) {
   std::vector<char> buf;
   caf::binary_serializer sink{nullptr, buf};
@@ -26,7 +49,7 @@ size_t requested(size_t n) {
   return n;
 }
 
-size_t bytes_of(const metadata& x, size_fn size);
+size_t bytes_of(const metadata_value::dictionary& x, size_fn size);
 
 size_t value_bytes(const metadata_value& x, size_fn size) {
   if (auto str = caf::get_if<std::string>(&x))
@@ -37,12 +60,12 @@ size_t value_bytes(const metadata_value& x, size_fn size) {
       result += value_bytes(element, size);
     return result;
   }
-  if (auto dict = caf::get_if<metadata>(&x))
+  if (auto dict = caf::get_if<metadata_value::dictionary>(&x))
     return bytes_of(*dict, size);
   return 0;
 }
 
-size_t bytes_of(const metadata& x, size_fn size) {
+size_t bytes_of(const metadata_value::dictionary& x, size_fn size) {
   // A std::map node: four pointer-sized words of bookkeeping plus the pair.
   constexpr size_t node_bytes =
       4 * sizeof(void*) + sizeof(std::pair<std::string, metadata_value>);
@@ -70,8 +93,10 @@ size_t allocated_bytes(const metadata& x) {
 
 bool field_matches(const metadata& meta, const std::string& field,
                    const metadata_value& value) {
-  auto i = meta.find(field);
-  if (i == meta.end())
+  // The map's own find: the dictionary's walks the map.
+  auto& fields = meta.container();
+  auto i = fields.find(field);
+  if (i == fields.end())
     return false;
   if (i->second == value)
     return true;

@@ -36,6 +36,8 @@ BASELINES = {
     "UpdateMetadata": "BareRequestResponse",
     "DeathCleanup": None,
     "CrossNodeRoundTrip": "BareRequestResponse",
+    "MetadataBuilder": None,
+    "MetadataEmplace": "MetadataBuilder",
 }
 
 COUNTERS = ["bytes_per_entry", "estimated_bytes_per_entry", "writes_per_second", "paired_ns"]

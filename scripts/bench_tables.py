@@ -24,6 +24,8 @@ WHAT = {
     "UpdateMetadata": "update_md request to the registry actor",
     "DeathCleanup": "from stopping <actors> registered actors until none of their names is left",
     "CrossNodeRoundTrip": "direct lookup of a name another node process registered, then a request to the actor (a proxy) and its answer, from an actor; both nodes on this host",
+    "MetadataBuilder": "metadata of <entries> fields given in shuffled key order to `metadata_builder`: sorted, then appended at the map's end, O(n log n)",
+    "MetadataEmplace": "the same metadata, one `emplace` per field: caf::dictionary walks the map for each key, O(n^2) in all",
 }
 
 

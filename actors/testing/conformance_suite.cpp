@@ -266,7 +266,7 @@ TEST_P(backend_conformance,
       EXPECT_FALSE(results[i]) << i;
       EXPECT_EQ(client.lookup(batch[i].key).value(), batch[i].actor);
       auto by_i =
-          client.find_services(prod, "i", batch[i].meta.find("i")->second);
+          client.find_services(prod, "i", batch[i].meta.container().at("i"));
       ASSERT_EQ(by_i.value().size(), 1u) << i;
       EXPECT_EQ(by_i.value().front().actor, batch[i].actor);
     }

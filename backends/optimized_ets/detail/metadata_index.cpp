@@ -42,7 +42,7 @@ void append_value(std::string& out, const metadata_value& x) {
     append_bytes(out, xs->size());
     for (auto& y : *xs)
       append_value(out, y);
-  } else if (auto m = caf::get_if<metadata>(&x)) {
+  } else if (auto m = caf::get_if<metadata_value::dictionary>(&x)) {
     append_bytes(out, m->size());
     for (auto& [key, y] : *m) {
       append_bytes(out, key.size());
