@@ -1,5 +1,6 @@
 #include <libregistry/metadata.hpp>
 
+#include <ostream>
 #include <vector>
 
 #include <caf/binary_serializer.hpp>
@@ -7,6 +8,10 @@
 #include <libregistry/detail/allocation.hpp>
 
 namespace libregistry {
+
+void PrintTo(const metadata& x, std::ostream* os) {
+  *os << caf::to_string(static_cast<const metadata_value::dictionary&>(x));
+}
 
 namespace {
 

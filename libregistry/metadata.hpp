@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <functional>
 #include <initializer_list>
+#include <iosfwd>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -94,6 +95,11 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, metadata& x) {
   return f(static_cast<metadata_value::dictionary&>(x));
 }
+
+/// Prints `x` as CAF renders a dictionary, e.g. `{"role" = "imaging"}`: how
+/// GoogleTest shows metadata in a failed assertion (it finds `PrintTo`
+/// beside the type) instead of its bytes.
+void PrintTo(const metadata& x, std::ostream* os);
 
 /// The number of bytes `x` takes in CAF's binary serialization. This is the
 /// size the registry's metadata limit applies to. Cost: one serialization

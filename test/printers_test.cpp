@@ -36,4 +36,10 @@ TEST(printers, entries_print_their_key_actor_and_metadata) {
   EXPECT_NE(text.find("imaging"), std::string::npos) << text;
 }
 
+TEST(printers, metadata_prints_as_text) {
+  metadata m{{"role", "imaging"}, {"replicas", 3}};
+  EXPECT_EQ(::testing::PrintToString(m),
+            R"({"replicas" = 3, "role" = "imaging"})");
+}
+
 } // namespace
