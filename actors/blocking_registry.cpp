@@ -74,21 +74,6 @@ struct blocking_registry::impl {
   caf::timespan timeout;
 };
 
-namespace {
-
-/// Turns a present-or-absent answer into a value or `not_found`.
-template <class T>
-caf::expected<T> found(caf::expected<caf::optional<T>>&& x,
-                       const registry_key& key) {
-  if (!x)
-    return std::move(x.error());
-  if (!*x)
-    return make_error(registry_errc::not_found, to_string(key));
-  return std::move(**x);
-}
-
-} // namespace
-
 blocking_registry::blocking_registry(caf::actor_system& sys, registry reg,
                                      caf::timespan timeout)
     : impl_(std::make_unique<impl>(sys, std::move(reg), timeout)) {}
@@ -183,21 +168,18 @@ caf::expected<caf::actor> blocking_registry::await(const registry_key& key,
 }
 
 caf::expected<caf::actor> blocking_registry::lookup(const registry_key& key) {
-  return found(impl_->ask<caf::optional<caf::actor>>(lookup_atom::value, key),
-               key);
+  return impl_->ask<caf::actor>(lookup_atom::value, key);
 }
 
-caf::expected<entry>
+caf::expected<caf::optional<entry>>
 blocking_registry::lookup_with_metadata(const registry_key& key) {
-  return found(
-      impl_->ask<caf::optional<entry>>(lookup_with_metadata_atom::value, key),
-      key);
+  return impl_->ask<caf::optional<entry>>(lookup_with_metadata_atom::value,
+                                          key);
 }
 
-caf::expected<metadata>
+caf::expected<caf::optional<metadata>>
 blocking_registry::get_metadata(const registry_key& key) {
-  return found(
-      impl_->ask<caf::optional<metadata>>(get_metadata_atom::value, key), key);
+  return impl_->ask<caf::optional<metadata>>(get_metadata_atom::value, key);
 }
 
 caf::expected<bool> blocking_registry::registered(const registry_key& key) {

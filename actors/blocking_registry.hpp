@@ -9,6 +9,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
+#include <caf/optional.hpp>
 #include <caf/timespan.hpp>
 
 #include <libregistry/actors/registry.hpp>
@@ -20,8 +21,10 @@ namespace libregistry {
 /// have a direct variant that reads the backend without a message.
 ///
 /// Not thread-safe: it owns one CAF blocking actor; give each thread its own
-/// facade (the direct lookups alone are safe from any thread). A miss of a
-/// lookup is the error `not_found`.
+/// facade (the direct lookups alone are safe from any thread). A miss is an
+/// empty value, not an error, as on every read path (registry_actor.hpp): a
+/// null handle from `lookup`, an empty optional from `lookup_with_metadata`
+/// and `get_metadata`. An error means the registry did not answer.
 class blocking_registry {
 public:
   blocking_registry(caf::actor_system& sys, registry reg,
@@ -103,11 +106,15 @@ public:
 
   // -- reads through the registry actor ---------------------------------------
 
+  /// The live actor under `key`; a null handle on a miss.
   caf::expected<caf::actor> lookup(const registry_key& key);
 
-  caf::expected<entry> lookup_with_metadata(const registry_key& key);
+  /// The live registration under `key`; none on a miss.
+  caf::expected<caf::optional<entry>>
+  lookup_with_metadata(const registry_key& key);
 
-  caf::expected<metadata> get_metadata(const registry_key& key);
+  /// The metadata under `key`; none on a miss.
+  caf::expected<caf::optional<metadata>> get_metadata(const registry_key& key);
 
   caf::expected<bool> registered(const registry_key& key);
 

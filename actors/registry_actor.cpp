@@ -103,11 +103,8 @@ auto on(registry_pointer self, R (*fn)(registry_pointer, Ts...)) {
   };
 }
 
-caf::result<caf::optional<caf::actor>> lookup(registry_pointer self,
-                                              const registry_key& key) {
-  if (auto who = self->state.core->reader->lookup(key))
-    return caf::optional<caf::actor>{std::move(who)};
-  return caf::optional<caf::actor>{};
+caf::result<caf::actor> lookup(registry_pointer self, const registry_key& key) {
+  return self->state.core->reader->lookup(key);
 }
 
 caf::result<caf::optional<entry>>

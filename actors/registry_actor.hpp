@@ -91,7 +91,7 @@ using spawn_reg_atom [[deprecated("use spawn_registered_atom")]] =
 /// | request (atom value) | answer |
 /// |---|---|
 /// | register_name (`register`), key, actor, metadata | done; `already_registered` (carrying the holder) if another live actor holds the name; the same actor again replaces the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`, `invalid_metadata`, `invalid_namespace` |
-/// | lookup, key | the live actor, or none |
+/// | lookup, key | the live actor, or a null handle |
 /// | lookup_with_metadata (`lookup_md`), key | the live registration with metadata, or none |
 /// | get_metadata (`get_md`), key | the metadata, or none |
 /// | unregister, key | done, also if nothing was registered |
@@ -119,11 +119,18 @@ using spawn_reg_atom [[deprecated("use spawn_registered_atom")]] =
 ///
 /// Namespace-wide requests answer `invalid_namespace` for a namespace the
 /// registry does not hold. Lookups never return a terminated actor.
+///
+/// A miss is an empty answer, never an error, on every read path: a null
+/// handle where the answer is an actor (the `lookup` message,
+/// `registry::lookup`, `blocking_registry::lookup`), an empty `optional`
+/// where it is a registration or metadata. An error always means the
+/// registry could not answer (a timeout, a refused argument, a registry
+/// that stopped).
 // clang-format on
 using registry_actor = caf::typed_actor<
     caf::replies_to<register_name_atom, registry_key, caf::actor,
                     metadata>::with<void>,
-    caf::replies_to<lookup_atom, registry_key>::with<caf::optional<caf::actor>>,
+    caf::replies_to<lookup_atom, registry_key>::with<caf::actor>,
     caf::replies_to<lookup_with_metadata_atom,
                     registry_key>::with<caf::optional<entry>>,
     caf::replies_to<get_metadata_atom,

@@ -18,11 +18,8 @@ template <class Table>
 lookup_responder::behavior_type table_lookup(lookup_responder::pointer,
                                              std::shared_ptr<const Table> fx) {
   return {
-      [fx](lookup_atom,
-           const registry_key& key) -> caf::result<caf::optional<caf::actor>> {
-        if (auto found = fx->find(key))
-          return caf::optional<caf::actor>{std::move(found)};
-        return caf::optional<caf::actor>{};
+      [fx](lookup_atom, const registry_key& key) -> caf::result<caf::actor> {
+        return fx->find(key);
       },
   };
 }

@@ -205,8 +205,8 @@ void paired_request_loop(benchmark::State& state, const request_issuer& issue,
 
 /// The typed interface of an actor that answers the registry's lookup
 /// request.
-using lookup_responder = caf::typed_actor<caf::replies_to<
-    lookup_atom, registry_key>::with<caf::optional<caf::actor>>>;
+using lookup_responder = caf::typed_actor<
+    caf::replies_to<lookup_atom, registry_key>::with<caf::actor>>;
 
 /// Spawns the actor of BM_BareRequestResponse: it answers a lookup request
 /// with a handle (its own) without looking anything up.
@@ -294,7 +294,7 @@ request_issuer lookup_requests(Handle target,
                          const std::function<void()>& next) {
     self->request(target, caf::infinite, lookup_atom::value,
                   keys[i % keys.size()])
-        .then([next](const caf::optional<caf::actor>& x) {
+        .then([next](const caf::actor& x) {
           benchmark::DoNotOptimize(x);
           next();
         });

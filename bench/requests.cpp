@@ -36,16 +36,16 @@ void drive(benchmark::State& state, const driver_step& step) {
 } // namespace
 
 lookup_responder spawn_bare_responder() {
-  return sys().spawn([](lookup_responder::pointer self)
-                         -> lookup_responder::behavior_type {
-    return {
-        [self](lookup_atom,
-               const registry_key&) -> caf::result<caf::optional<caf::actor>> {
-          // A handle copy, as in a found lookup.
-          return caf::optional<caf::actor>{caf::actor_cast<caf::actor>(self)};
-        },
-    };
-  });
+  return sys().spawn(
+      [](lookup_responder::pointer self) -> lookup_responder::behavior_type {
+        return {
+            [self](lookup_atom,
+                   const registry_key&) -> caf::result<caf::actor> {
+              // A handle copy, as in a found lookup.
+              return caf::actor_cast<caf::actor>(self);
+            },
+        };
+      });
 }
 
 void request_loop(benchmark::State& state, const request_issuer& issue) {

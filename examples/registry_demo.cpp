@@ -54,13 +54,13 @@ caf::behavior dispatcher(caf::event_based_actor* self, registry_actor reg,
   return {[=](job_atom, std::string name, int x) {
     self->request(reg, std::chrono::seconds(5), lookup_atom::value,
                   registry_key{prod, name})
-        .then([=](caf::optional<caf::actor> found) {
+        .then([=](const caf::actor& found) {
           if (!found) {
             std::cout << "dispatcher: no worker named " << name << "\n";
             self->send(done, ready_atom::value);
             return;
           }
-          self->request(*found, std::chrono::seconds(5), job_atom::value, x)
+          self->request(found, std::chrono::seconds(5), job_atom::value, x)
               .then([=](int y) {
                 std::cout << "dispatcher: " << name << " turned " << x
                           << " into " << y << "\n";

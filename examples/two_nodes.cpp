@@ -88,9 +88,9 @@ int use(caf::actor_system& sys, registry& reg) {
     return 1;
   }
   auto g = caf::actor_cast<greeter>(*found);
-  std::cout << "user: found 'greeter', metadata "
-            << caf::deep_to_string(client.get_metadata(greeter_name).value())
-            << std::endl;
+  if (auto meta = client.get_metadata(greeter_name))
+    std::cout << "user: found 'greeter', metadata "
+              << caf::deep_to_string(*meta) << std::endl;
   caf::scoped_actor self{sys};
   self->request(g, 5s, std::string{"user"})
       .receive(

@@ -27,15 +27,14 @@ client_actor::behavior_type typed_client(client_actor::pointer self,
     self->request(reg, std::chrono::seconds(5), lookup_atom::value,
                   key("adder"))
         .then(
-            [=](caf::optional<caf::actor> found) {
+            [=](const caf::actor& found) {
               if (!found) {
                 caf::anon_send(report, result_atom::value, -1);
                 return;
               }
-              self->request(*found, std::chrono::seconds(5), x)
-                  .then([=](int y) {
-                    caf::anon_send(report, result_atom::value, y);
-                  });
+              self->request(found, std::chrono::seconds(5), x).then([=](int y) {
+                caf::anon_send(report, result_atom::value, y);
+              });
             },
             [=](caf::error&) {
               caf::anon_send(report, result_atom::value, -2);

@@ -90,11 +90,8 @@ TEST(containment, an_actor_keeps_the_handle_it_got_at_start) {
   EXPECT_FALSE(ask_register("after"));
   self->request(handle, std::chrono::seconds(5), lookup_atom::value,
                 key("after"))
-      .receive(
-          [&](const caf::optional<caf::actor>& who) {
-            EXPECT_EQ(who, caf::optional<caf::actor>{w});
-          },
-          [](caf::error& err) { ADD_FAILURE() << to_string(err); });
+      .receive([&](const caf::actor& who) { EXPECT_EQ(who, w); },
+               [](caf::error& err) { ADD_FAILURE() << to_string(err); });
 }
 
 TEST(containment, a_throwing_backend_write_changes_nothing_and_serves_on) {

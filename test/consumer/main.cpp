@@ -28,8 +28,8 @@ int main() {
     if (auto err = client.register_name(key, worker)) {
       std::cerr << "register failed: " << sys.render(err) << "\n";
       rc = 1;
-    } else if (reg->lookup(key) != worker ||
-               client.lookup(key).value() != worker) {
+    } else if (auto found = client.lookup(key);
+               reg->lookup(key) != worker || !found || *found != worker) {
       std::cerr << "lookup did not return the worker\n";
       rc = 1;
     } else {
