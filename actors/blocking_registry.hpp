@@ -69,6 +69,12 @@ public:
   /// until it terminates.
   caf::error listen(caf::actor listener);
 
+  /// `listen` for a typed actor.
+  template <class Handle>
+  caf::error listen(const Handle& listener) {
+    return listen(caf::actor_cast<caf::actor>(listener));
+  }
+
   /// Makes `subscriber` receive a `registry_event` for each later change
   /// that `filter` covers, until it unsubscribes or terminates. With
   /// `snapshot`, returns the registrations `filter` covers now, taken in
@@ -77,16 +83,32 @@ public:
   caf::expected<std::vector<entry>>
   subscribe(caf::actor subscriber, subscription filter, bool snapshot = true);
 
+  /// `subscribe` for a typed actor.
+  template <class Handle>
+  caf::expected<std::vector<entry>> subscribe(const Handle& subscriber,
+                                              subscription filter,
+                                              bool snapshot = true) {
+    return subscribe(caf::actor_cast<caf::actor>(subscriber), std::move(filter),
+                     snapshot);
+  }
+
   /// Drops the subscription of `subscriber` equal to `filter`; no event
   /// for a change after this call reaches it through that subscription.
   caf::error unsubscribe(caf::actor subscriber, subscription filter);
+
+  /// `unsubscribe` for a typed actor.
+  template <class Handle>
+  caf::error unsubscribe(const Handle& subscriber, subscription filter) {
+    return unsubscribe(caf::actor_cast<caf::actor>(subscriber),
+                       std::move(filter));
+  }
 
   caf::expected<name_space> create_test_namespace();
 
   /// Spawns an actor with `fn` and registers it under `key`, in one step:
   /// if a live actor holds the name, nothing is spawned and the error is
-  /// `already_registered` carrying that actor. Typed handles come back as
-  /// `caf::actor`; `caf::actor_cast` them to their type.
+  /// `already_registered` carrying that actor. For a typed actor, ask for
+  /// its handle type: `spawn_registered<T>` below.
   caf::expected<caf::actor> spawn_registered(const registry_key& key,
                                              metadata meta, spawner fn);
 
@@ -99,6 +121,33 @@ public:
   /// one is), or `sec::request_timeout` after `timeout`. Blocks the caller.
   caf::expected<caf::actor> await(const registry_key& key,
                                   caf::timespan timeout);
+
+  /// `spawn_registered`, `lookup_or_spawn`, `await` and `lookup` for a
+  /// typed actor: the answer as a `T` handle, checked with `interface_cast`
+  /// (`interface_mismatch` if the actor does not offer `T`'s interface; a
+  /// spawned one stays registered); a null `T` on a miss. Cost: the
+  /// untyped call and, on a hit, the interface check.
+  template <class T>
+  caf::expected<T> spawn_registered(const registry_key& key, metadata meta,
+                                    spawner fn) {
+    return checked<T>(spawn_registered(key, std::move(meta), std::move(fn)));
+  }
+
+  template <class T>
+  caf::expected<T> lookup_or_spawn(const registry_key& key, metadata meta,
+                                   spawner fn) {
+    return checked<T>(lookup_or_spawn(key, std::move(meta), std::move(fn)));
+  }
+
+  template <class T>
+  caf::expected<T> await(const registry_key& key, caf::timespan timeout) {
+    return checked<T>(await(key, timeout));
+  }
+
+  template <class T>
+  caf::expected<T> lookup(const registry_key& key) {
+    return checked<T>(lookup(key));
+  }
 
   /// Kills the actors of a test namespace, waits for them and drops it.
   /// Returns how many actors were stopped.
@@ -141,6 +190,13 @@ public:
   caf::expected<registry_stats> get_stats();
 
 private:
+  template <class T>
+  static caf::expected<T> checked(caf::expected<caf::actor> x) {
+    if (!x)
+      return std::move(x.error());
+    return interface_cast<T>(*x);
+  }
+
   struct impl;
 
   std::unique_ptr<impl> impl_;

@@ -14,6 +14,7 @@
 
 #include <libregistry/actors/registry_actor.hpp>
 #include <libregistry/direct_reader.hpp>
+#include <libregistry/interface_cast.hpp>
 #include <libregistry/limits.hpp>
 #include <libregistry/log.hpp>
 #include <libregistry/metrics.hpp>
@@ -101,6 +102,15 @@ public:
   /// Never returns a terminated actor. Thread-safe.
   caf::actor lookup(const registry_key& key) const {
     return reader_->lookup(key);
+  }
+
+  /// The live actor under `key` as a `T` handle, read directly: a null `T`
+  /// on a miss, `interface_mismatch` if the actor does not offer `T`'s
+  /// interface (`interface_cast`). Thread-safe. Cost: a direct lookup and,
+  /// on a hit of a typed `T`, the interface check.
+  template <class T>
+  caf::expected<T> lookup(const registry_key& key) const {
+    return interface_cast<T>(lookup(key));
   }
 
   /// The live registration under `key` with its metadata, read directly.

@@ -71,14 +71,14 @@ void subscriber_set::notify(const caf::actor& sender, event_kind kind,
                             const std::vector<entry>& changed,
                             const caf::error& reason) const {
   for (auto& e : changed)
-    send(sender, registry_event{kind, e.key, e.actor.address(), e.meta, reason},
+    send(sender, registry_event{kind, e.key, e.actor, e.meta, reason},
          [&](const subscription& s) { return s.covers(e.key, e.meta); });
 }
 
 void subscriber_set::notify_changed(const caf::actor& sender, event_kind kind,
                                     const entry& now,
                                     const metadata& before) const {
-  send(sender, registry_event{kind, now.key, now.actor.address(), now.meta, {}},
+  send(sender, registry_event{kind, now.key, now.actor, now.meta, {}},
        [&](const subscription& s) {
          return s.covers(now.key, now.meta) || s.covers(now.key, before);
        });

@@ -46,8 +46,9 @@ ledger(ledger_actor::stateful_pointer<ledger_state> self) {
 }
 
 /// Charges an account: finds the ledger under `ledger_key` (a direct read of
-/// the registry, no round trip) and has it post the debit; answers the new
-/// balance, or `not_found` while no ledger is registered.
+/// the registry, no round trip, checked to be a ledger) and has it post the
+/// debit; answers the new balance, or `not_found` while no ledger is
+/// registered.
 using cashier_actor =
     caf::typed_actor<caf::replies_to<charge_atom, std::string, int>::with<int>>;
 
@@ -56,10 +57,12 @@ cashier_actor::behavior_type cashier(cashier_actor::pointer self, registry reg,
   return {
       [=](charge_atom, const std::string& account,
           int amount) -> caf::result<int> {
-        auto books = caf::actor_cast<ledger_actor>(reg.lookup(ledger_key));
+        auto books = reg.lookup<ledger_actor>(ledger_key);
         if (!books)
+          return std::move(books.error()); // not a ledger: interface_mismatch
+        if (!*books)
           return make_error(registry_errc::not_found, to_string(ledger_key));
-        return self->delegate(books, post_atom::value, account, -amount);
+        return self->delegate(*books, post_atom::value, account, -amount);
       },
   };
 }

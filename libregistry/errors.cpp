@@ -35,6 +35,8 @@ std::string to_string(registry_errc x) {
     return "callback_failed";
   case registry_errc::invalid_option:
     return "invalid_option";
+  case registry_errc::interface_mismatch:
+    return "interface_mismatch";
   }
   return "unknown_error";
 }

@@ -60,6 +60,9 @@ enum class registry_errc : uint8_t {
   /// the wrong type or out of range. The context names the option, what it
   /// must be and what it was (see `option_reader`).
   invalid_option,
+  /// The registered actor does not offer the typed interface asked for
+  /// (see `interface_cast`); the context lists the messages it lacks.
+  interface_mismatch,
 };
 
 namespace detail {

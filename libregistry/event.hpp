@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include <caf/actor_addr.hpp>
+#include <caf/actor.hpp>
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 #include <caf/meta/type_name.hpp>
@@ -35,8 +35,9 @@ std::string to_string(event_kind x);
 struct registry_event {
   event_kind kind = event_kind::registered;
   registry_key key;
-  /// The actor whose registration changed.
-  caf::actor_addr actor;
+  /// The actor whose registration changed, as a handle like `entry::actor`
+  /// (terminated already for `terminated`).
+  caf::actor actor;
   /// The metadata the registration has now (`registered`,
   /// `metadata_updated`) or had (`unregistered`, `terminated`).
   metadata meta;

@@ -141,7 +141,7 @@ TEST_F(etcd_two_nodes, the_other_nodes_changes_reach_subscribers_and_awaits) {
   auto ev = test::next_event(events);
   EXPECT_EQ(ev.kind, event_kind::registered);
   EXPECT_EQ(ev.key, key("svc"));
-  EXPECT_EQ(ev.actor, w.address());
+  EXPECT_EQ(ev.actor, w);
   ASSERT_FALSE(a.client().update_metadata(key("svc"), test::meta("v", 2)));
   ev = test::next_event(events);
   EXPECT_EQ(ev.kind, event_kind::metadata_updated);

@@ -32,7 +32,7 @@ protected:
     auto ev = next();
     EXPECT_EQ(to_string(ev.kind), to_string(kind));
     EXPECT_EQ(ev.key, key(name));
-    EXPECT_EQ(ev.actor, who.address());
+    EXPECT_EQ(ev.actor, who);
     return ev;
   }
 

@@ -29,7 +29,7 @@ protected:
     auto ev = next_event(events);
     EXPECT_EQ(to_string(ev.kind), to_string(kind));
     EXPECT_EQ(ev.key, k);
-    EXPECT_EQ(ev.actor, who.address());
+    EXPECT_EQ(ev.actor, who);
     return ev;
   }
 

@@ -9,12 +9,16 @@
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+// caf/function_view.hpp and errors.hpp: what a test of typed actors uses
+// besides the fixture, so that one include does.
+#include <caf/function_view.hpp>
 #include <caf/infer_handle.hpp>
 #include <gtest/gtest.h>
 
 #include <libregistry/actors/blocking_registry.hpp>
 #include <libregistry/actors/registry.hpp>
 #include <libregistry/actors/spawner.hpp>
+#include <libregistry/errors.hpp>
 
 namespace libregistry {
 
