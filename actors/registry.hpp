@@ -89,10 +89,14 @@ public:
                             caf::timespan timeout) const;
 
   /// Stops the registry for good: its actor terminates with
-  /// `exit_reason::user_shutdown` and is not restarted. Stop it before the
-  /// actor system goes, since it holds handles of the registered actors.
-  /// An exit with `normal` or `user_shutdown` sent to the actor has the
-  /// same effect.
+  /// `exit_reason::user_shutdown` and is not restarted. An exit with
+  /// `normal` or `user_shutdown` sent to the actor has the same effect.
+  ///
+  /// Without it, the registry ends once no `registry` value and no handle of
+  /// its actor is left (CAF ends an unreachable actor; the supervisor does
+  /// not restart it), releasing the actors it holds, so a program that
+  /// forgets `stop()` still exits. An actor the registry holds that holds
+  /// the registry in turn keeps both alive: stop one of them.
   void stop() const;
 
   /// False for a default-constructed value.

@@ -21,6 +21,12 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
 struct supervisor_state {
   std::shared_ptr<detail::registry_core> core;
+  /// The serving registry actor. The supervisor is what keeps it alive:
+  /// every `registry` value holds the supervisor, and the core only knows
+  /// the actor's address. Once no `registry` value and no handle of the
+  /// registry actor is left, both become unreachable and CAF ends them, so a
+  /// program that never calls `stop()` still exits.
+  registry_actor serving;
   restart_policy policy;
   /// When the restarts within the current window happened, oldest first.
   std::deque<std::chrono::steady_clock::time_point> recent;
@@ -34,9 +40,12 @@ const char* supervisor_state::name = "libregistry.supervisor";
 
 using supervisor_pointer = caf::stateful_actor<supervisor_state>*;
 
+/// A termination not to restart from: a shutdown, or nothing left that
+/// could reach the registry.
 bool is_shutdown(const caf::error& reason) {
   return reason == caf::exit_reason::normal ||
-         reason == caf::exit_reason::user_shutdown;
+         reason == caf::exit_reason::user_shutdown ||
+         reason == caf::exit_reason::unreachable;
 }
 
 /// True if one more restart stays within the policy; records it.
@@ -91,6 +100,7 @@ caf::behavior supervisor(supervisor_pointer self,
   self->state.core = std::move(core);
   self->state.policy = policy;
   self->monitor(first);
+  self->state.serving = std::move(first);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     auto shutdown = st.stopping || is_shutdown(msg.reason);
@@ -106,13 +116,14 @@ caf::behavior supervisor(supervisor_pointer self,
     auto next = self->system().spawn(detail::registry_impl, st.core);
     self->monitor(next);
     report_restart(self, msg.reason);
-    st.core->serve(std::move(next));
+    // The core learns the new actor before the old one may go.
+    st.core->serve(next);
+    st.serving = std::move(next);
   });
   return {
       [self](stop_atom) {
         self->state.stopping = true;
-        self->send_exit(self->state.core->current(),
-                        caf::exit_reason::user_shutdown);
+        self->send_exit(self->state.serving, caf::exit_reason::user_shutdown);
       },
   };
 }

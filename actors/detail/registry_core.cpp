@@ -1,25 +1,29 @@
 #include <libregistry/actors/detail/registry_core.hpp>
 
+#include <caf/actor_cast.hpp>
+
 namespace libregistry::detail {
 
 registry_actor registry_core::current() const {
   std::lock_guard<std::mutex> guard{mtx_};
-  return current_;
+  if (closed_)
+    return last_;
+  return caf::actor_cast<registry_actor>(current_);
 }
 
 registry_actor registry_core::next(const registry_actor& previous,
                                    caf::timespan timeout) const {
   std::unique_lock<std::mutex> guard{mtx_};
-  auto moved_on = [&] { return closed_ || current_ != previous; };
+  auto moved_on = [&] { return closed_ || current_ != previous.address(); };
   if (!cv_.wait_for(guard, timeout, moved_on) || closed_)
     return {};
-  return current_;
+  return caf::actor_cast<registry_actor>(current_);
 }
 
 void registry_core::serve(registry_actor x) {
   {
     std::lock_guard<std::mutex> guard{mtx_};
-    current_ = std::move(x);
+    current_ = x.address();
   }
   cv_.notify_all();
 }
@@ -30,6 +34,7 @@ void registry_core::close() {
   {
     std::lock_guard<std::mutex> guard{mtx_};
     closed_ = true;
+    last_ = caf::actor_cast<registry_actor>(current_);
   }
   cv_.notify_all();
 }

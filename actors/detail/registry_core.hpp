@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include <caf/actor_addr.hpp>
 #include <caf/timespan.hpp>
 
 #include <libregistry/actors/detail/metrics_recorder.hpp>
@@ -70,7 +71,12 @@ public:
 private:
   mutable std::mutex mtx_;
   mutable std::condition_variable cv_;
-  registry_actor current_;
+  /// Weak: the supervisor holds the serving actor, the actor holds this
+  /// core, so a strong handle here would keep both alive forever.
+  caf::actor_addr current_;
+  /// The last actor, terminated, once the registry stopped for good: a
+  /// request to it fails with `sec::request_receiver_down`.
+  registry_actor last_;
   bool closed_ = false;
 };
 
