@@ -251,9 +251,8 @@ void report_refused(const logger& log, const char* op, const log_field& subject,
   } else {
     x.fields.emplace_back("error",
                           to_string(static_cast<registry_errc>(err.code())));
-    auto& ctx = err.context();
-    if (ctx.match_elements<std::string>())
-      x.fields.emplace_back("detail", ctx.get_as<std::string>(0));
+    if (auto reason = reason_of(err))
+      x.fields.emplace_back("detail", std::move(*reason));
     if (auto holder = holder_of(err))
       x.fields.emplace_back("holder", to_string(holder.address()));
   }

@@ -110,6 +110,16 @@ caf::optional<registry_key> key_of(const caf::error& x) {
   return caf::none;
 }
 
+caf::optional<std::string> reason_of(const caf::error& x) {
+  if (x.category() != registry_error_category)
+    return caf::none;
+  auto& ctx = x.context();
+  for (size_t i = 0; i < ctx.size(); ++i)
+    if (ctx.match_element<std::string>(i))
+      return ctx.get_as<std::string>(i);
+  return caf::none;
+}
+
 namespace {
 
 /// The context element `i` for humans: text as is, an actor as its id.

@@ -120,6 +120,15 @@ caf::actor holder_of(const caf::error& x);
 /// error.
 caf::optional<registry_key> key_of(const caf::error& x);
 
+/// The reason a registry error carries as text (`make_error(x, what)`, the
+/// `what` of `make_invalid_namespace`); none for an error without one or of
+/// another category.
+caf::optional<std::string> reason_of(const caf::error& x);
+
+/// The last code of `registry_errc`; codes run from 1 to it. Tables
+/// that keep a slot per code (the registry's metrics) size themselves by it.
+constexpr registry_errc last_registry_errc = registry_errc::interface_mismatch;
+
 /// Renders a registry error for humans, e.g.
 /// `registry_error(invalid_key, empty service name)` or
 /// `registry_error(already_registered, production/db, 12@host#4242)`.

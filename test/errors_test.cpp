@@ -89,6 +89,15 @@ TEST_F(errors, invalid_namespace_renders_the_namespace_with_its_reference) {
   reg->stop();
 }
 
+TEST_F(errors, reason_of_gives_the_text_an_error_carries) {
+  EXPECT_EQ(reason_of(make_error(registry_errc::not_found, "production/x")),
+            std::string{"production/x"});
+  EXPECT_EQ(reason_of(make_invalid_namespace(name_space::test(7), "gone")),
+            std::string{"gone"});
+  EXPECT_FALSE(reason_of(make_error(registry_errc::not_found)));
+  EXPECT_FALSE(reason_of(caf::make_error(caf::sec::request_timeout)));
+}
+
 TEST_F(errors, the_registry_category_renders_the_short_form) {
   caf::actor_system_config short_cfg;
   add_registry_error_category(short_cfg);

@@ -88,6 +88,7 @@ TEST(registry_log, a_refused_write_is_reported_at_debug) {
   ASSERT_EQ(refused.size(), 2u);
   EXPECT_EQ(field(refused.back(), "op"), "update_metadata");
   EXPECT_EQ(field(refused.back(), "error"), "not_found");
+  EXPECT_EQ(field(refused.back(), "detail"), to_string(key("none")));
 }
 
 TEST(registry_log, each_refused_entry_of_register_all_is_reported) {
@@ -101,6 +102,7 @@ TEST(registry_log, each_refused_entry_of_register_all_is_reported) {
   ASSERT_EQ(refused.size(), 2u);
   EXPECT_EQ(field(refused[0], "op"), "register_all");
   EXPECT_EQ(field(refused[0], "error"), "invalid_key");
+  EXPECT_FALSE(field(refused[0], "detail").empty());
   EXPECT_EQ(field(refused[1], "key"), to_string(key("b")));
   EXPECT_EQ(field(refused[1], "error"), "invalid_actor");
 }

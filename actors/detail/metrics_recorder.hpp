@@ -31,7 +31,7 @@ public:
   static constexpr size_t deferred = 1;
   /// The last code of `registry_errc`; codes run from 1 to it.
   static constexpr size_t registry_codes =
-      static_cast<size_t>(registry_errc::callback_failed);
+      static_cast<size_t>(last_registry_errc);
   static constexpr size_t other = 2 + registry_codes;
   static constexpr size_t outcomes = other + 1;
 
