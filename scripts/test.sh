@@ -11,7 +11,9 @@
 #     package: its application selects it from a config file, and the
 #     conformance kit runs over it,
 #  4. a build without the etcd backend, its package, and the consumer on it,
-#  5. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+#  5. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
+#  6. the same tests under ThreadSanitizer, against a CAF built with it
+#     (scripts/build-caf-tsan.sh; built once, then cached).
 # Exits non-zero on the first failure.
 # Usage: scripts/test.sh
 set -euo pipefail
@@ -98,3 +100,10 @@ cmake -S . -B build-sanitize -DLIBREGISTRY_SANITIZE=ON \
   -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-sanitize -j2
 ctest --test-dir build-sanitize -j2 --output-on-failure --no-tests=error
+
+echo "== build and test with ThreadSanitizer, against a CAF built with it"
+caf_tsan=$(scripts/build-caf-tsan.sh)
+cmake -S . -B build-tsan -DLIBREGISTRY_TSAN=ON -DLIBREGISTRY_BUILD_TESTS=ON \
+  -DLIBREGISTRY_BUILD_EXAMPLES=OFF -DCMAKE_PREFIX_PATH="$caf_tsan" >/dev/null
+cmake --build build-tsan -j2
+ctest --test-dir build-tsan -j2 --output-on-failure --no-tests=error
