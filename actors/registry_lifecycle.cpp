@@ -1,5 +1,6 @@
 #include <utility>
 
+#include <caf/default_attachable.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/sec.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -43,6 +44,24 @@ void monitor_all(registry_pointer self) {
       self->monitor(who);
   for (auto& who : st.core->subscribers.members())
     self->monitor(who);
+}
+
+void forget_monitors_of(registry_core& core, const caf::actor_addr& dead) {
+  caf::default_attachable::observe_token token{
+      dead, caf::default_attachable::monitor};
+  auto forget = [&](const caf::actor& who) {
+    if (who)
+      caf::actor_cast<caf::abstract_actor*>(who)->detach(token);
+  };
+  try {
+    if (core.backend)
+      for (auto& who : core.backend->actors())
+        forget(who);
+  } catch (...) {
+    // Only memory is at stake; the registered actors stay as they are.
+  }
+  for (auto& who : core.subscribers.members())
+    forget(who);
 }
 
 void refresh_gauges(registry_pointer self) {

@@ -103,6 +103,7 @@ caf::behavior supervisor(supervisor_pointer self,
   self->state.serving = std::move(first);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
+    detail::forget_monitors_of(*st.core, msg.source);
     auto shutdown = st.stopping || is_shutdown(msg.reason);
     // Reported before anyone can see the change, so that the record is
     // there when `next_actor` returns.

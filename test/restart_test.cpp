@@ -6,6 +6,8 @@
 #include <iostream>
 #include <thread>
 
+#include <caf/default_attachable.hpp>
+
 #include "registry_fixture.hpp"
 #include <libregistry/actors/detail/registry_state.hpp>
 #include <libregistry/backends/catalog.hpp>
@@ -48,6 +50,25 @@ TEST_P(restart, registrations_and_subscriptions_survive_a_crash) {
   EXPECT_EQ(ev.key, key("b"));
   ASSERT_FALSE(client.register_name(key("c"), a));
   EXPECT_EQ(to_string(next_event(events).kind), "registered");
+}
+
+TEST_P(restart, a_restart_takes_the_dead_actors_monitors_off_the_living) {
+  // CAF keeps a monitor on the monitored actor until that actor ends, so
+  // each restart would leave one more on every registered actor.
+  auto a = fx.worker();
+  caf::scoped_actor events{fx.sys()};
+  ASSERT_FALSE(client.register_name(key("a"), a));
+  ASSERT_TRUE(client.subscribe(
+      events, subscription::to_namespace(name_space::production())));
+  auto dead = fx.reg().actor();
+  crash(fx);
+  caf::default_attachable::observe_token token{
+      dead.address(), caf::default_attachable::monitor};
+  auto left_on = [&](const caf::actor& x) {
+    return caf::actor_cast<caf::abstract_actor*>(x)->detach(token);
+  };
+  EXPECT_EQ(left_on(a), 0u);
+  EXPECT_EQ(left_on(caf::actor_cast<caf::actor>(events)), 0u);
 }
 
 TEST_P(restart, a_request_to_the_dead_actor_fails_clearly_and_the_next_works) {

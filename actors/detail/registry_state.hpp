@@ -143,6 +143,15 @@ caf::result<void> unsubscribe(registry_pointer self, const caf::actor& who,
 /// Monitors every registered actor and every subscriber held by the core.
 void monitor_all(registry_pointer self);
 
+/// Takes the monitors that `dead`, a terminated registry actor, placed on
+/// the registered actors and subscribers off them. CAF 0.17 keeps a monitor
+/// on the monitored actor until that actor terminates, whether its observer
+/// lives or not, so without this each restart would leave one more on every
+/// live registered actor. Called by the supervisor between two registry
+/// actors, when no actor touches the backend. A backend that throws leaves
+/// them. Cost: O(registered actors + subscribers).
+void forget_monitors_of(registry_core& core, const caf::actor_addr& dead);
+
 /// Drops a terminated actor's registrations and subscriptions.
 void on_down(registry_pointer self, const caf::down_msg& msg);
 
