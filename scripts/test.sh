@@ -11,8 +11,10 @@
 #     package: its application selects it from a config file, and the
 #     conformance kit runs over it,
 #  4. a build without the etcd backend, its package, and the consumer on it,
-#  5. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
-#  6. the same tests under ThreadSanitizer, against a CAF built with it
+#  5. a one-minute soak (scripts/soak.sh): writers, readers, a subscriber
+#     and registry crashes, checked against a model, memory flat,
+#  6. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
+#  7. the same tests under ThreadSanitizer, against a CAF built with it
 #     (scripts/build-caf-tsan.sh; built once, then cached).
 # Exits non-zero on the first failure.
 # Usage: scripts/test.sh
@@ -49,6 +51,9 @@ python3 scripts/bench_report.py build/bench-smoke.json build/bench-smoke-report 
 
 echo "== run the two-node example (two processes, one registry in etcd)"
 scripts/two-nodes.sh build
+
+echo "== soak for one minute: every read path against a model, crashes, memory"
+scripts/soak.sh 60 ets build
 
 echo "== install, and build a consumer project against the installed package"
 rm -rf build/stage build/consumer*
