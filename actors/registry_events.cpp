@@ -49,6 +49,9 @@ void on_external_change(registry_pointer self, const external_change& x) {
   auto& subscribers = st.core->subscribers;
   if (x.kind == event_kind::metadata_updated && x.before)
     subscribers.notify_changed(sender, x.kind, x.now, *x.before);
+  else if (x.repairs_expiry)
+    for (auto kind : {event_kind::unregistered, x.kind})
+      subscribers.notify(sender, kind, {x.now});
   else
     subscribers.notify(sender, x.kind, {x.now});
   if (x.kind == event_kind::registered && !st.waiting.empty() &&

@@ -21,11 +21,17 @@ struct external_change {
   entry now;
   /// The metadata before a `metadata_updated`.
   caf::optional<metadata> before;
+  /// For `registered`: the same registration again after it expired (its
+  /// node was cut off from the store) before the backend reported the
+  /// expiry. The registry reports it `unregistered` first, then
+  /// `registered`, so subscribers see the expiry before its repair.
+  bool repairs_expiry = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, external_change& x) {
-  return f(caf::meta::type_name("external_change"), x.kind, x.now, x.before);
+  return f(caf::meta::type_name("external_change"), x.kind, x.now, x.before,
+           x.repairs_expiry);
 }
 
 /// Receives a backend's external changes, in the order the backend applied

@@ -149,16 +149,26 @@ TEST_F(etcd_name_cache, namespaces_bound_what_it_holds) {
   EXPECT_EQ(cache.lookup(key("b")), w);
 }
 
-TEST_F(etcd_name_cache, a_reset_keeps_only_what_is_newer_than_the_read) {
+TEST_F(etcd_name_cache, a_replace_keeps_only_what_is_newer_than_the_read) {
   cache.put(key("gone"), at(3, w));
   cache.put(key("newer"), at(9, w));
+  cache.put(key("same"), at(2, w));
   std::vector<std::pair<registry_key, cached_entry>> read;
+  read.emplace_back(key("later"), at(7, w));
   read.emplace_back(key("kept"), at(4, w));
-  cache.reset(std::move(read), 8);
+  read.emplace_back(key("same"), at(2, w));
+  auto changes = cache.replace(std::move(read), 8);
   EXPECT_FALSE(cache.raw(key("gone")));
   EXPECT_TRUE(cache.raw(key("newer")));
   EXPECT_TRUE(cache.raw(key("kept")));
-  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.size(), 4u);
+  // Removals first, then puts in revision order; "same" did not change.
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].key, key("gone"));
+  EXPECT_FALSE(changes[0].now);
+  EXPECT_EQ(changes[1].key, key("kept"));
+  EXPECT_EQ(changes[2].key, key("later"));
+  EXPECT_EQ(changes[2].now->mod_revision, 7);
 }
 
 TEST_F(etcd_name_cache, closing_empties_it_for_good) {

@@ -102,6 +102,7 @@ void etcd_node::close() {
   std::lock_guard<std::mutex> guard{write_mtx_};
   local_.clear();
   by_actor_.clear();
+  cleanup_pending_.clear();
 }
 
 std::vector<entry>

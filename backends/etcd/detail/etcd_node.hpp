@@ -93,7 +93,9 @@ public:
   /// Undoes the creates whose answer never came (`unavailable`): etcd may
   /// have committed them, but the caller was told they failed. Each is
   /// deleted if it still holds this node's value. Runs before every write
-  /// and health check; a create that stays in doubt is tried again then.
+  /// and health check, and every second once etcd answers again
+  /// (`retry_pending`). Until then such a create is never visible on this
+  /// node, even when the watch delivers it.
   void settle_in_doubt();
 
   /// Registrations that another node took while this one was cut off from
@@ -140,6 +142,22 @@ private:
   /// `settle_in_doubt` for a caller that holds `write_mtx_`.
   void settle_in_doubt_locked(etcd_client& client);
 
+  /// Whether `value` under `etcd_key` is a create in doubt, to be undone.
+  /// Holds `write_mtx_`. Cost: O(creates in doubt).
+  bool in_doubt(const std::string& etcd_key, const std::string& value) const;
+
+  /// `unregister_actor` for a caller that holds `write_mtx_`: names that
+  /// could not be deleted stay, and `who` goes to `cleanup_pending_`.
+  caf::error unregister_actor_locked(etcd_client& client,
+                                     const caf::actor_addr& who);
+
+  /// Refresher thread: once etcd answers again, settles the creates in
+  /// doubt and deletes the names of the terminated actors whose
+  /// `unregister_actor` failed. Takes `write_mtx_`
+  /// only after etcd answered a read, so it does not hold writes up for a
+  /// request timeout while etcd is unreachable.
+  void retry_pending(etcd_client& client);
+
   void remember(const registry_key& key, local_registration x);
   void forget(const registry_key& key);
 
@@ -182,12 +200,21 @@ private:
   caf::expected<std::vector<std::pair<registry_key, cached_entry>>>
   read_all(etcd_client& client, int64_t& revision);
 
-  /// Fills the cache from `read_all`; returns the revision to watch from.
+  /// Fills the cache from `read_all` (`rebuild`); returns the revision to
+  /// watch from.
   caf::expected<int64_t> load(etcd_client& client);
+
+  /// Makes the cache hold `entries`, a read at `revision`, at once (see
+  /// `name_cache::replace`), reports each difference as an external change
+  /// (the watch missed them: they fell into a compaction's gap), and keeps
+  /// this node's registrations in step as `on_events` does. Holds
+  /// `write_mtx_`.
+  void rebuild(std::vector<std::pair<registry_key, cached_entry>> entries,
+               int64_t revision);
 
   /// Refresher thread: every second, resolves again the other nodes'
   /// entries whose proxy died (a broken connection kills the proxies of
-  /// actors that may still live), until `close`.
+  /// actors that may still live) and calls `retry_pending`, until `close`.
   void refresh_handles();
 
   /// What registering again after a lost lease did.
@@ -227,6 +254,9 @@ private:
       by_actor_;
   std::vector<std::string> taken_;
   std::vector<in_doubt_create> in_doubt_;
+  /// Terminated actors whose names `unregister_actor` could not delete
+  /// from etcd (unreachable): `retry_pending` deletes them.
+  std::unordered_set<caf::actor_addr> cleanup_pending_;
 
   std::unique_ptr<node_lease> lease_;
   std::unique_ptr<etcd_watch> watch_;

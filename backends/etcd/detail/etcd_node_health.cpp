@@ -66,6 +66,11 @@ backend_health etcd_node::health() const {
   std::unique_lock<std::mutex> guard{write_mtx_};
   details.emplace("local_registrations", to_value(local_.size()));
   details.emplace("creates_in_doubt", to_value(in_doubt_.size()));
+  uint64_t pending = 0;
+  for (auto& who : cleanup_pending_)
+    if (auto i = by_actor_.find(who); i != by_actor_.end())
+      pending += i->second.size();
+  details.emplace("unregistrations_pending", to_value(pending));
   for (auto& x : taken_)
     taken.emplace_back(x);
   guard.unlock();

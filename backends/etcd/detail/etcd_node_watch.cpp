@@ -3,6 +3,7 @@
 // the rebuild after a compaction, and the re-registration after a lost
 // lease.
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <unordered_map>
@@ -43,10 +44,15 @@ etcd_node::restored etcd_node::register_again(int64_t lease) {
     if (is_terminated(x.actor))
       continue; // the registry removes it when it handles the down message
     forget(key);
+    // Under the write lock the watch cannot apply the expiry meanwhile: if
+    // the cache still holds the name, the expiry was not reported yet.
+    bool unreported{cache_->raw(key)};
     auto err = create(client, key, {key, x.actor, x.meta});
     if (!err) {
-      // The watch reported the expired name as unregistered.
-      report({event_kind::registered, {key, x.actor, x.meta}, caf::none});
+      report({event_kind::registered,
+              {key, x.actor, x.meta},
+              caf::none,
+              unreported});
       ++result.registered;
     } else if (err == make_error(registry_errc::already_registered)) {
       taken_.push_back(to_string(key));
@@ -160,8 +166,11 @@ void etcd_node::on_events(const std::vector<watch_event>& events,
       report(x.key, cache_->erase(x.key, x.kv->mod_revision), caf::none);
       continue;
     }
-    if (x.value->owner == layout_.owner())
+    if (x.value->owner == layout_.owner()) {
+      if (in_doubt(x.kv->key, x.kv->value))
+        continue; // its caller was told it failed: it is being undone
       x.handle = resolve(*x.value);
+    }
     auto applied = apply_to_cache(x.key, *x.value, x.handle, *x.kv);
     report(x.key, applied, cache_->raw(x.key));
   }
@@ -215,6 +224,7 @@ void etcd_node::settle_lost(const std::vector<registry_key>& deleted,
 }
 
 void etcd_node::refresh_handles() {
+  etcd_client client{opts_.client};
   std::unique_lock<std::mutex> guard{refresh_mtx_};
   while (!refresh_cv_.wait_for(guard, std::chrono::seconds(1),
                                [this] { return refresh_stop_; })) {
@@ -231,6 +241,7 @@ void etcd_node::refresh_handles() {
         cache_->put(key, std::move(x));
       }
     }
+    retry_pending(client);
     guard.lock();
   }
 }
@@ -268,8 +279,47 @@ caf::expected<int64_t> etcd_node::load(etcd_client& client) {
   auto entries = read_all(client, revision);
   if (!entries)
     return std::move(entries.error());
-  cache_->reset(std::move(*entries), revision);
+  rebuild(std::move(*entries), revision);
   return revision;
+}
+
+void etcd_node::rebuild(
+    std::vector<std::pair<registry_key, cached_entry>> entries,
+    int64_t revision) {
+  std::lock_guard<std::mutex> guard{write_mtx_};
+  if (closed_)
+    return;
+  std::vector<registry_key> deleted_mine;
+  std::vector<registry_key> taken_mine;
+  std::unordered_map<registry_key, int64_t> created;
+  for (auto& [key, x] : entries)
+    created.emplace(key, x.create_revision);
+  for (auto& [key, mine] : local_) {
+    if (mine.create_revision == 0 || mine.create_revision > revision)
+      continue; // not in etcd, or written after the read
+    auto i = created.find(key);
+    if (i == created.end())
+      deleted_mine.push_back(key);
+    else if (i->second != mine.create_revision)
+      taken_mine.push_back(key);
+  }
+  // This node's entries resolve under the write lock, as the watch's do;
+  // its creates in doubt are being undone.
+  entries.erase(std::remove_if(entries.begin(), entries.end(),
+                               [&](auto& x) {
+                                 return x.second.stored.owner ==
+                                            layout_.owner() &&
+                                        in_doubt(layout_.of(x.first),
+                                                 encode(x.second.stored));
+                               }),
+                entries.end());
+  for (auto& [key, x] : entries)
+    if (x.stored.owner == layout_.owner())
+      x.handle = resolve(x.stored);
+  for (auto& x : cache_->replace(std::move(entries), revision))
+    report(x.key, x.change, x.now);
+  if (!deleted_mine.empty() || !taken_mine.empty())
+    settle_lost(deleted_mine, taken_mine);
 }
 
 int64_t etcd_node::on_compacted() {

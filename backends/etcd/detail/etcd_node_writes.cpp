@@ -248,17 +248,24 @@ caf::error etcd_node::drop_namespace(const name_space& ns) {
 
 caf::error etcd_node::unregister_actor(const caf::actor_addr& who) {
   std::lock_guard<std::mutex> guard{write_mtx_};
+  return unregister_actor_locked(client_, who);
+}
+
+caf::error etcd_node::unregister_actor_locked(etcd_client& client,
+                                              const caf::actor_addr& who) {
   auto names = by_actor_.find(who);
-  if (names == by_actor_.end())
+  if (names == by_actor_.end()) {
+    cleanup_pending_.erase(who);
     return caf::none;
+  }
   auto keys =
       std::vector<registry_key>(names->second.begin(), names->second.end());
   caf::error first_error;
   for (auto& key : keys) {
     auto created_at = local_.at(key).create_revision;
-    auto erased = client_.erase_if_created_at(layout_.of(key), created_at);
+    auto erased = client.erase_if_created_at(layout_.of(key), created_at);
     if (!erased) {
-      // Kept, so a later call can try again; lookups skip the dead actor.
+      // Kept for `retry_pending`; lookups skip the dead actor meanwhile.
       if (!first_error)
         first_error = std::move(erased.error());
       continue;
@@ -267,13 +274,47 @@ caf::error etcd_node::unregister_actor(const caf::actor_addr& who) {
     if (*erased > 0)
       cache_->erase(key, *erased);
   }
+  if (first_error)
+    cleanup_pending_.insert(who);
+  else
+    cleanup_pending_.erase(who);
   return first_error;
+}
+
+void etcd_node::retry_pending(etcd_client& client) {
+  {
+    std::lock_guard<std::mutex> guard{write_mtx_};
+    if (closed_ || (cleanup_pending_.empty() && in_doubt_.empty()))
+      return;
+  }
+  // A call to an unreachable etcd under the write lock would hold every
+  // write for a request timeout: first ask, without the lock, whether etcd
+  // answers a read that needs its quorum.
+  if (!client.range(layout_.names()))
+    return;
+  std::lock_guard<std::mutex> guard{write_mtx_};
+  if (closed_)
+    return;
+  settle_in_doubt_locked(client);
+  auto pending = std::vector<caf::actor_addr>(cleanup_pending_.begin(),
+                                              cleanup_pending_.end());
+  for (auto& who : pending)
+    if (unregister_actor_locked(client, who))
+      return; // unreachable again: the next tick tries again
 }
 
 void etcd_node::settle_in_doubt() {
   std::lock_guard<std::mutex> guard{write_mtx_};
   if (!closed_)
     settle_in_doubt_locked(client_);
+}
+
+bool etcd_node::in_doubt(const std::string& etcd_key,
+                         const std::string& value) const {
+  return std::any_of(in_doubt_.begin(), in_doubt_.end(),
+                     [&](const in_doubt_create& x) {
+                       return x.etcd_key == etcd_key && x.value == value;
+                     });
 }
 
 void etcd_node::settle_in_doubt_locked(etcd_client& client) {

@@ -1,6 +1,8 @@
 #include <libregistry/backends/etcd/detail/name_cache.hpp>
 
+#include <algorithm>
 #include <mutex>
+#include <unordered_set>
 
 #include <libregistry/detail/allocation.hpp>
 #include <libregistry/errors.hpp>
@@ -61,8 +63,12 @@ void name_cache::drop_namespace(const name_space& ns) {
 }
 
 cache_change name_cache::put(const registry_key& key, cached_entry x) {
-  cache_change result;
   exclusive guard{mtx_};
+  return put_locked(key, std::move(x));
+}
+
+cache_change name_cache::put_locked(const registry_key& key, cached_entry x) {
+  cache_change result;
   auto ns = names_.find(key.ns);
   if (ns == names_.end())
     return result;
@@ -114,25 +120,43 @@ cache_change name_cache::erase(const registry_key& key, int64_t revision) {
 
 void name_cache::settle(int64_t revision) {
   exclusive guard{mtx_};
+  settle_locked(revision);
+}
+
+void name_cache::settle_locked(int64_t revision) {
   for (auto i = tombstones_.begin(); i != tombstones_.end();)
     i = i->second <= revision ? tombstones_.erase(i) : std::next(i);
 }
 
-void name_cache::reset(
-    std::vector<std::pair<registry_key, cached_entry>> entries,
-    int64_t revision) {
+std::vector<cache_difference>
+name_cache::replace(std::vector<std::pair<registry_key, cached_entry>> entries,
+                    int64_t revision) {
+  std::vector<cache_difference> result;
+  std::unordered_set<registry_key> read;
+  for (auto& x : entries)
+    read.insert(x.first);
+  std::sort(entries.begin(), entries.end(), [](auto& x, auto& y) {
+    return x.second.mod_revision < y.second.mod_revision;
+  });
   exclusive guard{mtx_};
   for (auto& [ns, names] : names_)
     for (auto i = names.begin(); i != names.end();) {
       auto next = std::next(i);
-      if (i->second.mod_revision <= revision)
+      registry_key key{ns, i->first};
+      if (i->second.mod_revision <= revision && read.count(key) == 0) {
+        cache_change removed{true, i->second};
         remove(names, i);
+        result.push_back({std::move(key), std::move(removed), caf::none});
+      }
       i = next;
     }
-  guard.unlock();
-  for (auto& [key, x] : entries)
-    put(key, std::move(x));
-  settle(revision);
+  for (auto& [key, x] : entries) {
+    auto change = put_locked(key, std::move(x));
+    if (change.applied)
+      result.push_back({key, std::move(change), *find(key)});
+  }
+  settle_locked(revision);
+  return result;
 }
 
 void name_cache::close() {

@@ -37,6 +37,14 @@ struct cache_change {
   caf::optional<cached_entry> before;
 };
 
+/// One difference that replacing the cache's contents made to `key`.
+struct cache_difference {
+  registry_key key;
+  cache_change change;
+  /// The entry under `key` after the change, none if it was removed.
+  caf::optional<cached_entry> now;
+};
+
 /// A node's copy of the registrations it can see (production and its own
 /// test namespaces), fed by the watch and by the node's own committed
 /// writes, and read by any thread without a network round trip.
@@ -76,9 +84,13 @@ public:
   void settle(int64_t revision);
 
   /// Replaces the contents of every namespace with `entries`, a read at
-  /// `revision` (after a compaction); keeps what is newer than `revision`.
-  void reset(std::vector<std::pair<registry_key, cached_entry>> entries,
-             int64_t revision);
+  /// `revision` (at start, and after a compaction); keeps what is newer
+  /// than `revision`. Under one exclusive lock: readers see the contents
+  /// before or after, never a part. Returns what changed: removals first,
+  /// then puts in the order of their revisions. Cost: O(size + entries).
+  std::vector<cache_difference>
+  replace(std::vector<std::pair<registry_key, cached_entry>> entries,
+          int64_t revision);
 
   /// Empties the cache for good: every lookup misses from then on.
   void close();
@@ -141,6 +153,12 @@ private:
 
   /// The entry under `key` or null; the caller holds the lock.
   const cached_entry* find(const registry_key& key) const;
+
+  /// `put` for a caller that holds the exclusive lock.
+  cache_change put_locked(const registry_key& key, cached_entry x);
+
+  /// `settle` for a caller that holds the exclusive lock.
+  void settle_locked(int64_t revision);
 
   /// Removes `i` from `names`; the caller holds the exclusive lock.
   void remove(name_map& names, name_map::iterator i);
