@@ -159,7 +159,9 @@ find_by_predicate(registry_pointer self, const name_space& ns,
 caf::result<std::vector<entry>> find_by_field(registry_pointer self,
                                               const name_space& ns,
                                               const std::string& field,
-                                              const metadata_value& value) {
+                                              metadata_value& value) {
+  if (auto err = admit_metadata_value(value, self->state.core->limits))
+    return err;
   return reply(self->state.backend().find_by_field(ns, field, value));
 }
 
@@ -211,6 +213,8 @@ caf::result<caf::actor> await_name(registry_pointer self, registry_key& key,
     return err;
   if (auto who = st.core->reader->lookup(key))
     return who;
+  if (auto err = check_room_for_await(st))
+    return err;
   auto promise = self->make_response_promise<caf::actor>();
   auto id = st.waiting.add(key, promise);
   self->delayed_send(caf::actor_cast<registry_actor>(self), timeout,

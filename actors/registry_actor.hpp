@@ -90,7 +90,7 @@ using spawn_reg_atom [[deprecated("use spawn_registered_atom")]] =
 ///
 /// | request (atom value) | answer |
 /// |---|---|
-/// | register_name (`register`), key, actor, metadata | done; `already_registered` (carrying the holder) if another live actor holds the name; the same actor again replaces the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`, `invalid_metadata`, `invalid_namespace` |
+/// | register_name (`register`), key, actor, metadata | done; `already_registered` (carrying the holder) if another live actor holds the name; the same actor again replaces the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`, `invalid_metadata`, `invalid_namespace`; `limit_reached` for a new registration at `max_names` |
 /// | lookup, key | the live actor, or a null handle |
 /// | lookup_with_metadata (`lookup_md`), key | the live registration with metadata, or none |
 /// | get_metadata (`get_md`), key | the metadata, or none |
@@ -99,26 +99,27 @@ using spawn_reg_atom [[deprecated("use spawn_registered_atom")]] =
 /// | list_services (`list`), namespace | the names in that namespace |
 /// | list_services_with_metadata (`list_md`), namespace | the registrations in that namespace |
 /// | find_services (`find`), namespace, predicate | registrations whose metadata satisfy the predicate (same process only) |
-/// | find_services (`find`), namespace, field, value | registrations for which `field_matches` holds |
+/// | find_services (`find`), namespace, field, value | registrations for which `field_matches` holds; `invalid_metadata` for a value nested deeper or longer than metadata may be |
 /// | count_services (`count`), namespace | the number of names in that namespace |
 /// | registered, key | whether a live actor holds the name |
 /// | register_all (`bulk_reg`), entries | one error (or none) per entry, in input order; a failure does not stop the rest |
-/// | create_test_namespace (`new_ns`) | a fresh test namespace |
+/// | create_test_namespace (`new_ns`) | a fresh test namespace; `limit_reached` at `max_test_namespaces` |
 /// | teardown, test namespace | kills the namespace's actors, waits for them, drops the namespace; answers how many actors it stopped |
 /// | health_check (`health`) | status, backend, uptime, backend details |
 /// | get_stats (`stats`) | counts, O(1) |
 /// | members, key | the live members under the name in the order they joined (at most one under unique keys) |
 /// | leave, key, actor | done; that actor leaves that name only, also if it was not a member; `invalid_actor` |
 /// | dispatch, key, message | sends the message to each live member under the name, once, with the requester as the sender (members' replies reach it as ordinary messages; anonymous if the request was anonymous); answers how many members it sent to |
-/// | spawn_registered (`spawn_reg`), key, metadata, spawner, reuse | the new actor, spawned and registered in one step; if a live actor holds the name, nothing is spawned and the answer is that actor when `reuse` is true (lookup or spawn), else `already_registered` carrying it; key, metadata and namespace are checked before anything is spawned; `invalid_actor` for an empty spawner, one that returns no actor, or one that throws (the registry keeps serving) |
-/// | await, key, timeout | the live actor under the name as soon as one is registered (at once if one is), or `sec::request_timeout` after `timeout`; `invalid_key`, `invalid_namespace` |
+/// | spawn_registered (`spawn_reg`), key, metadata, spawner, reuse | the new actor, spawned and registered in one step; if a live actor holds the name, nothing is spawned and the answer is that actor when `reuse` is true (lookup or spawn), else `already_registered` carrying it; key, metadata, namespace and `max_names` are checked before anything is spawned; `invalid_actor` for an empty spawner, one that returns no actor, or one that throws (the registry keeps serving) |
+/// | await, key, timeout | the live actor under the name as soon as one is registered (at once if one is), or `sec::request_timeout` after `timeout`; `invalid_key`, `invalid_namespace`; `limit_reached` at `max_awaits` awaits waiting |
 /// | expired, key, id | (the registry sends it to itself when an await times out; no answer) |
-/// | listen, actor | done; the actor receives a `registry_event` (event.hpp) for each later change in any namespace, in order, until it terminates; `invalid_actor` |
-/// | subscribe, actor, subscription, snapshot | the live registrations the subscription covers now if `snapshot`, else none; in the same step the actor starts to receive a `registry_event` for each later change the subscription covers, in order, until it unsubscribes or terminates (one event per change however many of its subscriptions cover it); `invalid_actor`, `invalid_key`, `invalid_metadata` (empty field), `invalid_namespace` |
-/// | unsubscribe (`unsub`), actor, subscription | done; drops the actor's subscription equal to the given one, also if it has none |
+/// | listen, actor | done; the actor receives a `registry_event` (event.hpp) for each later change in any namespace, in order, until it terminates; `invalid_actor`; `limit_reached` for a new listener at `max_listeners` |
+/// | subscribe, actor, subscription, snapshot | the live registrations the subscription covers now if `snapshot`, else none; in the same step the actor starts to receive a `registry_event` for each later change the subscription covers, in order, until it unsubscribes or terminates (one event per change however many of its subscriptions cover it); `invalid_actor`, `invalid_key`, `invalid_metadata` (empty field, a value nested deeper or longer than metadata may be), `invalid_namespace`; `limit_reached` for a new subscription of an actor holding `max_subscriptions_per_actor` |
+/// | unsubscribe (`unsub`), actor, subscription | done; drops the actor's subscription equal to the given one, also if it has none; `invalid_metadata` as for subscribe |
 ///
 /// Namespace-wide requests answer `invalid_namespace` for a namespace the
-/// registry does not hold. Lookups never return a terminated actor.
+/// registry does not hold. Lookups never return a terminated actor. The
+/// bounds named are those of `registry_limits` (limits.hpp).
 ///
 /// A miss is an empty answer, never an error, on every read path: a null
 /// handle where the answer is an actor (the `lookup` message,

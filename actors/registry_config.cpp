@@ -18,21 +18,53 @@ namespace {
 
 constexpr const char* group = "libregistry";
 
-/// Reads the size limits and the restart policy (`max-restarts` of at least
-/// 0, a positive `restart-window`) into `out`, keeping what is absent.
+constexpr auto most = std::numeric_limits<int64_t>::max();
+
+/// An option that sets a field of `registry_limits`: a positive integer up
+/// to `ceiling`.
+struct limit_option {
+  const char* name;
+  size_t registry_limits::*field;
+  const char* help;
+  int64_t ceiling;
+};
+
+const limit_option limit_options[] = {
+    {"max-name-length", &registry_limits::max_name_length,
+     "longest service name or kind in bytes", most},
+    {"max-metadata-bytes", &registry_limits::max_metadata_bytes,
+     "largest serialized metadata in bytes", most},
+    {"max-metadata-depth", &registry_limits::max_metadata_depth,
+     "deepest nesting of metadata maps and lists",
+     static_cast<int64_t>(max_metadata_depth_ceiling)},
+    {"max-metadata-list-length", &registry_limits::max_metadata_list_length,
+     "most elements of a metadata list or fields of a map", most},
+    {"max-names", &registry_limits::max_names,
+     "most registrations over all namespaces", most},
+    {"max-test-namespaces", &registry_limits::max_test_namespaces,
+     "most test namespaces at once", most},
+    {"max-subscriptions-per-actor",
+     &registry_limits::max_subscriptions_per_actor,
+     "most subscriptions one actor holds", most},
+    {"max-listeners", &registry_limits::max_listeners, "most listening actors",
+     most},
+    {"max-awaits", &registry_limits::max_awaits,
+     "most awaits waiting for a name at once, over all requesters", most},
+};
+
+/// Reads the limits (`limit_options`) and the restart policy
+/// (`max-restarts` of at least 0, a positive `restart-window`) into `out`,
+/// keeping what is absent; on an error `out` is unchanged.
 caf::error read_registry_options(const option_reader& opts,
                                  registry_options& out) {
-  constexpr auto most = std::numeric_limits<int64_t>::max();
-  auto name_length =
-      opts.integer("max-name-length",
-                   static_cast<int64_t>(out.limits.max_name_length), 1, most);
-  if (!name_length)
-    return std::move(name_length.error());
-  auto metadata_bytes = opts.integer(
-      "max-metadata-bytes", static_cast<int64_t>(out.limits.max_metadata_bytes),
-      1, most);
-  if (!metadata_bytes)
-    return std::move(metadata_bytes.error());
+  auto limits = out.limits;
+  for (auto& x : limit_options) {
+    auto value = opts.integer(x.name, static_cast<int64_t>(limits.*x.field), 1,
+                              x.ceiling);
+    if (!value)
+      return std::move(value.error());
+    limits.*x.field = static_cast<size_t>(*value);
+  }
   auto restarts = opts.integer(
       "max-restarts", static_cast<int64_t>(out.restart.max_restarts), 0, most);
   if (!restarts)
@@ -40,8 +72,7 @@ caf::error read_registry_options(const option_reader& opts,
   auto window = opts.timespan("restart-window", out.restart.window);
   if (!window)
     return std::move(window.error());
-  out.limits.max_name_length = static_cast<size_t>(*name_length);
-  out.limits.max_metadata_bytes = static_cast<size_t>(*metadata_bytes);
+  out.limits = limits;
   out.restart.max_restarts = static_cast<size_t>(*restarts);
   out.restart.window = *window;
   return caf::none;
@@ -50,15 +81,15 @@ caf::error read_registry_options(const option_reader& opts,
 } // namespace
 
 void declare_registry_options(caf::config_option_set& opts) {
-  caf::config_option_adder{opts, group}
-      .add<checked_option<std::string>>("backend",
-                                        "storage of the registry (default ets)")
-      .add<checked_option<int64_t>>(
-          "max-name-length",
-          "longest service name or kind in bytes (default 255)")
-      .add<checked_option<int64_t>>(
-          "max-metadata-bytes",
-          "largest serialized metadata in bytes (default 65536)")
+  caf::config_option_adder adder{opts, group};
+  adder.add<checked_option<std::string>>(
+      "backend", "storage of the registry (default ets)");
+  const registry_limits defaults;
+  for (auto& x : limit_options)
+    adder.add<checked_option<int64_t>>(
+        x.name, std::string{x.help} + " (default " +
+                    std::to_string(defaults.*x.field) + ")");
+  adder
       .add<checked_option<int64_t>>(
           "max-restarts", "restarts of a crashed registry actor allowed within "
                           "restart-window (default 5, 0 disables)")

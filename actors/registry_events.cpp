@@ -31,7 +31,11 @@ std::vector<entry> removal_events(registry_pointer self,
 caf::result<void> listen(registry_pointer self, caf::actor& listener) {
   if (!listener)
     return make_error(registry_errc::invalid_actor);
-  if (self->state.core->subscribers.add_listener(listener))
+  auto& core = *self->state.core;
+  if (auto err =
+          check_room_for_listener(core.subscribers, core.limits, listener))
+    return err;
+  if (core.subscribers.add_listener(listener))
     self->monitor(listener);
   return caf::unit;
 }
@@ -88,6 +92,10 @@ caf::result<std::vector<entry>> subscribe(registry_pointer self,
                                           const caf::actor& who,
                                           subscription& filter, bool snapshot) {
   auto& st = self->state;
+  if (filter.condition)
+    if (auto err =
+            admit_metadata_value(filter.condition->value, st.core->limits))
+      return err;
   if (!who)
     return make_error(registry_errc::invalid_actor);
   if (filter.name)
@@ -97,6 +105,8 @@ caf::result<std::vector<entry>> subscribe(registry_pointer self,
   if (filter.condition && filter.condition->field.empty())
     return make_error(registry_errc::invalid_metadata,
                       "a subscription's field must not be empty");
+  if (auto err = check_room_for_subscription(st, who, filter))
+    return err;
   std::vector<entry> current;
   if (snapshot) {
     auto xs = covered(st.backend(), filter);
@@ -112,7 +122,13 @@ caf::result<std::vector<entry>> subscribe(registry_pointer self,
 }
 
 caf::result<void> unsubscribe(registry_pointer self, const caf::actor& who,
-                              const subscription& filter) {
+                              subscription& filter) {
+  // No subscription held nests deeper than the limit: such a filter is
+  // refused like one given to `subscribe`, and dismantled.
+  if (filter.condition)
+    if (auto err = admit_metadata_value(filter.condition->value,
+                                        self->state.core->limits))
+      return err;
   self->state.core->subscribers.remove(who.address(), filter);
   return caf::unit;
 }

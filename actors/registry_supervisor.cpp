@@ -160,15 +160,21 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
   // the caller gave.
   options.backend_options.emplace(
       "scheduler-threads", static_cast<int64_t>(sys.scheduler().num_workers()));
+  subscriber_set listeners;
+  for (auto& listener : options.listeners)
+    if (listener) {
+      if (auto err = detail::check_room_for_listener(listeners, options.limits,
+                                                     listener))
+        return err;
+      listeners.add_listener(listener);
+    }
   auto backend = make_backend(options.backend, options.backend_options, &sys);
   if (!backend)
     return std::move(backend.error());
   auto core = std::make_shared<detail::registry_core>(
       std::move(*backend), options.limits, std::move(options.log));
   core->backend->log_to(core->log);
-  for (auto& listener : options.listeners)
-    if (listener)
-      core->subscribers.add_listener(listener);
+  core->subscribers = std::move(listeners);
   auto first = sys.spawn(detail::registry_impl, core);
   core->serve(first);
   // Changes the backend learns of from other registries (etcd) go to the

@@ -48,16 +48,18 @@ std::vector<entry> replaced_by(any_backend& backend, const registry_key& key,
 caf::error register_one(registry_pointer self, entry e) {
   auto& st = self->state;
   auto& limits = st.core->limits;
+  if (auto err = admit_metadata(e.meta, limits))
+    return err;
   if (!e.actor)
     return make_error(registry_errc::invalid_actor);
   if (auto err = check_key(e.key, limits))
-    return err;
-  if (auto err = check_metadata(e.meta, limits))
     return err;
   if (is_closing(st, e.key.ns))
     return closing_namespace(e.key.ns);
   if (is_terminated(e.actor))
     return make_error(registry_errc::process_not_alive, to_string(e.key));
+  if (auto err = check_room_for_name(st, e.key, e.actor))
+    return err;
   auto who = e.actor;
   auto& subscribers = st.core->subscribers;
   caf::optional<entry> added;
@@ -95,7 +97,7 @@ caf::error register_one(registry_pointer self, entry e) {
 caf::error update_one(registry_pointer self, const registry_key& key,
                       metadata meta) {
   auto& st = self->state;
-  if (auto err = check_metadata(meta, st.core->limits))
+  if (auto err = admit_metadata(meta, st.core->limits))
     return err;
   auto& backend = st.backend();
   caf::optional<entry> before;
@@ -167,18 +169,21 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
                                          registry_key& key, metadata& meta,
                                          const spawner& fn, bool reuse) {
   auto& st = self->state;
+  if (auto err = admit_metadata(meta, st.core->limits))
+    return err;
   if (!fn.spawn)
     return make_error(registry_errc::invalid_actor,
                       "empty spawner (spawners do not cross nodes)");
   if (auto err = check_target(st, key))
-    return err;
-  if (auto err = check_metadata(meta, st.core->limits))
     return err;
   if (auto holder = st.core->reader->lookup(key)) {
     if (reuse)
       return holder;
     return make_already_registered(key, std::move(holder));
   }
+  // The new actor does not exist yet, so it would add a registration.
+  if (auto err = check_room_for_name(st, key, nullptr))
+    return err;
   caf::actor hdl;
   // User code runs inside the registry here; its exception is the
   // requester's error, not a crash of the registry.
@@ -203,6 +208,8 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
 }
 
 caf::result<name_space> create_test_namespace(registry_pointer self) {
+  if (auto err = check_room_for_namespace(self->state))
+    return err;
   auto ns = name_space::test(fresh_namespace_ref());
   if (auto err = self->state.backend().create_namespace(ns))
     return err;

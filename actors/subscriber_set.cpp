@@ -12,6 +12,33 @@ subscriber_set::member* subscriber_set::find(const caf::actor_addr& who) {
   return i == xs_.end() ? nullptr : &*i;
 }
 
+const subscriber_set::member*
+subscriber_set::find(const caf::actor_addr& who) const {
+  return const_cast<subscriber_set*>(this)->find(who);
+}
+
+size_t subscriber_set::listeners() const {
+  return static_cast<size_t>(std::count_if(
+      xs_.begin(), xs_.end(), [](const member& x) { return x.listens; }));
+}
+
+bool subscriber_set::listens(const caf::actor_addr& who) const {
+  auto x = find(who);
+  return x != nullptr && x->listens;
+}
+
+size_t subscriber_set::subscriptions_of(const caf::actor_addr& who) const {
+  auto x = find(who);
+  return x == nullptr ? 0 : x->filters.size();
+}
+
+bool subscriber_set::holds(const caf::actor_addr& who,
+                           const subscription& filter) const {
+  auto x = find(who);
+  return x != nullptr && std::find(x->filters.begin(), x->filters.end(),
+                                   filter) != x->filters.end();
+}
+
 std::pair<subscriber_set::member*, bool>
 subscriber_set::find_or_add(const caf::actor& who) {
   if (auto x = find(who.address()))

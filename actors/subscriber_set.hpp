@@ -47,6 +47,19 @@ public:
   /// Members: listeners and subscribers, each counted once.
   size_t size() const { return xs_.size(); }
 
+  /// Members that listen. Cost: O(members).
+  size_t listeners() const;
+
+  /// True if `who` listens. Cost: O(members).
+  bool listens(const caf::actor_addr& who) const;
+
+  /// The subscriptions `who` holds. Cost: O(members).
+  size_t subscriptions_of(const caf::actor_addr& who) const;
+
+  /// True if `who` holds a subscription equal to `filter`. Cost: O(members
+  /// + subscriptions of `who`).
+  bool holds(const caf::actor_addr& who, const subscription& filter) const;
+
   /// Every member, e.g. for a new registry actor to monitor them again.
   std::vector<caf::actor> members() const;
 
@@ -70,6 +83,8 @@ private:
   };
 
   member* find(const caf::actor_addr& who);
+
+  const member* find(const caf::actor_addr& who) const;
 
   /// Adds `who` if missing; returns it and whether it was added.
   std::pair<member*, bool> find_or_add(const caf::actor& who);

@@ -37,6 +37,8 @@ std::string to_string(registry_errc x) {
     return "invalid_option";
   case registry_errc::interface_mismatch:
     return "interface_mismatch";
+  case registry_errc::limit_reached:
+    return "limit_reached";
   }
   return "unknown_error";
 }

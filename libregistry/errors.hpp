@@ -33,7 +33,8 @@ enum class registry_errc : uint8_t {
   invalid_actor,
   /// The actor has terminated.
   process_not_alive,
-  /// Metadata over the size limit, or a malformed request argument.
+  /// Metadata over its size, nesting or length limit, or a malformed
+  /// request argument.
   invalid_metadata,
   /// An empty or over-long service name or kind.
   invalid_key,
@@ -63,6 +64,11 @@ enum class registry_errc : uint8_t {
   /// The registered actor does not offer the typed interface asked for
   /// (see `interface_cast`); the context lists the messages it lacks.
   interface_mismatch,
+  /// The request would grow a resource past its bound (`registry_limits`):
+  /// names, test namespaces, subscriptions of one actor, listeners or
+  /// outstanding awaits. The context names the bound and its value. Nothing
+  /// changed; the request may succeed once the resource shrinks.
+  limit_reached,
 };
 
 namespace detail {
@@ -127,7 +133,7 @@ caf::optional<std::string> reason_of(const caf::error& x);
 
 /// The last code of `registry_errc`; codes run from 1 to it. Tables
 /// that keep a slot per code (the registry's metrics) size themselves by it.
-constexpr registry_errc last_registry_errc = registry_errc::interface_mismatch;
+constexpr registry_errc last_registry_errc = registry_errc::limit_reached;
 
 /// Renders a registry error for humans, e.g.
 /// `registry_error(invalid_key, empty service name)` or

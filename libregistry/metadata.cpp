@@ -96,6 +96,42 @@ size_t allocated_bytes(const metadata& x) {
   return bytes_of(x, libregistry::detail::allocation_bytes);
 }
 
+namespace {
+
+/// Destroys the values of `todo` one by one, moving what each holds onto
+/// `todo` first, so each destructor finds its lists and maps empty.
+void dismantle_all(std::vector<metadata_value> todo) {
+  while (!todo.empty()) {
+    auto x = std::move(todo.back());
+    todo.pop_back();
+    if (auto xs = caf::get_if<metadata_value::list>(&x)) {
+      for (auto& y : *xs)
+        todo.push_back(std::move(y));
+    } else if (auto m = caf::get_if<metadata_value::dictionary>(&x)) {
+      for (auto& [key, y] : *m)
+        todo.push_back(std::move(y));
+    }
+  }
+}
+
+} // namespace
+
+void dismantle(metadata& x) {
+  std::vector<metadata_value> todo;
+  todo.reserve(x.size());
+  for (auto& [key, y] : x)
+    todo.push_back(std::move(y));
+  x.clear();
+  dismantle_all(std::move(todo));
+}
+
+void dismantle(metadata_value& x) {
+  std::vector<metadata_value> todo;
+  todo.push_back(std::move(x));
+  x = metadata_value{metadata_value::dictionary{}};
+  dismantle_all(std::move(todo));
+}
+
 bool field_matches(const metadata& meta, const std::string& field,
                    const metadata_value& value) {
   // The map's own find: the dictionary's walks the map.

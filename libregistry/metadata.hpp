@@ -119,6 +119,17 @@ size_t heap_bytes(const metadata& x);
 /// O(size of `x`).
 size_t allocated_bytes(const metadata& x);
 
+/// Empties `x` without recursion. A value nested deeper than the stack
+/// allows (one a registry refused for its depth) cannot be destroyed or
+/// copied the usual way: CAF's value type does both recursively, about a
+/// hundred thousand levels per megabyte of stack. Dismantle such a value
+/// instead of letting it go out of scope. Cost: O(size of `x`), and a
+/// buffer of the values still to destroy.
+void dismantle(metadata& x);
+
+/// Empties `x` as `dismantle(metadata&)` does; `x` is an empty map after.
+void dismantle(metadata_value& x);
+
 /// True if `meta[field]` equals `value`, or if `meta[field]` is a list with
 /// an element equal to `value`. This is the matching rule of every
 /// find-by-field operation. Cost: O(log n) for n fields, plus one

@@ -135,7 +135,7 @@ caf::result<std::vector<entry>> subscribe(registry_pointer self,
 
 /// Drops `who`'s subscription equal to `filter`, if it has one.
 caf::result<void> unsubscribe(registry_pointer self, const caf::actor& who,
-                              const subscription& filter);
+                              subscription& filter);
 
 // -- life cycle (registry_lifecycle.cpp)
 // ---------------------------------------
@@ -171,5 +171,42 @@ bool is_closing(registry_state& st, const name_space& ns);
 
 /// The error for a request into a namespace being torn down.
 caf::error closing_namespace(const name_space& ns);
+
+// -- bounds (registry_bounds.cpp): `limit_reached`, naming the bound and
+//    its value, if the request would go past it; none otherwise
+// ------------------------------------------------------------------------
+
+/// `check_metadata`; a refused `meta` is dismantled (`dismantle`): it may
+/// nest too deep for its destructor, which would run in the registry actor.
+/// Every handler taking metadata calls it before any other check.
+caf::error admit_metadata(metadata& meta, const registry_limits& limits);
+
+/// `check_metadata_value`, dismantling a refused `value`.
+caf::error admit_metadata_value(metadata_value& value,
+                                const registry_limits& limits);
+
+/// Registering `who` under `key` adds a registration at `max_names`; one
+/// that replaces `who`'s own there is allowed. Cost: O(1), and at the bound
+/// the members under `key`.
+caf::error check_room_for_name(registry_state& st, const registry_key& key,
+                               const caf::actor& who);
+
+/// A new test namespace would exceed `max_test_namespaces`. Cost: O(1).
+caf::error check_room_for_namespace(registry_state& st);
+
+/// `who` would hold more than `max_subscriptions_per_actor`; an equal
+/// subscription again is allowed. Cost: O(subscribers).
+caf::error check_room_for_subscription(registry_state& st,
+                                       const caf::actor& who,
+                                       const subscription& filter);
+
+/// A new listener `who` would exceed `max_listeners`; a listener again is
+/// allowed. Cost: O(subscribers).
+caf::error check_room_for_listener(const subscriber_set& xs,
+                                   const registry_limits& limits,
+                                   const caf::actor& who);
+
+/// Another await would exceed `max_awaits`. Cost: O(1).
+caf::error check_room_for_await(registry_state& st);
 
 } // namespace libregistry::detail

@@ -56,6 +56,11 @@ inline void PrintTo(const backend_case& x, std::ostream* os) {
 ::testing::internal::ParamGenerator<backend_case>
 cases(std::vector<backend_case> xs);
 
+/// Does nothing; `cases` calls it so that a program linking the kit as a
+/// static library links the suite's tests of bounds (conformance_bounds.cpp)
+/// along with the rest.
+void link_bounds_suite();
+
 /// Registers backend `B` as `name` (`register_backend<B>`) and returns it as
 /// the suite's one parameter. Throws `std::logic_error` if the catalog
 /// refuses the name.
@@ -88,6 +93,12 @@ metadata meta(std::string field, T value) {
   m.emplace(std::move(field), metadata_value{std::move(value)});
   return m;
 }
+
+/// Metadata whose field `deep` holds a list in a list ... nested `depth`
+/// deep, the metadata's own map counted (`registry_limits`), built without
+/// recursion. Past some hundred thousand levels, `dismantle` it rather than
+/// letting it go out of scope (its destructor recurses).
+metadata nested_metadata(size_t depth);
 
 /// True if `err` is the registry error `code`.
 inline bool is(const caf::error& err, registry_errc code) {

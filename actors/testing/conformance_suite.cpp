@@ -384,6 +384,7 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(backend_conformance);
 
 ::testing::internal::ParamGenerator<backend_case>
 cases(std::vector<backend_case> xs) {
+  link_bounds_suite();
   return ::testing::ValuesIn(std::move(xs));
 }
 
