@@ -16,7 +16,7 @@ namespace libregistry {
 
 namespace {
 
-constexpr const char* group = "libregistry";
+constexpr char group[] = "libregistry";
 
 /// Reads the size limits and the restart policy (`max-restarts` of at least
 /// 0, a positive `restart-window`) into `out`, keeping what is absent.

@@ -20,6 +20,10 @@ caf::error check_key(const registry_key& key, const registry_limits& limits) {
 }
 
 caf::error check_metadata(const metadata& meta, const registry_limits& limits) {
+  if (has_infinity(meta))
+    return make_error(registry_errc::invalid_metadata,
+                      "metadata holds an infinite number, which cannot be "
+                      "serialized");
   auto size = serialized_size(meta);
   if (size > limits.max_metadata_bytes)
     return make_error(registry_errc::invalid_metadata,

@@ -22,7 +22,8 @@ struct registry_limits {
 /// Cost: O(1).
 caf::error check_key(const registry_key& key, const registry_limits& limits);
 
-/// `invalid_metadata` if `meta` serializes to more than the limit.
+/// `invalid_metadata` if `meta` serializes to more than the limit, or holds
+/// an infinite number (`has_infinity`).
 /// Cost: one serialization of `meta`.
 caf::error check_metadata(const metadata& meta, const registry_limits& limits);
 

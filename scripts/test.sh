@@ -11,7 +11,8 @@
 #     package: its application selects it from a config file, and the
 #     conformance kit runs over it,
 #  4. a build without the etcd backend, its package, and the consumer on it,
-#  5. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+#  5. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
+#  6. each fuzz target briefly (scripts/fuzz.sh, clang-15 + libFuzzer).
 # Exits non-zero on the first failure.
 # Usage: scripts/test.sh
 set -euo pipefail
@@ -98,3 +99,6 @@ cmake -S . -B build-sanitize -DLIBREGISTRY_SANITIZE=ON \
   -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-sanitize -j2
 ctest --test-dir build-sanitize -j2 --output-on-failure --no-tests=error
+
+echo "== fuzz each decoder of outside bytes briefly (libFuzzer, ASan + UBSan)"
+scripts/fuzz.sh 10
