@@ -16,7 +16,7 @@ namespace libregistry {
 
 namespace {
 
-constexpr const char* group = "libregistry";
+constexpr char group[] = "libregistry";
 
 constexpr auto most = std::numeric_limits<int64_t>::max();
 

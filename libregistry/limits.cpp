@@ -93,6 +93,10 @@ caf::error check_metadata(const metadata& meta, const registry_limits& limits) {
       todo.push_back({&x, 2});
   if (auto err = check_shape(std::move(todo), limits))
     return err;
+  if (has_infinity(meta))
+    return make_error(registry_errc::invalid_metadata,
+                      "metadata holds an infinite number, which cannot be "
+                      "serialized");
   auto size = serialized_size(meta);
   if (size > limits.max_metadata_bytes)
     return make_error(registry_errc::invalid_metadata,

@@ -54,10 +54,11 @@ constexpr size_t max_metadata_depth_ceiling = 1000;
 caf::error check_key(const registry_key& key, const registry_limits& limits);
 
 /// `invalid_metadata` if `meta` nests deeper than the limit, has a list or
-/// map longer than the limit, or serializes to more than the limit. The
-/// shape is checked first, without recursion, stopping at the first
-/// violation; only then is `meta` serialized. Cost: O(size of `meta`) and
-/// one serialization.
+/// map longer than the limit, holds an infinite number (`has_infinity`:
+/// CAF's serializer never ends on one), or serializes to more than the
+/// limit. The shape is checked first, without recursion, stopping at the
+/// first violation; only then is `meta` walked and serialized. Cost:
+/// O(size of `meta`) and one serialization.
 caf::error check_metadata(const metadata& meta, const registry_limits& limits);
 
 /// `invalid_metadata` if `value`, a field's value (e.g. the value a find or

@@ -1,5 +1,6 @@
 #include <libregistry/metadata.hpp>
 
+#include <cmath>
 #include <ostream>
 #include <vector>
 
@@ -36,7 +37,40 @@ metadata::metadata(std::initializer_list<metadata_field> xs) {
     container().emplace(x.key, x.value);
 }
 
+namespace {
+
+bool infinite(const metadata_value& x);
+
+bool infinite(const metadata_value::dictionary& xs) {
+  for (auto& kv : xs)
+    if (infinite(kv.second))
+      return true;
+  return false;
+}
+
+bool infinite(const metadata_value& x) {
+  if (auto d = caf::get_if<double>(&x))
+    return std::isinf(*d);
+  if (auto xs = caf::get_if<metadata_value::list>(&x)) {
+    for (auto& y : *xs)
+      if (infinite(y))
+        return true;
+    return false;
+  }
+  if (auto dict = caf::get_if<metadata_value::dictionary>(&x))
+    return infinite(*dict);
+  return false;
+}
+
+} // namespace
+
+bool has_infinity(const metadata& x) {
+  return infinite(static_cast<const metadata_value::dictionary&>(x));
+}
+
 size_t serialized_size(const metadata& x) {
+  if (has_infinity(x))
+    return static_cast<size_t>(-1);
   std::vector<char> buf;
   caf::binary_serializer sink{nullptr, buf};
   // Serializers only read; CAF's inspect interface takes non-const refs.

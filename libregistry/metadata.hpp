@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <exception>
 #include <initializer_list>
 #include <iosfwd>
 #include <string>
@@ -9,6 +10,8 @@
 #include <utility>
 
 #include <caf/config_value.hpp>
+#include <caf/error.hpp>
+#include <caf/sec.hpp>
 #include <caf/meta/type_name.hpp>
 
 namespace libregistry {
@@ -89,11 +92,42 @@ public:
   metadata(std::initializer_list<metadata_field> xs);
 };
 
+/// True if `x` holds an infinite double, at any depth. CAF 0.17 cannot
+/// serialize one (its serializer never returns: caf/detail/ieee_754.hpp),
+/// so such metadata is refused (`check_metadata`, and when read from
+/// bytes). NaN serializes. Cost: O(size of `x`).
+bool has_infinity(const metadata& x);
+
 /// Inspects `x` as its dictionary: the bytes of CAF's serialization are the
 /// dictionary's, so stored and sent metadata reads back either way.
+///
+/// Reading bytes from outside (another node, etcd) never throws: CAF 0.17
+/// throws `std::runtime_error` from its variant's deserialization for a
+/// value whose type tag is out of range; here that is the error
+/// `sec::invalid_argument`, and `x` is left empty.
+/// Nor is an infinite number accepted: CAF 0.17's serializer loops forever
+/// on one, so it could never be sent or stored again.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, metadata& x) {
-  return f(static_cast<metadata_value::dictionary&>(x));
+  auto& dict = static_cast<metadata_value::dictionary&>(x);
+  if constexpr (Inspector::reads_state) {
+    return f(dict);
+  } else {
+    try {
+      if (auto err = f(dict))
+        return err;
+    } catch (const std::exception& e) {
+      dict.clear();
+      return caf::make_error(caf::sec::invalid_argument,
+                             std::string{"malformed metadata: "} + e.what());
+    }
+    if (has_infinity(x)) {
+      dict.clear();
+      return caf::make_error(caf::sec::invalid_argument,
+                             "metadata holds an infinite number");
+    }
+    return caf::none;
+  }
 }
 
 /// Prints `x` as CAF renders a dictionary, e.g. `{"role" = "imaging"}`: how
@@ -102,8 +136,9 @@ typename Inspector::result_type inspect(Inspector& f, metadata& x) {
 void PrintTo(const metadata& x, std::ostream* os);
 
 /// The number of bytes `x` takes in CAF's binary serialization. This is the
-/// size the registry's metadata limit applies to. Cost: one serialization
-/// of `x`.
+/// size the registry's metadata limit applies to; the largest `size_t` if
+/// `x` cannot be serialized (`has_infinity`). Cost: one
+/// serialization of `x`.
 size_t serialized_size(const metadata& x);
 
 /// Heap bytes a string holds beyond its own object (none while it fits the

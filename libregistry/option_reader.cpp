@@ -1,11 +1,22 @@
 #include <libregistry/option_reader.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include <libregistry/errors.hpp>
 
 namespace libregistry {
+
+namespace {
+
+/// `name` as CAF's settings take it (a plain `const char*` converts only
+/// with GCC, see caf/string_view.hpp).
+caf::string_view key(const char* name) {
+  return {name, std::strlen(name)};
+}
+
+} // namespace
 
 option_reader::option_reader(const caf::settings& options, std::string scope)
     : options_(options), scope_(std::move(scope)) {
@@ -15,7 +26,7 @@ option_reader::option_reader(const caf::settings& options, std::string scope)
 caf::expected<int64_t> option_reader::integer(const char* name,
                                               int64_t fallback, int64_t min,
                                               int64_t max) const {
-  auto value = caf::get_if(&options_, name);
+  auto value = caf::get_if(&options_, key(name));
   if (value == nullptr)
     return fallback;
   auto x = caf::get_if<int64_t>(value);
@@ -29,7 +40,7 @@ caf::expected<int64_t> option_reader::integer(const char* name,
 
 caf::expected<caf::timespan>
 option_reader::timespan(const char* name, caf::timespan fallback) const {
-  auto value = caf::get_if(&options_, name);
+  auto value = caf::get_if(&options_, key(name));
   if (value == nullptr)
     return fallback;
   auto x = caf::get_if<caf::timespan>(value);
@@ -40,7 +51,7 @@ option_reader::timespan(const char* name, caf::timespan fallback) const {
 
 caf::expected<std::string> option_reader::text(const char* name,
                                                std::string fallback) const {
-  auto value = caf::get_if(&options_, name);
+  auto value = caf::get_if(&options_, key(name));
   if (value == nullptr)
     return fallback;
   auto x = caf::get_if<std::string>(value);
@@ -52,7 +63,7 @@ caf::expected<std::string> option_reader::text(const char* name,
 caf::expected<std::string>
 option_reader::choice(const char* name, std::string fallback,
                       std::initializer_list<const char*> choices) const {
-  auto value = caf::get_if(&options_, name);
+  auto value = caf::get_if(&options_, key(name));
   if (value == nullptr)
     return fallback;
   std::string must;

@@ -14,7 +14,8 @@
 #  5. a one-minute soak (scripts/soak.sh): writers, readers, a subscriber
 #     and registry crashes, checked against a model, memory flat,
 #  6. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer,
-#  7. the same tests under ThreadSanitizer, against a CAF built with it
+#  7. each fuzz target briefly (scripts/fuzz.sh, clang-15 + libFuzzer),
+#  8. the same tests under ThreadSanitizer, against a CAF built with it
 #     (scripts/build-caf-tsan.sh; built once, then cached).
 # Exits non-zero on the first failure.
 # Usage: scripts/test.sh
@@ -105,6 +106,9 @@ cmake -S . -B build-sanitize -DLIBREGISTRY_SANITIZE=ON \
   -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-sanitize -j2
 ctest --test-dir build-sanitize -j2 --output-on-failure --no-tests=error
+
+echo "== fuzz each decoder of outside bytes briefly (libFuzzer, ASan + UBSan)"
+scripts/fuzz.sh 10
 
 echo "== build and test with ThreadSanitizer, against a CAF built with it"
 caf_tsan=$(scripts/build-caf-tsan.sh)

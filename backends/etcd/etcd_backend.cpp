@@ -39,9 +39,19 @@ endpoints_from(const option_reader& opts, const caf::settings& options) {
   return result;
 }
 
-caf::expected<detail::node_options> options_from(const caf::settings& options) {
+template <class F>
+write_result<etcd_state> write(etcd_state&& st, F f) {
+  auto err = f(*st.node);
+  return {std::move(st), std::move(err)};
+}
+
+} // namespace
+
+namespace detail {
+
+caf::expected<node_options> node_options_from(const caf::settings& options) {
   option_reader opts{options, "etcd"};
-  detail::node_options result;
+  node_options result;
   auto endpoints = endpoints_from(opts, options);
   if (!endpoints)
     return std::move(endpoints.error());
@@ -70,13 +80,7 @@ caf::expected<detail::node_options> options_from(const caf::settings& options) {
   return result;
 }
 
-template <class F>
-write_result<etcd_state> write(etcd_state&& st, F f) {
-  auto err = f(*st.node);
-  return {std::move(st), std::move(err)};
-}
-
-} // namespace
+} // namespace detail
 
 void backend::declare_options(caf::config_option_adder& group) {
   group
@@ -98,7 +102,7 @@ void backend::declare_options(caf::config_option_adder& group) {
 
 caf::expected<etcd_state> backend::init(const caf::settings& options,
                                         caf::actor_system& sys) {
-  auto opts = options_from(options);
+  auto opts = detail::node_options_from(options);
   if (!opts)
     return std::move(opts.error());
   auto node = detail::etcd_node::start(sys, std::move(*opts));

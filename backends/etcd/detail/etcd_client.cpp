@@ -21,13 +21,6 @@ std::string b64(const std::string& x) {
   return absl::Base64Escape(x);
 }
 
-/// gRPC codes after which another endpoint may still answer.
-bool is_transient(int code) {
-  constexpr int deadline_exceeded = 4;
-  constexpr int unavailable = 14;
-  return code == deadline_exceeded || code == unavailable;
-}
-
 /// A transaction's condition: `key` was created at `revision` (0: it does
 /// not exist).
 json created_at(const std::string& key, int64_t revision) {
@@ -79,18 +72,7 @@ struct etcd_client::impl {
     if (rc != CURLE_OK)
       return make_error(registry_errc::unavailable,
                         url + ": " + curl_easy_strerror(rc));
-    auto answer = json::parse(body, nullptr, false);
-    if (answer.is_discarded() || !answer.is_object())
-      return make_error(registry_errc::unavailable,
-                        url + ": not a JSON object: " + body.substr(0, 200));
-    if (answer.contains("error")) {
-      transient = is_transient(answer.value("code", 0));
-      return make_error(transient ? registry_errc::unavailable
-                                  : registry_errc::backend_error,
-                        url + ": " + answer.value("message", body));
-    }
-    transient = false;
-    return answer;
+    return parse_answer(url, body, transient);
   }
 };
 
@@ -152,11 +134,7 @@ caf::expected<range_result> etcd_client::range(const std::string& key,
   auto answer = call(*impl_, opts_, "/v3/kv/range", request);
   if (!answer)
     return std::move(answer.error());
-  range_result result;
-  result.revision = header_revision(*answer);
-  for (auto& kv : answer->value("kvs", json::array()))
-    result.kvs.push_back(to_key_value(kv));
-  return result;
+  return range_answer(*answer);
 }
 
 caf::expected<int64_t> etcd_client::put(const std::string& key,
@@ -184,19 +162,7 @@ caf::expected<create_result> etcd_client::create(const std::string& key,
   auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
   if (!answer)
     return std::move(answer.error());
-  create_result result;
-  result.revision = header_revision(*answer);
-  result.created = answer->value("succeeded", false);
-  if (result.created)
-    return result;
-  for (auto& r : answer->value("responses", json::array()))
-    for (auto& kv :
-         r.value("response_range", json::object()).value("kvs", json::array()))
-      result.holder = to_key_value(kv);
-  // A retry of a create that etcd committed before its answer was lost
-  // finds the key it wrote itself: that is a success.
-  result.created = result.holder.value == value && result.holder.lease == lease;
-  return result;
+  return create_answer(*answer, value, lease);
 }
 
 namespace {
@@ -211,7 +177,7 @@ caf::expected<int64_t> txn_if(Impl& self, const client_options& opts,
   auto answer = call(self, opts, "/v3/kv/txn", request);
   if (!answer)
     return std::move(answer.error());
-  return answer->value("succeeded", false) ? header_revision(*answer) : 0;
+  return txn_answer(*answer);
 }
 
 json erase_op(const std::string& key) {
@@ -268,10 +234,7 @@ caf::expected<int64_t> etcd_client::grant_lease(std::chrono::seconds ttl) {
   auto answer = call(*impl_, opts_, "/v3/lease/grant", request);
   if (!answer)
     return std::move(answer.error());
-  if (answer->contains("error") || int_field(*answer, "ID") == 0)
-    return make_error(registry_errc::backend_error,
-                      "etcd granted no lease: " + answer->dump());
-  return int_field(*answer, "ID");
+  return grant_answer(*answer);
 }
 
 caf::expected<int64_t> etcd_client::keep_alive(int64_t id) {
@@ -279,7 +242,7 @@ caf::expected<int64_t> etcd_client::keep_alive(int64_t id) {
   auto answer = call(*impl_, opts_, "/v3/lease/keepalive", request);
   if (!answer)
     return std::move(answer.error());
-  return int_field(answer->value("result", json::object()), "TTL");
+  return keep_alive_answer(*answer);
 }
 
 caf::expected<int64_t> etcd_client::time_to_live(int64_t id) {
@@ -304,13 +267,7 @@ caf::expected<member_status> etcd_client::status(const std::string& endpoint) {
                             opts_.request_timeout, transient);
   if (!answer)
     return std::move(answer.error());
-  member_status result;
-  result.endpoint = endpoint;
-  auto header = answer->value("header", json::object());
-  result.member_id = static_cast<uint64_t>(int_field(header, "member_id"));
-  result.leader_id = static_cast<uint64_t>(int_field(*answer, "leader"));
-  result.revision = int_field(header, "revision");
-  return result;
+  return status_answer(*answer, endpoint);
 }
 
 std::string etcd_client::prefix_end(std::string prefix) {

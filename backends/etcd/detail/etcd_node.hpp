@@ -10,6 +10,8 @@
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <caf/settings.hpp>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -41,6 +43,12 @@ struct node_options {
   std::string agent_host = "127.0.0.1";
   uint16_t agent_port = 0;
 };
+
+/// The node options in a backend's `options` (the group
+/// `libregistry.etcd`), with defaults for what is absent. Errors:
+/// `invalid_option` naming the option refused (etcd_backend.hpp lists
+/// them).
+caf::expected<node_options> node_options_from(const caf::settings& options);
 
 /// One node of a registry kept in etcd: its lease, its agent, the watch and
 /// the cache it feeds, and the registrations of this node's actors.

@@ -24,15 +24,9 @@ struct stream_state {
 
 size_t on_data(char* data, size_t size, size_t n, void* user) {
   auto& st = *static_cast<stream_state*>(user);
-  st.pending.append(data, size * n);
-  for (auto eol = st.pending.find('\n'); eol != std::string::npos;
-       eol = st.pending.find('\n')) {
-    auto line = st.pending.substr(0, eol);
-    st.pending.erase(0, eol + 1);
-    if (!line.empty() && !st.consume(line)) {
-      st.broken = true;
-      return 0; // aborts the transfer
-    }
+  if (!split_watch_stream(st.pending, data, size * n, st.consume)) {
+    st.broken = true;
+    return 0; // aborts the transfer
   }
   return size * n;
 }
@@ -54,42 +48,88 @@ etcd_watch::~etcd_watch() {
   thread_.join();
 }
 
-bool etcd_watch::consume(const std::string& line) {
-  auto msg = json::parse(line, nullptr, false);
-  if (msg.is_discarded() || !msg.contains("result"))
-    return false;
-  auto& result = msg["result"];
-  if (result.value("canceled", false)) {
-    if (int_field(result, "compact_revision") > 0)
-      revision_ = on_compacted_();
-    return false;
+watch_message parse_watch_line(const std::string& line) {
+  watch_message msg;
+  auto doc = json::parse(line, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("result"))
+    return msg;
+  auto& result = object_field(doc, "result");
+  msg.revision = header_revision(result);
+  if (bool_field(result, "canceled")) {
+    msg.type = watch_message::kind::canceled;
+    msg.compact_revision = int_field(result, "compact_revision");
+    return msg;
   }
-  if (result.value("created", false)) {
-    connected_ = true;
-    ++connections_;
-    return true;
+  if (bool_field(result, "created")) {
+    msg.type = watch_message::kind::created;
+    return msg;
   }
-  auto revision = int_field(result.value("header", json::object()), "revision");
-  auto events = result.value("events", json::array());
-  if (events.empty()) { // a progress notification: nothing is pending
-    if (revision > revision_)
-      revision_ = revision;
-    return true;
+  auto& events = array_field(result, "events");
+  if (events.empty()) {
+    msg.type = watch_message::kind::progress;
+    return msg;
   }
-  std::vector<watch_event> changes;
-  changes.reserve(events.size());
+  if (msg.revision <= 0)
+    return msg;
+  msg.events.reserve(events.size());
   for (auto& ev : events) {
-    auto& kv = ev["kv"];
+    auto& kv = object_field(ev, "kv");
     watch_event change;
-    change.type = ev.value("type", std::string{}) == "DELETE"
+    change.type = string_field(ev, "type", "") == "DELETE"
                       ? watch_event::kind::erase
                       : watch_event::kind::put;
     change.kv = to_key_value(kv);
-    changes.push_back(std::move(change));
+    if (change.kv.key.empty()) {
+      msg.events.clear();
+      return msg;
+    }
+    msg.events.push_back(std::move(change));
   }
-  on_events_(changes, revision);
-  revision_ = revision;
+  msg.type = watch_message::kind::events;
+  return msg;
+}
+
+bool split_watch_stream(
+    std::string& pending, const char* data, size_t size,
+    const std::function<bool(const std::string&)>& consume) {
+  pending.append(data, size);
+  size_t start = 0;
+  for (auto eol = pending.find('\n'); eol != std::string::npos;
+       eol = pending.find('\n', start)) {
+    auto line = pending.substr(start, eol - start);
+    start = eol + 1;
+    if (!line.empty() && !consume(line)) {
+      pending.erase(0, start);
+      return false;
+    }
+  }
+  pending.erase(0, start);
   return true;
+}
+
+bool etcd_watch::consume(const std::string& line) {
+  auto msg = parse_watch_line(line);
+  switch (msg.type) {
+  case watch_message::kind::malformed:
+    return false;
+  case watch_message::kind::canceled:
+    if (msg.compact_revision > 0)
+      revision_ = on_compacted_();
+    return false;
+  case watch_message::kind::created:
+    connected_ = true;
+    ++connections_;
+    return true;
+  case watch_message::kind::progress:
+    if (msg.revision > revision_)
+      revision_ = msg.revision;
+    return true;
+  case watch_message::kind::events:
+    on_events_(msg.events, msg.revision);
+    revision_ = msg.revision;
+    return true;
+  }
+  return false;
 }
 
 void etcd_watch::run() {

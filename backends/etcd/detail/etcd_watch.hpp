@@ -19,6 +19,40 @@ struct watch_event {
   key_value kv;
 };
 
+/// One message of a watch stream (one line of the gateway's answer), as
+/// `parse_watch_line` reads it.
+struct watch_message {
+  enum class kind : uint8_t {
+    /// Not a watch response, or one that breaks the rules below: the stream
+    /// is dropped and opened again from the last delivered revision.
+    malformed,
+    /// The watch was created: the stream is open.
+    created,
+    /// etcd canceled the watch; `compact_revision` is positive if the
+    /// revision asked for was compacted away.
+    canceled,
+    /// No change: the store is at `revision` (a progress notification).
+    progress,
+    /// Changes, bringing the range to `revision`.
+    events,
+  };
+  kind type = kind::malformed;
+  int64_t revision = 0;
+  int64_t compact_revision = 0;
+  std::vector<watch_event> events;
+};
+
+/// Reads one line of a watch stream. Never throws: anything that is not a
+/// watch response is `malformed`, and so are events without a positive
+/// header revision or an event whose `kv` has no key (etcd sends neither).
+watch_message parse_watch_line(const std::string& line);
+
+/// Appends `data` to `pending` and hands each complete, non-empty line to
+/// `consume`, keeping the rest for the next call; stops at the first line
+/// `consume` refuses (returns false) and returns false then.
+bool split_watch_stream(std::string& pending, const char* data, size_t size,
+                        const std::function<bool(const std::string&)>& consume);
+
 /// A watch over a key range (etcd's `/v3/watch` stream through the JSON
 /// gateway), served by its own thread until destroyed.
 ///

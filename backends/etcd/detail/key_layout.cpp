@@ -13,8 +13,12 @@ void append_field(std::string& out, const std::string& x) {
   out += x;
 }
 
-/// Reads a decimal number from the front of `in`, up to `end_mark`.
+/// Reads a decimal number from the front of `in`, up to `end_mark`. Only
+/// the form `of` writes is accepted (no leading zero), so that no two etcd
+/// keys name the same registration.
 bool take_number(std::string_view& in, char end_mark, uint64_t& out) {
+  if (in.size() >= 2 && in[0] == '0' && in[1] != end_mark)
+    return false;
   auto [rest, ec] = std::from_chars(in.data(), in.data() + in.size(), out);
   if (ec != std::errc{} || rest == in.data() || rest == in.data() + in.size() ||
       *rest != end_mark)

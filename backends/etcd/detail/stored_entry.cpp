@@ -1,5 +1,6 @@
 #include <libregistry/backends/etcd/detail/stored_entry.hpp>
 
+#include <exception>
 #include <vector>
 
 #include <caf/binary_deserializer.hpp>
@@ -20,7 +21,13 @@ std::string encode(const stored_entry& x) {
 caf::expected<stored_entry> decode(const std::string& bytes) {
   stored_entry result;
   caf::binary_deserializer source{nullptr, bytes.data(), bytes.size()};
-  if (auto err = source(result))
+  caf::error err;
+  try {
+    err = source(result);
+  } catch (const std::exception& e) { // not CAF's own: none is documented
+    err = caf::make_error(caf::sec::invalid_argument, e.what());
+  }
+  if (err)
     return make_error(registry_errc::backend_error,
                       "etcd holds a value that is not a registration: " +
                           to_string(err));
