@@ -51,7 +51,8 @@ etcd_watch::~etcd_watch() {
 watch_message parse_watch_line(const std::string& line) {
   watch_message msg;
   auto doc = json::parse(line, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("result"))
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("result") ||
+      !doc["result"].is_object())
     return msg;
   auto& result = object_field(doc, "result");
   msg.revision = header_revision(result);
