@@ -5,7 +5,7 @@
 // subscriber's view are compared with the model. Fails (exit status 1) on a
 // stale answer, a difference from the model, a lost or doubled event, a
 // registry that does not come back, or resident memory that grows after
-// the warm-up by more than a quarter plus 16 MiB.
+// the warm-up by more than a tenth plus 8 MiB.
 //
 // Usage: registry_soak [--seconds N] [--backend NAME] [--actors N]
 //                      [--crash-every-ms N (0: never)] [--seed N]
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
             << " MiB at the end\n";
   for (auto& f : w.failures())
     std::cout << "  FAILED: " << f << "\n";
-  auto grew = last > first + first / 4 + 16 * 1024 * 1024;
+  auto grew = last > first + first / 10 + 8 * 1024 * 1024;
   if (grew)
     std::cout << "  FAILED: resident memory grew after the warm-up\n";
   auto ok = c.stale == 0 && w.failure_count() == 0 && !grew && c.checks > 1;

@@ -111,8 +111,9 @@ bool lookup_on(soak_world& w, blocking_registry& client,
   if (path == 0) {
     found = w.reg.lookup(key);
   } else if (path == 1) {
-    self->request(w.reg.actor(), std::chrono::seconds(5), lookup_atom::value,
-                  key)
+    // No request timeout: CAF 0.17 would leave each one in this blocking
+    // actor's mailbox after the answer. A killed registry actor bounces.
+    self->request(w.reg.actor(), caf::infinite, lookup_atom::value, key)
         .receive([&](const caf::actor& x) { found = x; },
                  [&](caf::error& x) { err = std::move(x); });
   } else if (auto x = client.lookup(key)) {
