@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs the whole test suite:
-#  1. the regular build (warnings as errors) and its tests, one short run
+#  1. the regular build (warnings as errors) and its tests (the property
+#     tests among them: 200 sequences per backend), one short run
 #     of every benchmark and of the report renderer (no timing checks: it
 #     only keeps them working), and the two-node example,
 #  2. an install, and a small consumer project built against it, then with

@@ -35,6 +35,13 @@ fixture::fixture(registry_options opts)
     : sys_(test_config(cfg_)), reg_(spawn_or_throw(sys_, std::move(opts))),
       client_(sys_, reg_), self_(sys_) {}
 
+fixture::fixture(
+    registry_options opts,
+    const std::function<void(caf::actor_system_config&)>& configure)
+    : sys_((configure(cfg_), test_config(cfg_))),
+      reg_(spawn_or_throw(sys_, std::move(opts))), client_(sys_, reg_),
+      self_(sys_) {}
+
 fixture::~fixture() {
   for (auto& w : workers_)
     caf::anon_send_exit(w, caf::exit_reason::kill);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -111,6 +112,11 @@ inline bool is(const caf::error& err, registry_errc code) {
 class fixture {
 public:
   explicit fixture(registry_options opts = {});
+
+  /// A fixture whose actor system `configure` sets up further, e.g. with
+  /// another scheduler policy, before it starts.
+  fixture(registry_options opts,
+          const std::function<void(caf::actor_system_config&)>& configure);
 
   ~fixture();
 
