@@ -1,8 +1,8 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <iosfwd>
 #include <string>
@@ -11,8 +11,8 @@
 
 #include <caf/config_value.hpp>
 #include <caf/error.hpp>
-#include <caf/sec.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/sec.hpp>
 
 namespace libregistry {
 

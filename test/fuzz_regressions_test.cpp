@@ -37,14 +37,16 @@ const std::string bad_tag_entry{"\x00\x00\x00\x7d\x00\x00\x00\x00\x00\x00"
 
 } // namespace
 
-TEST(fuzz_regressions, a_stored_value_with_an_unknown_metadata_type_is_refused) {
+TEST(fuzz_regressions,
+     a_stored_value_with_an_unknown_metadata_type_is_refused) {
   caf::expected<stored_entry> x{stored_entry{}};
   ASSERT_NO_THROW(x = decode(bad_tag_entry));
   ASSERT_FALSE(x);
   EXPECT_TRUE(is(x.error(), registry_errc::backend_error));
 }
 
-TEST(fuzz_regressions, metadata_from_another_node_with_an_unknown_type_is_refused) {
+TEST(fuzz_regressions,
+     metadata_from_another_node_with_an_unknown_type_is_refused) {
   // corpus/node_messages/crash-variant-tag without its selector byte: one
   // field named "" whose value has the type tag 0x33.
   const std::vector<char> bytes{'\x30', '\x00', '\x33'};
@@ -64,7 +66,8 @@ TEST(fuzz_regressions, metadata_from_another_node_with_an_unknown_type_is_refuse
 
 TEST(fuzz_regressions, gateway_fields_of_the_wrong_type_read_as_absent) {
   // nlohmann's value() threw type_error for each of these in etcd_client.
-  auto answer = json::parse(R"({"succeeded":"yes","responses":[1,{"response_range":[]}],
+  auto answer =
+      json::parse(R"({"succeeded":"yes","responses":[1,{"response_range":[]}],
                                "header":"x","result":[],"kvs":{"a":1}})");
   ASSERT_NO_THROW(static_cast<void>(range_answer(answer)));
   EXPECT_TRUE(range_answer(answer).kvs.empty());
@@ -74,8 +77,8 @@ TEST(fuzz_regressions, gateway_fields_of_the_wrong_type_read_as_absent) {
   EXPECT_EQ(status_answer(answer, "e").revision, 0);
   EXPECT_FALSE(grant_answer(answer));
   bool transient = false;
-  auto refused = parse_answer("u", R"({"error":"x","code":"14","message":5})",
-                              transient);
+  auto refused =
+      parse_answer("u", R"({"error":"x","code":"14","message":5})", transient);
   ASSERT_FALSE(refused);
   EXPECT_TRUE(transient);
   EXPECT_TRUE(is(refused.error(), registry_errc::unavailable));
@@ -86,11 +89,12 @@ TEST(fuzz_regressions, gateway_fields_of_the_wrong_type_read_as_absent) {
 TEST(fuzz_regressions, a_malformed_watch_line_drops_the_stream) {
   // etcd_watch::consume threw type_error on each (on its own thread: the
   // process terminated).
-  for (std::string line :
-       {R"({"result":[]})", R"({"result":{"header":"x","events":[1]}})",
-        R"({"result":{"header":{"revision":"5"},"events":[{"kv":3}]}})",
-        R"({"result":{"header":{"revision":"5"},"events":[{"type":1,"kv":{}}]}})",
-        R"({"result":{"events":[{"kv":{"key":"YQ=="}}]}})", "[]", "\xff"}) {
+  for (
+      std::string line :
+      {R"({"result":[]})", R"({"result":{"header":"x","events":[1]}})",
+       R"({"result":{"header":{"revision":"5"},"events":[{"kv":3}]}})",
+       R"({"result":{"header":{"revision":"5"},"events":[{"type":1,"kv":{}}]}})",
+       R"({"result":{"events":[{"kv":{"key":"YQ=="}}]}})", "[]", "\xff"}) {
     watch_message msg;
     ASSERT_NO_THROW(msg = parse_watch_line(line)) << line;
     EXPECT_EQ(msg.type, watch_message::kind::malformed) << line;
@@ -135,9 +139,8 @@ TEST(fuzz_regressions, an_infinite_number_in_metadata_is_refused) {
   // pack754 halves infinity until it is below 2). The same hung the
   // registry on `register_name` with such metadata (its size check
   // serializes it).
-  const std::vector<char> bytes{'\x01', '\x01', 'r',    '\x02', '\x7f',
-                                '\xf0', '\x00', '\x00', '\x00', '\x00',
-                                '\x00', '\x00'};
+  const std::vector<char> bytes{'\x01', '\x01', 'r',    '\x02', '\x7f', '\xf0',
+                                '\x00', '\x00', '\x00', '\x00', '\x00', '\x00'};
   metadata m;
   caf::binary_deserializer source{nullptr, bytes.data(), bytes.size()};
   EXPECT_TRUE(source(m));

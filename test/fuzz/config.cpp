@@ -48,10 +48,10 @@ bool fits_the_clock(Duration d) {
   auto max_ticks = std::numeric_limits<ticks::rep>::max();
   auto now = clock::now().time_since_epoch().count();
   // d in ticks, saturated, without overflowing on the way.
-  constexpr auto num = std::ratio_divide<typename Duration::period,
-                                         ticks::period>::num;
-  static_assert(std::ratio_divide<typename Duration::period,
-                                  ticks::period>::den == 1);
+  constexpr auto num =
+      std::ratio_divide<typename Duration::period, ticks::period>::num;
+  static_assert(
+      std::ratio_divide<typename Duration::period, ticks::period>::den == 1);
   if (d.count() > max_ticks / num)
     return false;
   return d.count() * num <= max_ticks - now;

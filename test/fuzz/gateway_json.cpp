@@ -35,12 +35,12 @@ void check_key_value(const key_value& kv) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto body = fuzz::bytes_of(data, size);
   bool transient = false;
-  auto answer = parse_answer("http://127.0.0.1:2379/v3/kv/range", body,
-                             transient);
+  auto answer =
+      parse_answer("http://127.0.0.1:2379/v3/kv/range", body, transient);
   if (!answer) {
-    FUZZ_CHECK(fuzz::is_registry_error(answer.error(),
-                                       transient ? registry_errc::unavailable
-                                                 : registry_errc::backend_error));
+    FUZZ_CHECK(fuzz::is_registry_error(
+        answer.error(),
+        transient ? registry_errc::unavailable : registry_errc::backend_error));
     return 0;
   }
   FUZZ_CHECK(answer->is_object() && !answer->contains("error"));

@@ -26,8 +26,8 @@ void check_parse(const key_layout& layout, const std::string& etcd_key) {
   if (!key)
     return;
   FUZZ_CHECK(layout.of(*key) == etcd_key);
-  FUZZ_CHECK(etcd_key.compare(0, layout.of(key->ns).size(),
-                              layout.of(key->ns)) == 0);
+  FUZZ_CHECK(
+      etcd_key.compare(0, layout.of(key->ns).size(), layout.of(key->ns)) == 0);
 }
 
 /// Takes the bytes up to the next 0xff (or the end) from the front of `in`.
@@ -46,30 +46,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   key_layout layout{"/libregistry/", "node-a"};
   auto rest = fuzz::bytes_of(data + 1, size - 1);
   switch (data[0] % 3) {
-    case 0:
-      check_parse(layout, layout.names() + rest);
-      break;
-    case 1:
-      check_parse(layout, rest);
-      break;
-    default: {
-      registry_key key;
-      key.service.kind = take(rest);
-      key.service.name = take(rest);
-      auto owner = take(rest);
-      if (rest.size() >= sizeof(uint64_t)) {
-        uint64_t ref = 0;
-        std::memcpy(&ref, rest.data(), sizeof ref);
-        key.ns = name_space::test(ref);
-      }
-      key_layout mine{"/p/", owner};
-      auto parsed = mine.parse(mine.of(key));
-      FUZZ_CHECK(parsed && *parsed == key);
-      // Another node does not see this node's test namespaces.
-      key_layout other{"/p/", owner + "x"};
-      auto seen = other.parse(mine.of(key));
-      FUZZ_CHECK(key.ns.is_test() ? !seen : seen && *seen == key);
+  case 0:
+    check_parse(layout, layout.names() + rest);
+    break;
+  case 1:
+    check_parse(layout, rest);
+    break;
+  default: {
+    registry_key key;
+    key.service.kind = take(rest);
+    key.service.name = take(rest);
+    auto owner = take(rest);
+    if (rest.size() >= sizeof(uint64_t)) {
+      uint64_t ref = 0;
+      std::memcpy(&ref, rest.data(), sizeof ref);
+      key.ns = name_space::test(ref);
     }
+    key_layout mine{"/p/", owner};
+    auto parsed = mine.parse(mine.of(key));
+    FUZZ_CHECK(parsed && *parsed == key);
+    // Another node does not see this node's test namespaces.
+    key_layout other{"/p/", owner + "x"};
+    auto seen = other.parse(mine.of(key));
+    FUZZ_CHECK(key.ns.is_test() ? !seen : seen && *seen == key);
+  }
   }
   return 0;
 }

@@ -45,8 +45,11 @@ std::string serialize(caf::execution_unit* ctx, T& x, char selector) {
 }
 
 metadata rich() {
-  metadata m{{"role", "imaging"}, {"replicas", 3}, {"ratio", 0.5},
-             {"on", true},        {"tags", {"gpu", "ml"}}};
+  metadata m{{"role", "imaging"},
+             {"replicas", 3},
+             {"ratio", 0.5},
+             {"on", true},
+             {"tags", {"gpu", "ml"}}};
   m.container().emplace("nested", metadata_value{metadata_value::dictionary{}});
   m.container().emplace("timeout", metadata_value{caf::timespan{1500}});
   m.container().emplace("atom", metadata_value{caf::atom("db")});

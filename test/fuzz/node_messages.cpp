@@ -91,37 +91,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   auto bytes = fuzz::bytes_of(data + 1, size - 1);
   switch (data[0] % 5) {
-    case 0: {
-      registry_key x;
-      if (decode(bytes, x))
-        static_cast<void>(check_key(x, registry_limits{}));
-      break;
+  case 0: {
+    registry_key x;
+    if (decode(bytes, x))
+      static_cast<void>(check_key(x, registry_limits{}));
+    break;
+  }
+  case 1: {
+    metadata x;
+    if (decode(bytes, x))
+      check_metadata(x);
+    break;
+  }
+  case 2: {
+    entry x;
+    if (decode(bytes, x))
+      check_metadata(x.meta);
+    break;
+  }
+  case 3: {
+    registry_event x;
+    if (decode(bytes, x)) {
+      check_metadata(x.meta);
+      static_cast<void>(to_string(x.kind));
     }
-    case 1: {
-      metadata x;
-      if (decode(bytes, x))
-        check_metadata(x);
-      break;
-    }
-    case 2: {
-      entry x;
-      if (decode(bytes, x))
-        check_metadata(x.meta);
-      break;
-    }
-    case 3: {
-      registry_event x;
-      if (decode(bytes, x)) {
-        check_metadata(x.meta);
-        static_cast<void>(to_string(x.kind));
-      }
-      break;
-    }
-    default: {
-      caf::message x;
-      if (decode(bytes, x))
-        static_cast<void>(caf::to_string(x));
-    }
+    break;
+  }
+  default: {
+    caf::message x;
+    if (decode(bytes, x))
+      static_cast<void>(caf::to_string(x));
+  }
   }
   return 0;
 }

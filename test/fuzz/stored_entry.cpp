@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto bytes = fuzz::bytes_of(data, size);
   auto x = decode(bytes);
   if (!x) {
-    FUZZ_CHECK(fuzz::is_registry_error(x.error(), registry_errc::backend_error));
+    FUZZ_CHECK(
+        fuzz::is_registry_error(x.error(), registry_errc::backend_error));
     return 0;
   }
   auto again = encode(*x);

@@ -63,8 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ++seen;
       return false;
     };
-    FUZZ_CHECK(!split_watch_stream(rest, stream.data(), stream.size(),
-                                   refuse_first));
+    FUZZ_CHECK(
+        !split_watch_stream(rest, stream.data(), stream.size(), refuse_first));
     FUZZ_CHECK(seen == 1);
   }
   return 0;

@@ -99,10 +99,9 @@ caf::expected<json> parse_answer(const std::string& url,
                       url + ": not a JSON object: " + body.substr(0, 200));
   if (answer.contains("error")) {
     transient = is_transient(int_field(answer, "code"));
-    return make_error(transient ? registry_errc::unavailable
-                                : registry_errc::backend_error,
-                      url + ": " +
-                          string_field(answer, "message", body.substr(0, 200)));
+    return make_error(
+        transient ? registry_errc::unavailable : registry_errc::backend_error,
+        url + ": " + string_field(answer, "message", body.substr(0, 200)));
   }
   transient = false;
   return answer;
@@ -139,9 +138,11 @@ int64_t txn_answer(const json& answer) {
 caf::expected<int64_t> grant_answer(const json& answer) {
   auto id = int_field(answer, "ID");
   if (id == 0 || answer.contains("error"))
-    return make_error(registry_errc::backend_error,
-                      "etcd granted no lease: " + answer.dump(-1, ' ', false, json::error_handler_t::replace)
-                              .substr(0, 200));
+    return make_error(
+        registry_errc::backend_error,
+        "etcd granted no lease: " +
+            answer.dump(-1, ' ', false, json::error_handler_t::replace)
+                .substr(0, 200));
   return id;
 }
 

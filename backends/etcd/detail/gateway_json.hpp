@@ -35,8 +35,7 @@ std::string string_field(const nlohmann::json& obj, const char* name,
 const nlohmann::json& array_field(const nlohmann::json& obj, const char* name);
 
 /// An object field; the empty object when omitted or not an object.
-const nlohmann::json& object_field(const nlohmann::json& obj,
-                                   const char* name);
+const nlohmann::json& object_field(const nlohmann::json& obj, const char* name);
 
 /// The revision in an answer's header; 0 if absent.
 int64_t header_revision(const nlohmann::json& answer);
@@ -48,9 +47,8 @@ key_value to_key_value(const nlohmann::json& kv);
 /// field. Errors: `unavailable` (and `transient` true) for a body that is
 /// not a JSON object or for gRPC's transient codes, else `backend_error`
 /// with etcd's message.
-caf::expected<nlohmann::json> parse_answer(const std::string& url,
-                                           const std::string& body,
-                                           bool& transient);
+caf::expected<nlohmann::json>
+parse_answer(const std::string& url, const std::string& body, bool& transient);
 
 /// The answer of `/v3/kv/range`.
 range_result range_answer(const nlohmann::json& answer);

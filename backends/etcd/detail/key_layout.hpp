@@ -16,10 +16,10 @@ namespace libregistry::etcd::detail {
 /// where `<kind>`, `<name>` and `<owner>` are length-prefixed
 /// (`<decimal length>:<bytes>`), so any bytes are allowed in them and no
 /// namespace's prefix is a prefix of another's. Numbers are decimal without
-/// leading zeros: each registration key has exactly one etcd key. A test namespace's
-/// reference is unique in its process only, so its keys carry the id of the
-/// node that created it: test namespaces are private to their node, while
-/// `production` is shared by every node on the same prefix.
+/// leading zeros: each registration key has exactly one etcd key. A test
+/// namespace's reference is unique in its process only, so its keys carry the
+/// id of the node that created it: test namespaces are private to their node,
+/// while `production` is shared by every node on the same prefix.
 class key_layout {
 public:
   key_layout(std::string prefix, std::string owner);
