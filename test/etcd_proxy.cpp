@@ -122,9 +122,11 @@ void etcd_proxy::relay(int client) {
         if (std::string_view(buf, static_cast<size_t>(n))
                 .rfind("POST /v3/watch", 0) == 0)
           kind = traffic::watch;
-        if (mode_of(kind) == mode::cut)
-          break;
       }
+      // Read again after the wait: a request sent after the test cut the
+      // traffic must not reach the member.
+      if (mode_of(kind) == mode::cut)
+        break;
       if (!write_all(server, buf, static_cast<size_t>(n)))
         break;
     }
