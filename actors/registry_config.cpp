@@ -1,5 +1,6 @@
 #include <libregistry/actors/registry_config.hpp>
 
+#include <cstring>
 #include <limits>
 
 #include <caf/actor_system.hpp>
@@ -85,10 +86,14 @@ void declare_registry_options(caf::config_option_set& opts) {
   adder.add<checked_option<std::string>>(
       "backend", "storage of the registry (default ets)");
   const registry_limits defaults;
-  for (auto& x : limit_options)
+  for (auto& x : limit_options) {
+    // A plain `const char*` converts to CAF's string_view only with GCC.
+    auto help = std::string{x.help} + " (default " +
+                std::to_string(defaults.*x.field) + ")";
     adder.add<checked_option<int64_t>>(
-        x.name, std::string{x.help} + " (default " +
-                    std::to_string(defaults.*x.field) + ")");
+        caf::string_view{x.name, std::strlen(x.name)},
+        caf::string_view{help.data(), help.size()});
+  }
   adder
       .add<checked_option<int64_t>>(
           "max-restarts", "restarts of a crashed registry actor allowed within "
