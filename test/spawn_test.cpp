@@ -95,6 +95,24 @@ TEST_P(spawn_and_register, a_throwing_spawner_is_an_error_not_a_crash) {
   EXPECT_EQ(client.lookup(key("svc")).value(), nullptr);
 }
 
+TEST_P(spawn_and_register, a_spawner_returning_no_live_actor_is_an_error) {
+  auto before = fx.reg().actor();
+  spawner none{[](caf::actor_system&) { return caf::actor{}; }};
+  auto err = client.spawn_registered(key("svc"), {}, none).error();
+  EXPECT_TRUE(is(err, registry_errc::invalid_actor)) << to_string(err);
+  EXPECT_NE(to_string(err).find("no actor"), std::string::npos)
+      << to_string(err);
+  auto dead = fx.sys().spawn(echo_worker);
+  fx.stop(dead);
+  spawner corpse{[dead](caf::actor_system&) { return dead; }};
+  err = client.lookup_or_spawn(key("svc"), {}, corpse).error();
+  EXPECT_TRUE(is(err, registry_errc::process_not_alive)) << to_string(err);
+  EXPECT_EQ(fx.reg().actor(), before);
+  EXPECT_EQ(client.get_stats().value().restarts, 0u);
+  EXPECT_EQ(client.lookup(key("svc")).value(), nullptr);
+  EXPECT_EQ(client.count_services(name_space::production()).value(), 0u);
+}
+
 TEST_P(spawn_and_register, spawns_typed_and_class_based_actors) {
   auto typed =
       client.spawn_registered(key("adder"), {}, spawner_of(typed_adder));
