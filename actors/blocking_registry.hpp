@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <caf/actor_cast.hpp>
@@ -147,6 +148,38 @@ public:
   template <class T>
   caf::expected<T> lookup(const registry_key& key) {
     return checked<T>(lookup(key));
+  }
+
+  /// The calls above for a service key (`service_key.hpp`): only a `T`
+  /// registers under it, and every answer is a `T` handle checked against
+  /// the actor's interface.
+  template <class Key, class Handle,
+            class = std::enable_if_t<
+                offers_interface<service_handle_t<Key>, Handle>::value>>
+  caf::error register_name(const Key& key, const Handle& who,
+                           metadata meta = {}) {
+    return register_name(key.key, caf::actor_cast<caf::actor>(who),
+                         std::move(meta));
+  }
+
+  template <class Key, class T = service_handle_t<Key>>
+  caf::expected<T> spawn_registered(const Key& key, metadata meta, spawner fn) {
+    return spawn_registered<T>(key.key, std::move(meta), std::move(fn));
+  }
+
+  template <class Key, class T = service_handle_t<Key>>
+  caf::expected<T> lookup_or_spawn(const Key& key, metadata meta, spawner fn) {
+    return lookup_or_spawn<T>(key.key, std::move(meta), std::move(fn));
+  }
+
+  template <class Key, class T = service_handle_t<Key>>
+  caf::expected<T> await(const Key& key, caf::timespan timeout) {
+    return await<T>(key.key, timeout);
+  }
+
+  template <class Key, class T = service_handle_t<Key>>
+  caf::expected<T> lookup(const Key& key) {
+    return lookup<T>(key.key);
   }
 
   /// Kills the actors of a test namespace, waits for them and drops it.

@@ -18,6 +18,7 @@
 #include <libregistry/limits.hpp>
 #include <libregistry/log.hpp>
 #include <libregistry/metrics.hpp>
+#include <libregistry/service_key.hpp>
 
 namespace libregistry {
 
@@ -115,6 +116,12 @@ public:
   template <class T>
   caf::expected<T> lookup(const registry_key& key) const {
     return interface_cast<T>(lookup(key));
+  }
+
+  /// `lookup<T>` of a service key's name: the live actor as a `T`.
+  template <class Key, class T = service_handle_t<Key>>
+  caf::expected<T> lookup(const Key& key) const {
+    return lookup<T>(key.key);
   }
 
   /// The live registration under `key` with its metadata, read directly.
