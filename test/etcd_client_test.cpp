@@ -48,7 +48,7 @@ TEST_F(etcd_client_test, puts_and_reads_keys_and_prefixes) {
 }
 
 TEST_F(etcd_client_test, create_if_absent_is_one_transaction) {
-  auto lease = client.grant_lease(10s).value();
+  auto lease = client.grant_lease(10s).value().id;
   auto first = client.create("name", "node-1", lease).value();
   EXPECT_TRUE(first.created);
   auto second = client.create("name", "node-2", lease).value();
@@ -82,18 +82,18 @@ TEST_F(etcd_client_test, conditional_writes_leave_a_recreated_key_alone) {
 }
 
 TEST_F(etcd_client_test, a_lease_keeps_keys_until_revoked_or_expired) {
-  auto kept = client.grant_lease(10s).value();
+  auto kept = client.grant_lease(10s).value().id;
   ASSERT_TRUE(client.put("kept", "x", kept));
   EXPECT_GT(client.keep_alive(kept).value(), 0);
   EXPECT_FALSE(client.revoke_lease(kept));
   EXPECT_TRUE(client.range("kept").value().kvs.empty());
   EXPECT_EQ(client.time_to_live(kept).value(), -1); // revoked
-  auto lived = client.grant_lease(10s).value();
+  auto lived = client.grant_lease(10s).value().id;
   auto left = client.time_to_live(lived);
   ASSERT_TRUE(left) << to_string(left.error());
   EXPECT_GE(*left, 9);
   EXPECT_LE(*left, 10);
-  auto short_lived = client.grant_lease(1s).value();
+  auto short_lived = client.grant_lease(1s).value().id;
   ASSERT_TRUE(client.put("expires", "x", short_lived));
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!client.range("expires").value().kvs.empty() &&

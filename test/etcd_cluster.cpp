@@ -56,7 +56,9 @@ std::string random_suffix() {
 
 } // namespace
 
-etcd_cluster::etcd_cluster(size_t size) {
+etcd_cluster::etcd_cluster(size_t size,
+                           std::chrono::milliseconds election_timeout)
+    : election_timeout_(election_timeout) {
   constexpr int attempts = 2;
   for (int i = 1; i <= attempts && !ready_; ++i) {
     ready_ = launch(size);
@@ -132,19 +134,19 @@ std::vector<std::string> etcd_cluster::endpoints() const {
 void etcd_cluster::start(size_t i) {
   auto& m = members_[i];
   auto data = dir_ + "/" + m.name;
-  std::vector<std::string> args{"etcd",
-                                "--name=" + m.name,
-                                "--data-dir=" + data,
-                                "--listen-client-urls=" + url(m.client_port),
-                                "--advertise-client-urls=" + url(m.client_port),
-                                "--listen-peer-urls=" + url(m.peer_port),
-                                "--initial-advertise-peer-urls=" +
-                                    url(m.peer_port),
-                                "--initial-cluster=" + initial_cluster_,
-                                "--initial-cluster-token=" + token_,
-                                "--initial-cluster-state=new",
-                                "--heartbeat-interval=50",
-                                "--election-timeout=500"};
+  std::vector<std::string> args{
+      "etcd",
+      "--name=" + m.name,
+      "--data-dir=" + data,
+      "--listen-client-urls=" + url(m.client_port),
+      "--advertise-client-urls=" + url(m.client_port),
+      "--listen-peer-urls=" + url(m.peer_port),
+      "--initial-advertise-peer-urls=" + url(m.peer_port),
+      "--initial-cluster=" + initial_cluster_,
+      "--initial-cluster-token=" + token_,
+      "--initial-cluster-state=new",
+      "--heartbeat-interval=" + std::to_string(election_timeout_.count() / 10),
+      "--election-timeout=" + std::to_string(election_timeout_.count())};
   // The member's output goes to a log beside its data directory.
   auto log = data + ".log";
   auto fd =

@@ -10,7 +10,10 @@ namespace libregistry::test {
 
 /// A throw-away etcd cluster on 127.0.0.1 for one test: `size` members of
 /// Debian's `etcd` 3.4, free ports picked by the kernel, a fresh data
-/// directory and cluster token. Members are stopped with SIGKILL (a
+/// directory and cluster token. Elections time out after `election_timeout`
+/// (heartbeats every tenth of it; etcd's default is 1 s, the test default
+/// 500 ms), which also sets etcd's shortest lease: 1.5 election timeouts,
+/// rounded up to whole seconds. Members are stopped with SIGKILL (a
 /// graceful stop takes seconds); the destructor kills them all and removes
 /// the directory.
 ///
@@ -20,7 +23,9 @@ namespace libregistry::test {
 /// cluster starts once more, over fresh ports, directory and token.
 class etcd_cluster {
 public:
-  explicit etcd_cluster(size_t size = 3);
+  explicit etcd_cluster(size_t size = 3,
+                        std::chrono::milliseconds election_timeout =
+                            std::chrono::milliseconds(500));
   ~etcd_cluster();
 
   etcd_cluster(const etcd_cluster&) = delete;
@@ -66,6 +71,7 @@ private:
 
   void start(size_t i);
 
+  std::chrono::milliseconds election_timeout_;
   std::string dir_;
   std::string token_;
   std::string initial_cluster_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "etcd_cluster.hpp"
+#include "registry_fixture.hpp"
 #include <libregistry/backends/etcd/detail/node_lease.hpp>
 
 using namespace std::chrono_literals;
@@ -105,6 +106,31 @@ TEST_F(etcd_lease_test, a_node_cut_off_past_its_ttl_gets_a_new_lease) {
   std::lock_guard<std::mutex> guard{mtx};
   EXPECT_EQ(told, (std::vector<status>{status::unreachable, status::reachable,
                                        status::expired}));
+}
+
+// etcd raises a shorter TTL to its minimum, 1.5 election timeouts: 3 s for
+// a 2 s election timeout. The node keeps and reports the TTL it got, so
+// health does not promise names go sooner than they do.
+TEST(etcd_lease, a_ttl_below_etcds_minimum_is_the_one_etcd_granted) {
+  etcd_cluster slow{1, 2000ms};
+  ASSERT_TRUE(slow.ready()) << "etcd did not start";
+  auto lease = node_lease::make({slow.endpoints(), 2000ms}, 1s, [](int64_t) {});
+  ASSERT_TRUE(lease) << to_string(lease.error());
+  EXPECT_EQ((*lease)->ttl(), 3s);
+  etcd_client slow_client{client_options{slow.endpoints(), 2000ms}};
+  EXPECT_GE(slow_client.time_to_live((*lease)->id()).value(), 2);
+  auto opts = libregistry::test::options_for("etcd");
+  libregistry::metadata_value::list urls;
+  for (auto& x : slow.endpoints())
+    urls.emplace_back(x);
+  opts.backend_options["endpoints"] =
+      libregistry::metadata_value{std::move(urls)};
+  opts.backend_options["lease-ttl"] =
+      libregistry::metadata_value{caf::timespan{1s}};
+  libregistry::test::registry_fixture fx{opts};
+  auto details = fx.client().health_check().value().details.details;
+  EXPECT_EQ(caf::get_or(details, "lease_ttl", int64_t{0}), 3);
+  EXPECT_EQ(caf::get_or(details, "lease_ttl_requested", int64_t{0}), 1);
 }
 
 TEST(etcd_lease, no_lease_without_etcd) {

@@ -55,6 +55,9 @@ struct etcd_state {
 ///   default `http://127.0.0.1:2379`);
 /// - `prefix` (string, default `/libregistry/`): the start of every key;
 /// - `lease-ttl` (timespan, whole seconds, at least 1 s; default 10 s);
+///   etcd raises a shorter one to its minimum (1.5 election timeouts: 2 s
+///   with etcd's defaults), and the node uses and reports (health detail
+///   `lease_ttl`) the TTL etcd granted;
 /// - `request-timeout` (timespan, default 2 s): bound on one etcd call;
 /// - `agent-host` (default `127.0.0.1`) and `agent-port` (default 0, any
 ///   free port): where this node's agent listens for the others.

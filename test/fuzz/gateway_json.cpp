@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto revision = txn_answer(*answer);
   FUZZ_CHECK(revision == 0 || revision == header_revision(*answer));
   auto lease = grant_answer(*answer);
-  FUZZ_CHECK(lease ? *lease != 0
+  FUZZ_CHECK(lease ? lease->id != 0 && lease->ttl.count() > 0
                    : fuzz::is_registry_error(lease.error(),
                                              registry_errc::backend_error));
   static_cast<void>(keep_alive_answer(*answer));

@@ -45,6 +45,13 @@ struct member_status {
   int64_t revision = 0;
 };
 
+/// A lease etcd granted.
+struct lease_grant {
+  int64_t id = 0;
+  /// The TTL etcd granted, at least the one asked for.
+  std::chrono::seconds ttl{0};
+};
+
 /// Where the cluster is and how long to wait for it.
 struct client_options {
   /// Client URLs such as `http://127.0.0.1:2379`; tried in turn.
@@ -123,8 +130,10 @@ public:
   /// revision is refused from then on.
   caf::error compact(int64_t revision);
 
-  /// Grants a lease of `ttl`; returns its id.
-  caf::expected<int64_t> grant_lease(std::chrono::seconds ttl);
+  /// Grants a lease of `ttl`; returns its id and the TTL etcd granted,
+  /// which is longer than `ttl` when `ttl` is below etcd's minimum (about
+  /// 1.5 election timeouts, so 2 s in etcd's default configuration).
+  caf::expected<lease_grant> grant_lease(std::chrono::seconds ttl);
 
   /// Renews lease `id`; returns the seconds it has left, 0 or less if it
   /// has expired (its keys are gone then).

@@ -51,7 +51,10 @@ backend_health etcd_node::health() const {
     result.status = std::max(result.status, health_status::degraded);
   details.emplace("endpoints", std::move(endpoints));
   details.emplace("leader", leader);
-  details.emplace("lease_ttl", static_cast<int64_t>(opts_.lease_ttl.count()));
+  auto granted = lease_ ? lease_->ttl() : opts_.lease_ttl;
+  details.emplace("lease_ttl", static_cast<int64_t>(granted.count()));
+  details.emplace("lease_ttl_requested",
+                  static_cast<int64_t>(opts_.lease_ttl.count()));
   details.emplace("lease_ttl_left", lease_ ? lease_->ttl_left() : int64_t{0});
   details.emplace("lease_renewals", to_value(lease_ ? lease_->renewals() : 0));
   details.emplace("watch_connected", watching);

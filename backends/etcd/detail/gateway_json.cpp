@@ -135,15 +135,16 @@ int64_t txn_answer(const json& answer) {
   return bool_field(answer, "succeeded") ? header_revision(answer) : 0;
 }
 
-caf::expected<int64_t> grant_answer(const json& answer) {
+caf::expected<lease_grant> grant_answer(const json& answer) {
   auto id = int_field(answer, "ID");
-  if (id == 0 || answer.contains("error"))
+  auto ttl = int_field(answer, "TTL");
+  if (id == 0 || ttl <= 0 || answer.contains("error"))
     return make_error(
         registry_errc::backend_error,
         "etcd granted no lease: " +
             answer.dump(-1, ' ', false, json::error_handler_t::replace)
                 .substr(0, 200));
-  return id;
+  return lease_grant{id, std::chrono::seconds{ttl}};
 }
 
 int64_t keep_alive_answer(const json& answer) {

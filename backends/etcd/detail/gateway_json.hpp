@@ -62,9 +62,9 @@ create_result create_answer(const nlohmann::json& answer,
 /// store to, or 0 if the condition failed.
 int64_t txn_answer(const nlohmann::json& answer);
 
-/// The answer of `/v3/lease/grant`: the lease's id. Errors: `backend_error`
-/// if etcd granted none.
-caf::expected<int64_t> grant_answer(const nlohmann::json& answer);
+/// The answer of `/v3/lease/grant`: the lease's id and granted TTL.
+/// Errors: `backend_error` if etcd granted none (no id, no positive TTL).
+caf::expected<lease_grant> grant_answer(const nlohmann::json& answer);
 
 /// The answer of `/v3/lease/keepalive`: the seconds the lease has left.
 int64_t keep_alive_answer(const nlohmann::json& answer);

@@ -6,11 +6,12 @@ caf::expected<std::unique_ptr<node_lease>>
 node_lease::make(client_options opts, std::chrono::seconds ttl,
                  renewal_handler on_renewed, status_handler on_status) {
   etcd_client client{opts};
-  auto id = client.grant_lease(ttl);
-  if (!id)
-    return std::move(id.error());
-  return std::unique_ptr<node_lease>{new node_lease(
-      std::move(opts), ttl, *id, std::move(on_renewed), std::move(on_status))};
+  auto granted = client.grant_lease(ttl);
+  if (!granted)
+    return std::move(granted.error());
+  return std::unique_ptr<node_lease>{
+      new node_lease(std::move(opts), granted->ttl, granted->id,
+                     std::move(on_renewed), std::move(on_status))};
 }
 
 node_lease::node_lease(client_options opts, std::chrono::seconds ttl,
@@ -84,10 +85,10 @@ void node_lease::run() {
       fresh = client_.grant_lease(ttl_);
     if (!fresh)
       return;
-    id_ = *fresh;
-    ttl_left_ = ttl_.count();
+    id_ = fresh->id;
+    ttl_left_ = fresh->ttl.count();
     ++renewals_;
-    on_renewed_(*fresh);
+    on_renewed_(fresh->id);
   }
 }
 

@@ -50,6 +50,8 @@ public:
   /// Seconds the lease had left at the last renewal.
   int64_t ttl_left() const { return ttl_left_.load(); }
 
+  /// The TTL etcd granted: the one asked for, or etcd's minimum if that
+  /// is longer.
   std::chrono::seconds ttl() const { return ttl_; }
 
   /// Leases granted after the first because one expired.
