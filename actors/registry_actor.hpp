@@ -90,7 +90,7 @@ using spawn_reg_atom [[deprecated("use spawn_registered_atom")]] =
 ///
 /// | request (atom value) | answer |
 /// |---|---|
-/// | register_name (`register`), key, actor, metadata | done; `already_registered` (carrying the holder) if another live actor holds the name; the same actor again replaces the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`, `invalid_metadata`, `invalid_namespace`; `limit_reached` for a new registration at `max_names` |
+/// | register_name (`register`), key, actor, metadata | done; `already_registered` (carrying the holder) if another live actor holds the name; `holder_unreachable` if the holder is on a node that does not answer (etcd); the same actor again replaces the metadata; `invalid_actor`, `process_not_alive`, `invalid_key`, `invalid_metadata`, `invalid_namespace`; `limit_reached` for a new registration at `max_names` |
 /// | lookup, key | the live actor, or a null handle |
 /// | lookup_with_metadata (`lookup_md`), key | the live registration with metadata, or none |
 /// | get_metadata (`get_md`), key | the metadata, or none |

@@ -39,6 +39,8 @@ std::string to_string(registry_errc x) {
     return "interface_mismatch";
   case registry_errc::limit_reached:
     return "limit_reached";
+  case registry_errc::holder_unreachable:
+    return "holder_unreachable";
   }
   return "unknown_error";
 }
@@ -98,6 +100,12 @@ caf::error make_already_registered(registry_key key, caf::actor holder) {
                       std::move(holder));
 }
 
+caf::error make_holder_unreachable(registry_key key, std::string holder,
+                                   std::string why) {
+  return with_context(registry_errc::holder_unreachable, std::move(key),
+                      std::move(holder), std::move(why));
+}
+
 caf::actor holder_of(const caf::error& x) {
   if (has_context<registry_key, caf::actor>(x,
                                             registry_errc::already_registered))
@@ -106,8 +114,10 @@ caf::actor holder_of(const caf::error& x) {
 }
 
 caf::optional<registry_key> key_of(const caf::error& x) {
-  if (has_context<registry_key, caf::actor>(x,
-                                            registry_errc::already_registered))
+  if (has_context<registry_key, caf::actor>(
+          x, registry_errc::already_registered) ||
+      has_context<registry_key, std::string, std::string>(
+          x, registry_errc::holder_unreachable))
     return x.context().get_as<registry_key>(1);
   return caf::none;
 }

@@ -69,6 +69,14 @@ enum class registry_errc : uint8_t {
   /// outstanding awaits. The context names the bound and its value. Nothing
   /// changed; the request may succeed once the resource shrinks.
   limit_reached,
+  /// Another actor holds the name, on a node that does not answer, so no
+  /// handle of it can be given (a backend across nodes, etcd): the holder
+  /// may have died with its node, and the name goes when that node's lease
+  /// expires, or its node may be cut off from this one. The context carries
+  /// the key (`key_of`), the holder as stored (actor id, node, address) and
+  /// why its node could not be asked. Nothing changed; the request may
+  /// succeed once the name is free.
+  holder_unreachable,
 };
 
 namespace detail {
@@ -118,12 +126,17 @@ caf::error check_new_namespace(const name_space& ns, bool exists);
 /// it.
 caf::error make_already_registered(registry_key key, caf::actor holder);
 
+/// A `holder_unreachable` error about `key`, whose holder is `holder` as
+/// stored (for humans), its node not answering because of `why`.
+caf::error make_holder_unreachable(registry_key key, std::string holder,
+                                   std::string why);
+
 /// The holder carried by an `already_registered` error; a null handle for
 /// any other error.
 caf::actor holder_of(const caf::error& x);
 
-/// The key an `already_registered` error is about; none for any other
-/// error.
+/// The key an `already_registered` or `holder_unreachable` error is about;
+/// none for any other error.
 caf::optional<registry_key> key_of(const caf::error& x);
 
 /// The reason a registry error carries as text (`make_error(x, what)`, the
@@ -133,7 +146,7 @@ caf::optional<std::string> reason_of(const caf::error& x);
 
 /// The last code of `registry_errc`; codes run from 1 to it. Tables
 /// that keep a slot per code (the registry's metrics) size themselves by it.
-constexpr registry_errc last_registry_errc = registry_errc::limit_reached;
+constexpr registry_errc last_registry_errc = registry_errc::holder_unreachable;
 
 /// Renders a registry error for humans, e.g.
 /// `registry_error(invalid_key, empty service name)` or

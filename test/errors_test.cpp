@@ -59,6 +59,20 @@ TEST_F(errors, already_registered_carries_and_renders_key_and_holder) {
   EXPECT_FALSE(key_of(make_error(registry_errc::not_found)));
 }
 
+TEST_F(errors, holder_unreachable_carries_the_key_and_the_stored_holder) {
+  registry_key key{name_space::production(), service_name{"db"}};
+  auto err = make_holder_unreachable(key, "actor 7 of node n1 at h:1",
+                                     "connection refused");
+  EXPECT_EQ(err, make_error(registry_errc::holder_unreachable));
+  EXPECT_EQ(holder_of(err), nullptr);
+  ASSERT_TRUE(key_of(err));
+  EXPECT_EQ(*key_of(err), key);
+  for (auto text : {to_string(err), sys.render(err)})
+    for (auto part : {"holder_unreachable", "production/db",
+                      "actor 7 of node n1 at h:1", "connection refused"})
+      EXPECT_TRUE(contains(text, part)) << text;
+}
+
 TEST_F(errors, a_refused_registration_names_the_key_and_the_holder) {
   auto reg = spawn_registry(sys, {});
   ASSERT_TRUE(reg);

@@ -138,6 +138,26 @@ TEST_F(etcd_nodes, a_killed_nodes_names_vanish_within_the_lease_ttl) {
   EXPECT_LE(total, ttl.count() * 1000 + 1500);
 }
 
+// Until a killed node's lease expires, its names stay in etcd, and no
+// handle of their holders can be had: registering one answers that its
+// holder is unreachable, naming the holder as stored, not a taken name
+// without a holder. Once the lease ends the name is free.
+TEST_F(etcd_nodes, a_name_held_on_a_dead_node_is_refused_as_unreachable) {
+  ttl = 10s;
+  auto a = start_node();
+  auto b = start_node();
+  ASSERT_EQ(a->ask("register held"), "ok");
+  ASSERT_GE(time_until(*b, "count", "count 1", 10s), 0);
+  auto killed = clock_type::now();
+  a->kill();
+  auto answer = b->ask("register held");
+  EXPECT_NE(answer.find("holder_unreachable"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("held"), std::string::npos) << answer;
+  EXPECT_NE(answer.find(" of node "), std::string::npos) << answer;
+  EXPECT_LT(ms_since(killed), 9000) << "asked after the lease expired";
+  EXPECT_GE(time_until(*b, "register held", "ok", 15s), 0);
+}
+
 /// What one node answered for each name of a stream.
 struct stream_result {
   std::set<std::string> ok;

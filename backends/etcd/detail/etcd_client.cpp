@@ -229,8 +229,7 @@ caf::error etcd_client::compact(int64_t revision) {
   return caf::none;
 }
 
-caf::expected<lease_grant>
-etcd_client::grant_lease(std::chrono::seconds ttl) {
+caf::expected<lease_grant> etcd_client::grant_lease(std::chrono::seconds ttl) {
   json request{{"TTL", std::to_string(ttl.count())}};
   auto answer = call(*impl_, opts_, "/v3/lease/grant", request);
   if (!answer)

@@ -143,7 +143,9 @@ private:
   caf::error try_create(etcd_client& client, const registry_key& key,
                         const entry& e);
 
-  /// The live holder in `holder`'s value, null if it is gone.
+  /// The live holder in `holder`'s value, null if it is gone. Errors:
+  /// `holder_unreachable` if the holder's node cannot be asked,
+  /// `backend_error` if the value is not a registration.
   caf::expected<caf::actor> holder_handle(const registry_key& key,
                                           const key_value& holder);
 

@@ -54,7 +54,8 @@ etcd_node::restored etcd_node::register_again(int64_t lease) {
               caf::none,
               unreported});
       ++result.registered;
-    } else if (err == make_error(registry_errc::already_registered)) {
+    } else if (err == make_error(registry_errc::already_registered) ||
+               err == make_error(registry_errc::holder_unreachable)) {
       taken_.push_back(to_string(key));
     } else if (err) {
       // Kept as not in etcd (create revision 0): registering it again

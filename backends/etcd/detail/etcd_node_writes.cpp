@@ -96,7 +96,7 @@ caf::error etcd_node::try_create(etcd_client& client, const registry_key& key,
     }
     auto holder = holder_handle(key, res->holder);
     if (!holder)
-      return make_already_registered(key, caf::actor{});
+      return std::move(holder.error());
     if (*holder)
       return make_already_registered(key, *holder);
     auto erased =
@@ -131,7 +131,8 @@ caf::expected<caf::actor> etcd_node::holder_handle(const registry_key& key,
     // node can say whether the actor is gone (a null answer).
     auto resolved = resolver_.resolve(*value);
     if (!resolved)
-      return std::move(resolved.error());
+      return make_holder_unreachable(key, describe(*value),
+                                     to_string(resolved.error()));
     handle = std::move(*resolved);
   }
   return is_terminated(handle) ? caf::actor{} : handle;

@@ -37,4 +37,9 @@ caf::expected<stored_entry> decode(const std::string& bytes) {
   return result;
 }
 
+std::string describe(const stored_entry& x) {
+  return "actor " + std::to_string(x.actor) + " of node " + x.owner + " at " +
+         x.host + ":" + std::to_string(x.port);
+}
+
 } // namespace libregistry::etcd::detail

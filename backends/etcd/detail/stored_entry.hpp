@@ -37,4 +37,7 @@ std::string encode(const stored_entry& x);
 /// foreign or corrupt value under the registry's prefix).
 caf::expected<stored_entry> decode(const std::string& bytes);
 
+/// The holder `x` for humans: `actor ID of node OWNER at HOST:PORT`.
+std::string describe(const stored_entry& x);
+
 } // namespace libregistry::etcd::detail
