@@ -1,6 +1,7 @@
 #include <libregistry/backends/etcd/detail/etcd_client.hpp>
 
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <absl/strings/escaping.h>
@@ -41,6 +42,10 @@ struct etcd_client::impl {
   CURL* curl = nullptr;
   std::string body;
   size_t preferred = 0;
+  /// The end of the current `budget`, if one lives.
+  std::optional<clock::time_point> budget_end;
+  /// Whether the last call sent its request (`last_call_sent`).
+  bool sent = false;
 
   impl() {
     static std::once_flag once;
@@ -68,6 +73,9 @@ struct etcd_client::impl {
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
     auto rc = curl_easy_perform(curl);
+    long request_bytes = 0;
+    curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_bytes);
+    sent = sent || request_bytes > 0;
     transient = true;
     if (rc != CURLE_OK)
       return make_error(registry_errc::unavailable,
@@ -81,6 +89,21 @@ etcd_client::etcd_client(client_options opts)
 
 etcd_client::~etcd_client() = default;
 
+etcd_client::budget::budget(etcd_client& client)
+    : client_(client), outer_(!client.impl_->budget_end) {
+  if (outer_)
+    client_.impl_->budget_end = clock::now() + client_.opts_.request_timeout;
+}
+
+etcd_client::budget::~budget() {
+  if (outer_)
+    client_.impl_->budget_end.reset();
+}
+
+bool etcd_client::last_call_sent() const {
+  return impl_->sent;
+}
+
 namespace {
 
 /// Sends `request` to `path`, trying the endpoints from the preferred one
@@ -91,7 +114,10 @@ caf::expected<json> call(Impl& self, const client_options& opts,
   if (opts.endpoints.empty())
     return make_error(registry_errc::unavailable, "no etcd endpoint given");
   auto text = request.dump();
+  self.sent = false;
   auto deadline = clock::now() + opts.request_timeout;
+  if (self.budget_end)
+    deadline = std::min(deadline, *self.budget_end);
   // A member that lost its leader holds a request until etcd's own timeout
   // (seconds); a third of the budget per attempt leaves time to ask the
   // others once a new leader is elected.
@@ -103,9 +129,12 @@ caf::expected<json> call(Impl& self, const client_options& opts,
     auto left = deadline - clock::now();
     if (left <= clock::duration::zero())
       return make_error(registry_errc::unavailable,
-                        "no etcd endpoint answered within the request "
-                        "timeout; last: " +
-                            to_string(last));
+                        attempt == 0
+                            ? std::string{"the request timeout passed before "
+                                          "this call"}
+                            : "no etcd endpoint answered within the request "
+                              "timeout; last: " +
+                                  to_string(last));
     auto index = (self.preferred + attempt) % n;
     bool transient = false;
     auto answer =

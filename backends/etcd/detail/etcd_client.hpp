@@ -87,6 +87,30 @@ public:
 
   const client_options& options() const { return opts_; }
 
+  /// Bounds the calls made while it lives, all together, by one request
+  /// timeout from its start (each call keeps its own bound too): a write
+  /// that takes several calls, such as settling earlier creates in doubt
+  /// and then its own, has its whole outcome within `request_timeout`. A
+  /// call with no time left fails at once with `unavailable`, sending
+  /// nothing. An inner budget keeps the outer one's end.
+  class budget {
+  public:
+    explicit budget(etcd_client& client);
+    ~budget();
+
+    budget(const budget&) = delete;
+    budget& operator=(const budget&) = delete;
+
+  private:
+    etcd_client& client_;
+    bool outer_;
+  };
+
+  /// Whether the last call sent its request to an endpoint. A write that
+  /// failed after sending may have been applied (its outcome is in doubt);
+  /// one that failed without sending was not.
+  bool last_call_sent() const;
+
   /// Every key from `key` up to, not including, `range_end` (just `key`
   /// if `range_end` is empty). Linearizable: answered by the leader.
   caf::expected<range_result> range(const std::string& key,

@@ -13,6 +13,27 @@
 
 namespace libregistry::etcd::detail {
 
+namespace {
+
+/// `err`, the error of a write that `client` made; an `unavailable` one
+/// says whether the write's outcome is in doubt (it reached etcd, which may
+/// have applied it, and `then` says what follows) or not (nothing reached
+/// etcd).
+caf::error say_if_in_doubt(caf::error err, const etcd_client& client,
+                           const char* then = "") {
+  if (err != make_error(registry_errc::unavailable))
+    return err;
+  auto reason = reason_of(err).value_or(to_string(err));
+  if (!client.last_call_sent())
+    return make_error(registry_errc::unavailable,
+                      reason + "; not applied: etcd did not receive it");
+  return make_error(registry_errc::unavailable,
+                    reason + "; outcome in doubt: etcd may have applied it" +
+                        then);
+}
+
+} // namespace
+
 stored_entry etcd_node::stored(const caf::actor& who, metadata meta) const {
   return {layout_.owner(), who.id(), opts_.agent_host, agent_port_,
           std::move(meta)};
@@ -22,6 +43,7 @@ stored_entry etcd_node::stored(const caf::actor& who, metadata meta) const {
 
 caf::error etcd_node::register_name(entry e) {
   std::lock_guard<std::mutex> guard{write_mtx_};
+  etcd_client::budget budget{client_};
   if (closed_)
     return make_error(registry_errc::unavailable, "etcd: backend closed");
   settle_in_doubt_locked(client_);
@@ -35,7 +57,7 @@ caf::error etcd_node::register_name(entry e) {
         client_.put_if_created_at(layout_.of(e.key), encode(value),
                                   lease_->id(), mine->second.create_revision);
     if (!rev)
-      return std::move(rev.error());
+      return say_if_in_doubt(std::move(rev.error()), client_);
     if (*rev > 0) {
       key_value kv;
       kv.create_revision = mine->second.create_revision;
@@ -73,9 +95,12 @@ caf::error etcd_node::try_create(etcd_client& client, const registry_key& key,
     auto lease = lease_->id();
     auto res = client.create(etcd_key, bytes, lease);
     if (!res) {
-      if (res.error() == make_error(registry_errc::unavailable))
+      if (res.error() == make_error(registry_errc::unavailable) &&
+          client.last_call_sent())
         in_doubt_.push_back({key, etcd_key, bytes});
-      return std::move(res.error());
+      return say_if_in_doubt(std::move(res.error()), client,
+                             "; if it did, this node deletes it again "
+                             "before its next write");
     }
     if (res->created) {
       // An earlier create of this key in doubt is now acknowledged: it must
@@ -140,6 +165,7 @@ caf::expected<caf::actor> etcd_node::holder_handle(const registry_key& key,
 
 caf::error etcd_node::unregister(const registry_key& key) {
   std::lock_guard<std::mutex> guard{write_mtx_};
+  etcd_client::budget budget{client_};
   if (closed_)
     return make_error(registry_errc::unavailable, "etcd: backend closed");
   settle_in_doubt_locked(client_);
@@ -166,7 +192,7 @@ caf::error etcd_node::unregister(const registry_key& key) {
           client_.erase_if_created_at(etcd_key, now->kvs[0].create_revision);
   }
   if (!erased)
-    return std::move(erased.error());
+    return say_if_in_doubt(std::move(erased.error()), client_);
   if (mine != local_.end())
     forget(key);
   if (*erased > 0)
@@ -176,6 +202,7 @@ caf::error etcd_node::unregister(const registry_key& key) {
 
 caf::error etcd_node::update_metadata(const registry_key& key, metadata meta) {
   std::lock_guard<std::mutex> guard{write_mtx_};
+  etcd_client::budget budget{client_};
   if (closed_)
     return make_error(registry_errc::unavailable, "etcd: backend closed");
   settle_in_doubt_locked(client_);
@@ -209,7 +236,7 @@ caf::error etcd_node::update_metadata(const registry_key& key, metadata meta) {
   auto rev = client_.put_if_created_at(layout_.of(key), encode(value), kv.lease,
                                        kv.create_revision);
   if (!rev)
-    return std::move(rev.error());
+    return say_if_in_doubt(std::move(rev.error()), client_);
   if (*rev == 0) {
     if (mine != local_.end())
       forget(key);
