@@ -28,4 +28,17 @@ void register_metadata_builds();
 /// `backend`.
 void register_writes(const std::string& backend);
 
+/// BM_RealisticDirectLookup and BM_RealisticMessageLookup for `backend` at
+/// `entries`, in the realistic setting (realistic.hpp).
+void register_realistic_lookups(const std::string& backend, int64_t entries);
+
+/// BM_RegisterFresh for `backend`.
+void register_fresh_writes(const std::string& backend);
+
+/// BM_RegisterSelf for `backend` with bursts of `actors` actors.
+void register_bursts(const std::string& backend, int64_t actors);
+
+/// BM_BareSelfBurst with bursts of `actors` actors.
+void register_bare_burst(int64_t actors);
+
 } // namespace libregistry::bench

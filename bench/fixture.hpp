@@ -44,6 +44,13 @@ bool any_failed();
 /// Entry counts of the families that take `<entries>`.
 inline const std::vector<int64_t> entry_counts{1000, 100000, 1000000};
 
+/// The entry counts of the realistic setting (realistic.hpp): those of
+/// `entry_counts` from this one on.
+constexpr int64_t realistic_min_entries = 100000;
+
+/// Actors per burst of BM_RegisterSelf and BM_BareSelfBurst.
+constexpr int64_t burst_actors = 100000;
+
 /// The metadata field that `metadata_for` sets and FindByMetadata queries.
 inline const std::string group_field = "group";
 
@@ -211,6 +218,16 @@ using lookup_responder = caf::typed_actor<
 /// Spawns the actor of BM_BareRequestResponse: it answers a lookup request
 /// with a handle (its own) without looking anything up.
 lookup_responder spawn_bare_responder();
+
+/// The typed interface of an actor that answers the registry's register
+/// request.
+using registrar_responder =
+    caf::typed_actor<caf::replies_to<register_name_atom, registry_key,
+                                     caf::actor, metadata>::with<void>>;
+
+/// Spawns a bare registrar: it answers each register request at once,
+/// storing nothing; the floor of BM_RegisterFresh and BM_RegisterSelf.
+registrar_responder spawn_bare_registrar();
 
 /// A thread that writes at a fixed pace while it lives: every millisecond
 /// `put(i)` for 10 values of `i`, then `erase(i)` for the same values

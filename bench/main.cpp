@@ -58,9 +58,13 @@ void register_all() {
   auto backends = bench::measured_backends();
   for (auto entries : bench::entry_counts) {
     bench::register_baseline_lookups(entries);
-    for (auto& backend : backends)
-      if (!bench::is_remote(backend))
-        bench::register_backend_lookups(backend, entries);
+    for (auto& backend : backends) {
+      if (bench::is_remote(backend))
+        continue;
+      bench::register_backend_lookups(backend, entries);
+      if (entries >= bench::realistic_min_entries)
+        bench::register_realistic_lookups(backend, entries);
+    }
   }
   for (auto entries : bench::remote_entry_counts)
     for (auto& backend : backends)
@@ -68,8 +72,14 @@ void register_all() {
         bench::register_backend_lookups(backend, entries);
   bench::register_bare_request();
   bench::register_metadata_builds();
-  for (auto& backend : backends)
+  bench::register_bare_burst(bench::burst_actors);
+  for (auto& backend : backends) {
     bench::register_writes(backend);
+    if (bench::is_remote(backend))
+      continue;
+    bench::register_fresh_writes(backend);
+    bench::register_bursts(backend, bench::burst_actors);
+  }
   bench::register_cross_node();
 }
 

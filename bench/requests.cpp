@@ -48,6 +48,15 @@ lookup_responder spawn_bare_responder() {
       });
 }
 
+registrar_responder spawn_bare_registrar() {
+  return sys().spawn([]() -> registrar_responder::behavior_type {
+    return {
+        [](register_name_atom, const registry_key&, const caf::actor&,
+           const metadata&) {},
+    };
+  });
+}
+
 void request_loop(benchmark::State& state, const request_issuer& issue) {
   size_t i = 0;
   driver_step step = [&](caf::event_based_actor* self) {

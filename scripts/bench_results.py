@@ -36,6 +36,11 @@ BASELINES = {
     "UpdateMetadata": "BareRequestResponse",
     "DeathCleanup": None,
     "CrossNodeRoundTrip": "BareRequestResponse",
+    "RealisticDirectLookup": "FlatMapFind",
+    "RealisticMessageLookup": "BareRequestResponse",
+    "RegisterFresh": "BareRequestResponse",
+    "BareSelfBurst": None,
+    "RegisterSelf": "BareSelfBurst",
     "MetadataBuilder": None,
     "MetadataEmplace": "MetadataBuilder",
 }
@@ -51,7 +56,7 @@ def parse_name(run_name):
     for p in parts[1:]:
         if p.startswith("threads:"):
             threads = int(p.split(":")[1])
-        elif p in SUFFIXES:
+        elif p in SUFFIXES or p.startswith("iterations:"):
             continue
         elif p.isdigit():
             entries = int(p)

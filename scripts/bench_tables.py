@@ -23,6 +23,11 @@ WHAT = {
     "Unregister": "unregister request to the registry actor",
     "UpdateMetadata": "update_md request to the registry actor",
     "DeathCleanup": "from stopping <actors> registered actors until none of their names is left",
+    "RealisticDirectLookup": "DirectLookup in the realistic setting: one actor per name, two metadata fields (`role`, `zone`)",
+    "RealisticMessageLookup": "MessageLookup in the realistic setting: one actor per name, two metadata fields; counter `paired_ns` is the bare request measured alongside",
+    "RegisterFresh": "one requester registers 100,000 names, each for an actor the registry has not seen (it monitors each); counter `paired_ns` is the same request to a bare actor that answers at once, measured alongside",
+    "BareSelfBurst": "<actors> actors send a register request at once to a bare typed actor that only answers: the floor of the burst under the run's scheduler",
+    "RegisterSelf": "<actors> actors register themselves at once, each under its own name with realistic metadata, at a fresh registry; the time of the whole burst",
     "CrossNodeRoundTrip": "direct lookup of a name another node process registered, then a request to the actor (a proxy) and its answer, from an actor; both nodes on this host",
     "MetadataBuilder": "metadata of <entries> fields given in shuffled key order to `metadata_builder`: sorted, then appended at the map's end, O(n log n)",
     "MetadataEmplace": "the same metadata, one `emplace` per field: caf::dictionary walks the map for each key, O(n^2) in all",
@@ -40,7 +45,7 @@ def family_tables(results):
         out.append(f"### {family}\n\n{what[0].upper()}{what[1:]}." +
                    (f" Baseline: {base}.\n" if base else "\n"))
         counters = [c for c in COUNTERS if any(c in results[k] for k in keys)]
-        size = "actors" if family == "DeathCleanup" else "entries"
+        size = "actors" if family in ("DeathCleanup", "BareSelfBurst", "RegisterSelf") else "entries"
         head = ["backend", size, "threads", "time"]
         if base:
             head += ["baseline", "ratio"]

@@ -62,6 +62,35 @@ def message_lookup_rows(results):
         yield (name, measured, "PASS" if r <= 1.2 else "MISS")
 
 
+def paired_row(name, row, limit):
+    """(target, measured, PASS/MISS) for a paired request benchmark's time
+    within `limit` times the bare request measured alongside it."""
+    r = paired_ratio(row)
+    if r is None:
+        return (name, "not measured", "MISS")
+    return (name, f"{r:.2f}x ({fmt_time(row['ns'])} vs {fmt_time(row['paired_ns'])}, "
+                  "the bare request measured alongside)", "PASS" if r <= limit else "MISS")
+
+
+def realistic_rows(results):
+    """The targets of the realistic setting (bench/realistic.hpp): one
+    actor per name, two metadata fields."""
+    for n in sorted({k[2] for k in results if k[0] == "RealisticMessageLookup" and k[1] == "ets"}):
+        yield paired_row(f"RealisticMessageLookup/ets/{n} <= 1.2x the bare request",
+                         get(results, "RealisticMessageLookup", "ets", n), 1.2)
+        for t in (1, 2):
+            threads = " (2 threads)" if t == 2 else ""
+            yield ratio_row(f"RealisticDirectLookup/ets/{n}{threads} <= 1.5x FlatMapFind/{n}{threads}",
+                            get(results, "RealisticDirectLookup", "ets", n, t),
+                            get(results, "FlatMapFind", None, n, t), 1.5)
+    yield paired_row("RegisterFresh/ets <= 1.5x the bare request",
+                     get(results, "RegisterFresh", "ets", None), 1.5)
+    for n in sorted({k[2] for k in results if k[0] == "RegisterSelf" and k[1] == "ets"}):
+        yield ratio_row(f"RegisterSelf/ets/{n} at least 0.9x the rate of BareSelfBurst/{n} "
+                        "(time <= 1.11x)", get(results, "RegisterSelf", "ets", n),
+                        get(results, "BareSelfBurst", None, n), 1 / 0.9)
+
+
 def targets(results, backends):
     """Yields (target, measured, PASS/MISS)."""
     def limit_row(name, a, limit_ns):
@@ -82,6 +111,7 @@ def targets(results, backends):
                         get(results, "DirectLookup", be, 1000), 2.0,
                         ("the limit RawMapFind, 1000000 vs 1000", limit_scaling))
     yield from message_lookup_rows(results)
+    yield from realistic_rows(results)
     name = "FindByMetadata/optimized_ets/1000000 < 10 us"
     if "optimized_ets" in backends:
         yield limit_row(name, get(results, "FindByMetadata", "optimized_ets", m), 10e3)
