@@ -202,6 +202,11 @@ caf::result<caf::actor> spawn_registered(registry_pointer self,
   if (auto err =
           register_one(self, entry{std::move(key), hdl, std::move(meta)})) {
     caf::anon_send_exit(hdl, caf::exit_reason::kill);
+    // Across nodes another node may have taken the name after the check
+    // above (this node had not seen it yet): lookup-or-spawn answers that
+    // holder, as it would have had this node known it.
+    if (auto holder = holder_of(err); reuse && holder)
+      return holder;
     return err;
   }
   return hdl;

@@ -8,6 +8,8 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include <unistd.h>
@@ -156,6 +158,44 @@ TEST_F(etcd_nodes, a_name_held_on_a_dead_node_is_refused_as_unreachable) {
   EXPECT_NE(answer.find(" of node "), std::string::npos) << answer;
   EXPECT_LT(ms_since(killed), 9000) << "asked after the lease expired";
   EXPECT_GE(time_until(*b, "register held", "ok", 15s), 0);
+}
+
+/// A node's answer to `spawn-or-get`: the actor its threads got, how many
+/// actors it spawned and how many of those still live.
+struct spawn_answer {
+  std::string actor;
+  int spawned = -1;
+  int alive = -1;
+};
+
+spawn_answer parse_spawn_answer(const std::string& line) {
+  spawn_answer result;
+  std::istringstream in{line};
+  std::string word;
+  in >> word >> result.actor >> word >> result.spawned >> word >> result.alive;
+  return result;
+}
+
+// lookup_or_spawn of one name from two nodes, eight threads each, at once:
+// every caller holds the same actor, the only one of those spawned that
+// still lives; an actor spawned for the name that the other node took
+// first is stopped.
+TEST_F(etcd_nodes, lookup_or_spawn_from_two_nodes_ends_with_one_actor) {
+  auto a = start_node();
+  auto b = start_node();
+  a->send("spawn-or-get shared 8");
+  b->send("spawn-or-get shared 8");
+  auto line_a = a->read_line(30s);
+  auto line_b = b->read_line(30s);
+  auto from_a = parse_spawn_answer(line_a);
+  auto from_b = parse_spawn_answer(line_b);
+  std::cout << "[ figures  ] node a: " << line_a << "; node b: " << line_b
+            << std::endl;
+  EXPECT_NE(from_a.actor, "split") << line_a;
+  EXPECT_NE(from_a.actor.rfind("error", 0), 0u) << line_a;
+  EXPECT_EQ(from_a.actor, from_b.actor) << line_a << " / " << line_b;
+  EXPECT_GE(from_a.spawned + from_b.spawned, 1);
+  EXPECT_EQ(from_a.alive + from_b.alive, 1);
 }
 
 /// What one node answered for each name of a stream.

@@ -12,16 +12,24 @@
 //   monitor NAME         -> ok | missing
 //   await-down MS        -> down | timeout      (for the monitored actor)
 //   kill NAME            -> ok | missing        (a local actor)
+//   spawn-or-get NAME N  -> got ACTOR spawned S alive L: lookup_or_spawn
+//                           from N threads at once; ACTOR the one they all
+//                           got (`split` if not), S the actors this node
+//                           spawned, L how many of them live a moment later
 //   count                -> count N             (registrations it sees)
 //   health               -> health STATUS OWNER
 //   taken                -> taken NAME,NAME...  (names another node took
 //                           while this one was cut off from etcd)
 //   quit                 -> bye, after stopping the registry
 
+#include <algorithm>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -35,6 +43,7 @@
 #include <libregistry/actors/registry.hpp>
 #include <libregistry/actors/registry_config.hpp>
 #include <libregistry/errors.hpp>
+#include <libregistry/liveness.hpp>
 
 using namespace libregistry;
 using namespace std::chrono_literals;
@@ -81,6 +90,8 @@ public:
       await_down(std::stoi(name));
     else if (cmd == "kill")
       kill(name);
+    else if (cmd == "spawn-or-get")
+      spawn_or_get(name, in);
     else if (cmd == "count")
       std::cout << "count " << client_.get_stats().value().registrations;
     else if (cmd == "health")
@@ -164,6 +175,43 @@ private:
     caf::anon_send_exit(i->second, caf::exit_reason::kill);
     actors_.erase(i);
     std::cout << "ok";
+  }
+
+  void spawn_or_get(const std::string& name, std::istream& in) {
+    int threads = 1;
+    in >> threads;
+    std::mutex mtx;
+    std::vector<caf::actor> spawned;
+    spawner fn{[&](caf::actor_system& sys) {
+      auto who = sys.spawn(echo);
+      std::lock_guard<std::mutex> guard{mtx};
+      spawned.push_back(who);
+      return who;
+    }};
+    std::vector<std::string> got(static_cast<size_t>(threads));
+    std::vector<std::thread> workers;
+    for (size_t i = 0; i < got.size(); ++i)
+      workers.emplace_back([&, i] {
+        blocking_registry client{sys_, reg_};
+        auto x = client.lookup_or_spawn(name_of(name), {}, fn);
+        got[i] =
+            x ? to_string((*x).address()) : "error " + sys_.render(x.error());
+      });
+    for (auto& t : workers)
+      t.join();
+    // The registry stops a spawned actor that lost the name at once, but
+    // asynchronously: give it a moment.
+    auto live = [&] {
+      return std::count_if(
+          spawned.begin(), spawned.end(),
+          [](const caf::actor& x) { return !is_terminated(x); });
+    };
+    for (int i = 0; i < 100 && live() > 1; ++i)
+      std::this_thread::sleep_for(20ms);
+    auto same = std::all_of(got.begin(), got.end(),
+                            [&](const std::string& x) { return x == got[0]; });
+    std::cout << "got " << (same ? got[0] : "split") << " spawned "
+              << spawned.size() << " alive " << live();
   }
 
   void health() {
