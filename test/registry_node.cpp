@@ -18,11 +18,14 @@
 //                           spawned, L how many of them live a moment later
 //   count                -> count N             (registrations it sees)
 //   health               -> health STATUS OWNER
+//   memory               -> memory CACHE RSS    (the backend's estimate of
+//                           its table, and the process's resident bytes)
 //   taken                -> taken NAME,NAME...  (names another node took
 //                           while this one was cut off from etcd)
 //   quit                 -> bye, after stopping the registry
 
 #include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -30,6 +33,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -96,6 +101,8 @@ public:
       std::cout << "count " << client_.get_stats().value().registrations;
     else if (cmd == "health")
       health();
+    else if (cmd == "memory")
+      memory();
     else if (cmd == "taken")
       taken();
     else if (cmd == "quit")
@@ -134,7 +141,10 @@ private:
       auto name = prefix + std::to_string(i);
       auto err = register_fresh(name);
       auto taken = err == make_error(registry_errc::already_registered);
-      std::cout << (!err ? "ok " : taken ? "taken " : "error ") << name << '\n';
+      std::cout << (!err    ? "ok "
+                    : taken ? "taken "
+                            : "error ")
+                << name << std::endl;
     }
     std::cout << "done";
   }
@@ -200,18 +210,21 @@ private:
     for (auto& t : workers)
       t.join();
     // The registry stops a spawned actor that lost the name at once, but
-    // asynchronously: give it a moment.
-    auto live = [&] {
+    // asynchronously: give the losers, all but the one the threads got, a
+    // moment.
+    auto live = [&](bool losers_only) {
       return std::count_if(
-          spawned.begin(), spawned.end(),
-          [](const caf::actor& x) { return !is_terminated(x); });
+          spawned.begin(), spawned.end(), [&](const caf::actor& x) {
+            return !is_terminated(x) &&
+                   !(losers_only && to_string(x.address()) == got[0]);
+          });
     };
-    for (int i = 0; i < 100 && live() > 1; ++i)
+    for (int i = 0; i < 100 && live(true) > 0; ++i)
       std::this_thread::sleep_for(20ms);
     auto same = std::all_of(got.begin(), got.end(),
                             [&](const std::string& x) { return x == got[0]; });
     std::cout << "got " << (same ? got[0] : "split") << " spawned "
-              << spawned.size() << " alive " << live();
+              << spawned.size() << " alive " << live(false);
   }
 
   void health() {
@@ -219,6 +232,16 @@ private:
     auto& details = report.details.details;
     std::cout << "health " << to_string(report.status) << ' '
               << caf::get_or(details, "owner", std::string{"?"});
+  }
+
+  void memory() {
+    auto report = client_.health_check().value();
+    std::ifstream statm{"/proc/self/statm"};
+    uint64_t pages = 0;
+    uint64_t resident = 0;
+    statm >> pages >> resident;
+    std::cout << "memory " << report.details.memory_bytes << ' '
+              << resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   }
 
   void taken() {
