@@ -43,6 +43,9 @@ struct member_status {
   uint64_t member_id = 0;
   uint64_t leader_id = 0;
   int64_t revision = 0;
+  /// Bytes of the member's database file, history not yet compacted
+  /// included.
+  int64_t db_size = 0;
 };
 
 /// A lease etcd granted.

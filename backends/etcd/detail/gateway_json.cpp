@@ -158,6 +158,7 @@ member_status status_answer(const json& answer, const std::string& endpoint) {
   result.member_id = static_cast<uint64_t>(int_field(header, "member_id"));
   result.leader_id = static_cast<uint64_t>(int_field(answer, "leader"));
   result.revision = int_field(header, "revision");
+  result.db_size = int_field(answer, "dbSize");
   return result;
 }
 
