@@ -147,4 +147,21 @@ TEST(etcd_client, no_endpoint_answers_unavailable) {
       is(none.range("k").error(), libregistry::registry_errc::unavailable));
 }
 
+// The calls within one budget share one request timeout: the first spends
+// it retrying an endpoint that refuses, the next one sends nothing. Neither
+// reached etcd, so neither outcome is in doubt.
+TEST(etcd_client, calls_within_a_budget_share_one_timeout) {
+  etcd_client nowhere{client_options{{"http://127.0.0.1:1"}, 200ms}};
+  etcd_client::budget budget{nowhere};
+  auto first = nowhere.put("k", "v");
+  EXPECT_TRUE(is(first.error(), libregistry::registry_errc::unavailable));
+  EXPECT_FALSE(nowhere.last_call_sent());
+  auto second = nowhere.put("k", "v");
+  EXPECT_TRUE(is(second.error(), libregistry::registry_errc::unavailable));
+  EXPECT_NE(to_string(second.error()).find("timeout passed before this call"),
+            std::string::npos)
+      << to_string(second.error());
+  EXPECT_FALSE(nowhere.last_call_sent());
+}
+
 } // namespace

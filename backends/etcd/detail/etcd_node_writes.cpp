@@ -15,6 +15,13 @@ namespace libregistry::etcd::detail {
 
 namespace {
 
+/// Whether a write that `client` made and that failed with `err` may still
+/// have been applied: etcd did not answer, after the request reached it.
+bool in_doubt_after(const caf::error& err, const etcd_client& client) {
+  return err == make_error(registry_errc::unavailable) &&
+         client.last_call_sent();
+}
+
 /// `err`, the error of a write that `client` made; an `unavailable` one
 /// says whether the write's outcome is in doubt (it reached etcd, which may
 /// have applied it, and `then` says what follows) or not (nothing reached
@@ -24,12 +31,12 @@ caf::error say_if_in_doubt(caf::error err, const etcd_client& client,
   if (err != make_error(registry_errc::unavailable))
     return err;
   auto reason = reason_of(err).value_or(to_string(err));
-  if (!client.last_call_sent())
+  if (in_doubt_after(err, client))
     return make_error(registry_errc::unavailable,
-                      reason + "; not applied: etcd did not receive it");
+                      reason + "; outcome in doubt: etcd may have applied it" +
+                          then);
   return make_error(registry_errc::unavailable,
-                    reason + "; outcome in doubt: etcd may have applied it" +
-                        then);
+                    reason + "; not applied: etcd did not receive it");
 }
 
 } // namespace
@@ -95,8 +102,7 @@ caf::error etcd_node::try_create(etcd_client& client, const registry_key& key,
     auto lease = lease_->id();
     auto res = client.create(etcd_key, bytes, lease);
     if (!res) {
-      if (res.error() == make_error(registry_errc::unavailable) &&
-          client.last_call_sent())
+      if (in_doubt_after(res.error(), client))
         in_doubt_.push_back({key, etcd_key, bytes});
       return say_if_in_doubt(std::move(res.error()), client,
                              "; if it did, this node deletes it again "
