@@ -57,4 +57,13 @@ registry_options options_for(const std::string& backend) {
   return result;
 }
 
+registry_options etcd_options_on(const std::vector<std::string>& endpoints) {
+  auto result = options_for("etcd");
+  metadata_value::list urls;
+  for (auto& x : endpoints)
+    urls.emplace_back(x);
+  result.backend_options["endpoints"] = metadata_value{std::move(urls)};
+  return result;
+}
+
 } // namespace libregistry::test

@@ -23,4 +23,7 @@ caf::settings backend_options_for(const std::string& backend);
 /// Registry options for `backend` with `backend_options_for(backend)`.
 registry_options options_for(const std::string& backend);
 
+/// `options_for("etcd")` on `endpoints` instead of the shared etcd.
+registry_options etcd_options_on(const std::vector<std::string>& endpoints);
+
 } // namespace libregistry::test

@@ -216,12 +216,8 @@ TEST_F(etcd_two_nodes, a_stopped_node_revokes_its_names_at_once) {
 class etcd_faults : public ::testing::Test {
 protected:
   registry_options options(std::vector<std::string> endpoints) {
-    auto opts = test::options_for("etcd");
+    auto opts = test::etcd_options_on(endpoints);
     opts.log = records.at(log_level::info);
-    metadata_value::list urls;
-    for (auto& x : endpoints)
-      urls.emplace_back(x);
-    opts.backend_options["endpoints"] = metadata_value{std::move(urls)};
     opts.backend_options["request-timeout"] = metadata_value{caf::timespan{1s}};
     return opts;
   }

@@ -119,12 +119,7 @@ TEST(etcd_lease, a_ttl_below_etcds_minimum_is_the_one_etcd_granted) {
   EXPECT_EQ((*lease)->ttl(), 3s);
   etcd_client slow_client{client_options{slow.endpoints(), 2000ms}};
   EXPECT_GE(slow_client.time_to_live((*lease)->id()).value(), 2);
-  auto opts = libregistry::test::options_for("etcd");
-  libregistry::metadata_value::list urls;
-  for (auto& x : slow.endpoints())
-    urls.emplace_back(x);
-  opts.backend_options["endpoints"] =
-      libregistry::metadata_value{std::move(urls)};
+  auto opts = libregistry::test::etcd_options_on(slow.endpoints());
   opts.backend_options["lease-ttl"] =
       libregistry::metadata_value{caf::timespan{1s}};
   libregistry::test::registry_fixture fx{opts};

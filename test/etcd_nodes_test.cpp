@@ -153,10 +153,11 @@ TEST_F(etcd_nodes, a_name_held_on_a_dead_node_is_refused_as_unreachable) {
   auto killed = clock_type::now();
   a->kill();
   auto answer = b->ask("register held");
-  EXPECT_NE(answer.find("holder_unreachable"), std::string::npos) << answer;
+  // Asked after the lease expired, the answer would be `ok`.
+  EXPECT_NE(answer.find("holder_unreachable"), std::string::npos)
+      << answer << " (asked " << ms_since(killed) << " ms after the kill)";
   EXPECT_NE(answer.find("held"), std::string::npos) << answer;
   EXPECT_NE(answer.find(" of node "), std::string::npos) << answer;
-  EXPECT_LT(ms_since(killed), 9000) << "asked after the lease expired";
   EXPECT_GE(time_until(*b, "register held", "ok", 15s), 0);
 }
 
