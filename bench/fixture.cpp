@@ -130,8 +130,7 @@ void shutdown() {
   cache_of<flat_map>().clear();
   caf_names(0);
   auto& x = the_system();
-  for (auto& h : x.holders)
-    caf::anon_send_exit(h, caf::exit_reason::kill);
+  kill_all(x.holders);
   x.holders.clear();
   x.sys.reset();
 }
@@ -205,6 +204,20 @@ void stop(const registry& reg) {
   // actor ended: wait for that too, so the next fixture's heap growth is
   // its own.
   static_cast<void>(reg.next_actor(serving, std::chrono::seconds(10)));
+}
+
+std::vector<caf::actor> spawn_idle_actors(size_t n) {
+  std::vector<caf::actor> result;
+  result.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    result.push_back(
+        sys().spawn([]() -> caf::behavior { return {[](int) {}}; }));
+  return result;
+}
+
+void kill_all(const std::vector<caf::actor>& actors) {
+  for (auto& who : actors)
+    caf::anon_send_exit(who, caf::exit_reason::kill);
 }
 
 void register_bulk(const registry& reg, std::vector<entry> entries) {

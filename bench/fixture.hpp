@@ -104,6 +104,12 @@ registry spawn_or_throw(const std::string& backend);
 /// Kills `who` and waits until it has terminated.
 void stop(const caf::actor& who);
 
+/// Spawns `n` actors that idle until killed: holders of fresh names.
+std::vector<caf::actor> spawn_idle_actors(size_t n);
+
+/// Kills `actors` without waiting for them.
+void kill_all(const std::vector<caf::actor>& actors);
+
 /// Stops `reg` for good and waits until its actor terminated and its
 /// backend is closed.
 void stop(const registry& reg);

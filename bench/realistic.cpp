@@ -5,8 +5,6 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/exit_reason.hpp>
-#include <caf/send.hpp>
 
 #include "families.hpp"
 #include "fixture.hpp"
@@ -114,20 +112,6 @@ realistic_ptr realistic(const std::string& backend, size_t n) {
 
 void clear_realistic() {
   cache_of<realistic_registry>().clear();
-}
-
-std::vector<caf::actor> spawn_idle_actors(size_t n) {
-  std::vector<caf::actor> result;
-  result.reserve(n);
-  for (size_t i = 0; i < n; ++i)
-    result.push_back(
-        sys().spawn([]() -> caf::behavior { return {[](int) {}}; }));
-  return result;
-}
-
-void kill_all(const std::vector<caf::actor>& actors) {
-  for (auto& who : actors)
-    caf::anon_send_exit(who, caf::exit_reason::kill);
 }
 
 void register_realistic_lookups(const std::string& backend, int64_t entries) {

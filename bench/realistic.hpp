@@ -44,10 +44,4 @@ std::shared_ptr<const realistic_registry> realistic(const std::string& backend,
 /// actor system goes.
 void clear_realistic();
 
-/// Spawns `n` actors that idle until killed: the holders of fresh names.
-std::vector<caf::actor> spawn_idle_actors(size_t n);
-
-/// Kills `actors` without waiting for them.
-void kill_all(const std::vector<caf::actor>& actors);
-
 } // namespace libregistry::bench

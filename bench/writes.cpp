@@ -98,13 +98,10 @@ void death_cleanup(benchmark::State& state, const std::string& backend) {
   caf::scoped_actor self{sys()};
   for (auto _ : state) {
     auto ns = ask<name_space>(self, reg, create_test_namespace_atom::value);
-    std::vector<caf::actor> actors;
+    auto actors = spawn_idle_actors(n);
     std::vector<entry> entries;
-    for (size_t i = 0; i < n; ++i) {
-      actors.push_back(
-          sys().spawn([]() -> caf::behavior { return {[](int) {}}; }));
-      entries.push_back(entry{key_for(i, ns), actors.back(), metadata{}});
-    }
+    for (size_t i = 0; i < n; ++i)
+      entries.push_back(entry{key_for(i, ns), actors[i], metadata{}});
     register_bulk(reg, std::move(entries));
     auto start = std::chrono::steady_clock::now();
     for (auto& a : actors)
