@@ -1,5 +1,6 @@
-// The etcd backend's pieces that need no etcd: the key layout, the stored
-// value, the cache's revision rules, and what the node agent answers from.
+// The etcd backend's pieces that need no etcd: the key layout, the cache's
+// revision rules, and what the node agent answers from (the stored value:
+// etcd_value_test.cpp).
 
 #include <gtest/gtest.h>
 
@@ -61,22 +62,6 @@ TEST(etcd_key_layout,
        {"/app/n/p/", "/app/n/p/1:x", "/app/n/p/1:x1:yz", "/app/n/q/1:x1:y",
         "/other/n/p/1:x1:y", "/app/n/t6:node-1/1:x1:y", "/app/n/p/99:x1:y"})
     EXPECT_FALSE(mine.parse(bad)) << bad;
-}
-
-TEST(etcd_stored_entry, round_trips_and_refuses_foreign_bytes) {
-  stored_entry x{"node-1", 42, "127.0.0.1", 4242, meta("role", "db")};
-  auto back = decode(encode(x));
-  ASSERT_TRUE(back);
-  EXPECT_EQ(back->owner, "node-1");
-  EXPECT_EQ(back->actor, 42u);
-  EXPECT_EQ(back->host, "127.0.0.1");
-  EXPECT_EQ(back->port, 4242);
-  EXPECT_EQ(back->meta, x.meta);
-  EXPECT_TRUE(
-      is(decode("not a registration").error(), registry_errc::backend_error));
-  EXPECT_TRUE(
-      is(decode(encode(x) + "x").error(), registry_errc::backend_error));
-  EXPECT_TRUE(is(decode("").error(), registry_errc::backend_error));
 }
 
 class etcd_name_cache : public ::testing::Test {

@@ -26,25 +26,6 @@ using namespace libregistry::etcd::detail;
 using libregistry::test::is;
 using json = nlohmann::json;
 
-namespace {
-
-/// A metadata value whose type tag (0x25) is out of CAF's range, at the
-/// end of a stored entry: CAF 0.17's variant throws std::runtime_error
-/// ("invalid type found") for it (corpus/stored_entry/crash-variant-tag).
-const std::string bad_tag_entry{"\x00\x00\x00\x7d\x00\x00\x00\x00\x00\x00"
-                                "\x00\x00\x7d\x00\x25\x00\x00",
-                                17};
-
-} // namespace
-
-TEST(fuzz_regressions,
-     a_stored_value_with_an_unknown_metadata_type_is_refused) {
-  caf::expected<stored_entry> x{stored_entry{}};
-  ASSERT_NO_THROW(x = decode(bad_tag_entry));
-  ASSERT_FALSE(x);
-  EXPECT_TRUE(is(x.error(), registry_errc::backend_error));
-}
-
 TEST(fuzz_regressions,
      metadata_from_another_node_with_an_unknown_type_is_refused) {
   // corpus/node_messages/crash-variant-tag without its selector byte: one

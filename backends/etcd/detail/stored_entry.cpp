@@ -1,40 +1,100 @@
 #include <libregistry/backends/etcd/detail/stored_entry.hpp>
 
-#include <exception>
-#include <vector>
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <limits>
 
-#include <caf/binary_deserializer.hpp>
-#include <caf/binary_serializer.hpp>
+#include <nlohmann/json.hpp>
 
+#include <libregistry/backends/etcd/detail/metadata_json.hpp>
 #include <libregistry/errors.hpp>
 
 namespace libregistry::etcd::detail {
 
+namespace {
+
+using json = nlohmann::json;
+
+caf::error not_an_entry(const std::string& why) {
+  return make_error(registry_errc::backend_error,
+                    "etcd holds a value that is not a registration: " + why);
+}
+
+/// The unsigned integer field `name` of `x`, at most `max`.
+caf::expected<uint64_t> number(const json& x, const char* name, uint64_t max) {
+  auto i = x.find(name);
+  if (i == x.end() || !i->is_number_unsigned() || i->get<uint64_t>() > max)
+    return not_an_entry(std::string{"no field \""} + name +
+                        "\" with an integer from 0 to " + std::to_string(max));
+  return i->get<uint64_t>();
+}
+
+caf::expected<std::string> text(const json& x, const char* name) {
+  auto i = x.find(name);
+  if (i == x.end())
+    return not_an_entry(std::string{"no field \""} + name + "\"");
+  return text_from_json(*i, name);
+}
+
+/// Refuses `x` unless it is an object with exactly the fields `names`.
+caf::error fields(const json& x, std::initializer_list<const char*> names,
+                  const char* what) {
+  if (!x.is_object())
+    return not_an_entry(std::string{what} + " is not a JSON object");
+  for (auto& item : x.items())
+    if (std::find_if(names.begin(), names.end(), [&](const char* name) {
+          return item.key() == name;
+        }) == names.end())
+      return not_an_entry(std::string{what} + " has an unknown field \"" +
+                          item.key() + "\"");
+  return caf::none;
+}
+
+} // namespace
+
 std::string encode(const stored_entry& x) {
-  std::vector<char> buf;
-  caf::binary_serializer sink{nullptr, buf};
-  // Serializing into memory fails only on allocation failure, which throws.
-  static_cast<void>(sink(const_cast<stored_entry&>(x)));
-  return {buf.begin(), buf.end()};
+  json value{{"node", text_to_json(x.owner)},
+             {"actor", x.actor},
+             {"address", {{"host", text_to_json(x.host)}, {"port", x.port}}},
+             {"metadata", to_json(x.meta)}};
+  return value.dump();
 }
 
 caf::expected<stored_entry> decode(const std::string& bytes) {
-  stored_entry result;
-  caf::binary_deserializer source{nullptr, bytes.data(), bytes.size()};
-  caf::error err;
-  try {
-    err = source(result);
-  } catch (const std::exception& e) { // not CAF's own: none is documented
-    err = caf::make_error(caf::sec::invalid_argument, e.what());
-  }
-  if (err)
-    return make_error(registry_errc::backend_error,
-                      "etcd holds a value that is not a registration: " +
-                          to_string(err));
-  if (source.remaining() != 0)
-    return make_error(registry_errc::backend_error,
-                      "etcd holds a value with trailing bytes");
-  return result;
+  auto value = json::parse(bytes, nullptr, false);
+  if (value.is_discarded())
+    return not_an_entry("not JSON");
+  if (auto err =
+          fields(value, {"node", "actor", "address", "metadata"}, "the value"))
+    return err;
+  auto address = value.find("address");
+  if (address == value.end())
+    return not_an_entry("no field \"address\"");
+  if (auto err = fields(*address, {"host", "port"}, "the address"))
+    return err;
+  auto owner = text(value, "node");
+  if (!owner)
+    return std::move(owner.error());
+  auto actor =
+      number(value, "actor", std::numeric_limits<caf::actor_id>::max());
+  if (!actor)
+    return std::move(actor.error());
+  auto host = text(*address, "host");
+  if (!host)
+    return std::move(host.error());
+  auto port = number(*address, "port", std::numeric_limits<uint16_t>::max());
+  if (!port)
+    return std::move(port.error());
+  auto meta = value.find("metadata");
+  if (meta == value.end())
+    return not_an_entry("no field \"metadata\"");
+  auto parsed = metadata_from_json(*meta);
+  if (!parsed)
+    return std::move(parsed.error());
+  return stored_entry{std::move(*owner), static_cast<caf::actor_id>(*actor),
+                      std::move(*host), static_cast<uint16_t>(*port),
+                      std::move(*parsed)};
 }
 
 std::string describe(const stored_entry& x) {

@@ -30,11 +30,21 @@ typename Inspector::result_type inspect(Inspector& f, stored_entry& x) {
            x.port, x.meta);
 }
 
-/// `x` in CAF's binary format, the bytes of an etcd value.
+/// `x` as the bytes of an etcd value: one line of JSON that `etcdctl get`
+/// shows as is,
+///
+///   {"actor":7,"address":{"host":"10.0.0.2","port":4242},
+///    "metadata":{"role":"db"},"node":"3f2a9c1e-node"}
+///
+/// with metadata as `to_json` writes it (metadata_json.hpp), and the texts
+/// as `text_to_json` does. Cost: O(size of `x`).
 std::string encode(const stored_entry& x);
 
-/// The entry in `bytes`; `backend_error` for bytes that are not one (a
-/// foreign or corrupt value under the registry's prefix).
+/// The entry in `bytes`, JSON as `encode` writes it (whitespace and field
+/// order are free); `backend_error` saying what is wrong for bytes that are
+/// not one (a foreign, corrupt or mistyped value under the registry's
+/// prefix): not JSON, a field missing, unknown or of the wrong type, a port
+/// beyond 65535, metadata `metadata_from_json` refuses.
 caf::expected<stored_entry> decode(const std::string& bytes);
 
 /// The holder `x` for humans: `actor ID of node OWNER at HOST:PORT`.
