@@ -41,6 +41,8 @@ std::string to_string(registry_errc x) {
     return "limit_reached";
   case registry_errc::holder_unreachable:
     return "holder_unreachable";
+  case registry_errc::access_denied:
+    return "access_denied";
   }
   return "unknown_error";
 }

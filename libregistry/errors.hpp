@@ -77,6 +77,11 @@ enum class registry_errc : uint8_t {
   /// why its node could not be asked. Nothing changed; the request may
   /// succeed once the name is free.
   holder_unreachable,
+  /// The backend's store refused this node's credentials (etcd: the TLS
+  /// handshake failed on a certificate, or the user, password or a
+  /// permission was refused). The context says which and what to check.
+  /// Retrying does not help until the configuration or the store changes.
+  access_denied,
 };
 
 namespace detail {
@@ -146,7 +151,7 @@ caf::optional<std::string> reason_of(const caf::error& x);
 
 /// The last code of `registry_errc`; codes run from 1 to it. Tables
 /// that keep a slot per code (the registry's metrics) size themselves by it.
-constexpr registry_errc last_registry_errc = registry_errc::holder_unreachable;
+constexpr registry_errc last_registry_errc = registry_errc::access_denied;
 
 /// Renders a registry error for humans, e.g.
 /// `registry_error(invalid_key, empty service name)` or

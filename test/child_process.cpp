@@ -1,6 +1,8 @@
 #include "child_process.hpp"
 
 #include <csignal>
+#include <cstdio>
+#include <memory>
 
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -30,6 +32,16 @@ pid_t spawn_child(const std::vector<std::string>& args, child_streams streams) {
     dup2(streams.err, STDERR_FILENO);
   execvp(argv[0], argv.data());
   _exit(127);
+}
+
+std::string output_of(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe{popen(command.c_str(), "r"),
+                                             pclose};
+  std::string out;
+  char buf[4096];
+  for (size_t n; pipe && (n = fread(buf, 1, sizeof(buf), pipe.get())) > 0;)
+    out.append(buf, n);
+  return out;
 }
 
 } // namespace libregistry::test

@@ -22,4 +22,7 @@ struct child_streams {
 /// with O_CLOEXEC. Returns the child's pid, or -1 if it could not start.
 pid_t spawn_child(const std::vector<std::string>& args, child_streams streams);
 
+/// What `command` prints on stdout, run by the shell (`popen`).
+std::string output_of(const std::string& command);
+
 } // namespace libregistry::test

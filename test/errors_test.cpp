@@ -1,6 +1,7 @@
 // Registry errors explain themselves: they render by name with no set up,
 // wherever CAF renders an error, and carry what they are about.
 
+#include <set>
 #include <string>
 
 #include <caf/actor_system.hpp>
@@ -134,3 +135,13 @@ TEST_F(errors, googletest_prints_them_as_text) {
 }
 
 } // namespace
+
+TEST_F(errors, every_code_renders_by_its_own_name) {
+  std::set<std::string> names;
+  for (int code = 1; code <= static_cast<int>(last_registry_errc); ++code) {
+    auto name = to_string(static_cast<registry_errc>(code));
+    EXPECT_NE(name, "unknown_error") << code;
+    EXPECT_TRUE(names.insert(name).second) << name;
+  }
+  EXPECT_EQ(to_string(registry_errc::access_denied), "access_denied");
+}

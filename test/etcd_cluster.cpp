@@ -22,9 +22,17 @@ namespace libregistry::test {
 
 namespace {
 
-/// `n` distinct ports that were free a moment ago: the kernel's picks for
-/// port 0, each socket held open until all are picked, so no port is
-/// picked twice.
+std::string url(int port) {
+  return "http://127.0.0.1:" + std::to_string(port);
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  return std::to_string(::getpid()) + "-" + std::to_string(rd());
+}
+
+} // namespace
+
 std::vector<int> free_ports(size_t n) {
   std::vector<int> fds;
   std::vector<int> result;
@@ -44,17 +52,6 @@ std::vector<int> free_ports(size_t n) {
     ::close(fd);
   return result;
 }
-
-std::string url(int port) {
-  return "http://127.0.0.1:" + std::to_string(port);
-}
-
-std::string random_suffix() {
-  std::random_device rd;
-  return std::to_string(::getpid()) + "-" + std::to_string(rd());
-}
-
-} // namespace
 
 etcd_cluster::etcd_cluster(size_t size,
                            std::chrono::milliseconds election_timeout)

@@ -8,6 +8,11 @@
 
 namespace libregistry::test {
 
+/// `n` distinct ports that were free a moment ago: the kernel's picks for
+/// port 0, each socket held open until all are picked, so no port is
+/// picked twice.
+std::vector<int> free_ports(size_t n);
+
 /// A throw-away etcd cluster on 127.0.0.1 for one test: `size` members of
 /// Debian's `etcd` 3.4, free ports picked by the kernel, a fresh data
 /// directory and cluster token. Elections time out after `election_timeout`

@@ -7,9 +7,7 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <limits>
-#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +16,7 @@
 #include <caf/uri.hpp>
 #include <nlohmann/json.hpp>
 
+#include "child_process.hpp"
 #include "registry_fixture.hpp"
 #include <libregistry/backends/etcd/detail/key_layout.hpp>
 #include <libregistry/backends/etcd/detail/stored_entry.hpp>
@@ -26,9 +25,10 @@
 using namespace std::chrono_literals;
 using namespace libregistry;
 using namespace libregistry::etcd::detail;
-using libregistry::test::options_for;
 using libregistry::test::is;
 using libregistry::test::key;
+using libregistry::test::options_for;
+using libregistry::test::output_of;
 using libregistry::test::registry_fixture;
 using json = nlohmann::json;
 
@@ -206,13 +206,7 @@ protected:
     auto endpoint = caf::get<std::string>(
         caf::get<metadata_value::list>(shared["endpoints"]).front());
     auto command = "ETCDCTL_API=3 etcdctl --endpoints=" + endpoint + " " + args;
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe{popen(command.c_str(), "r"),
-                                               pclose};
-    std::string out;
-    char buf[4096];
-    for (size_t n; pipe && (n = fread(buf, 1, sizeof(buf), pipe.get())) > 0;)
-      out.append(buf, n);
-    return out;
+    return output_of(command);
   }
 
   /// The etcd key of the production name `name`.

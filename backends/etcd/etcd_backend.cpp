@@ -1,5 +1,10 @@
 #include <libregistry/backends/etcd/etcd_backend.hpp>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
 #include <absl/strings/str_split.h>
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
@@ -39,6 +44,56 @@ endpoints_from(const option_reader& opts, const caf::settings& options) {
   return result;
 }
 
+/// The readable file `name`, or "" if absent.
+caf::expected<std::string> file_from(const option_reader& opts,
+                                     const char* name) {
+  auto path = opts.text(name, "");
+  if (!path || path->empty())
+    return path;
+  if (!std::ifstream{*path})
+    return opts.refuse(name, "must name a readable file, got '" + *path +
+                                 "': " + std::strerror(errno));
+  return path;
+}
+
+/// The TLS files and etcd user of `opts` into `client`.
+caf::error access_from(const option_reader& opts,
+                       detail::client_options& client) {
+  auto& tls = client.tls;
+  for (auto [name, field] : {std::make_pair("ca-file", &tls.ca_file),
+                             std::make_pair("cert-file", &tls.cert_file),
+                             std::make_pair("key-file", &tls.key_file)}) {
+    auto path = file_from(opts, name);
+    if (!path)
+      return std::move(path.error());
+    *field = std::move(*path);
+  }
+  if (tls.cert_file.empty() != tls.key_file.empty())
+    return opts.refuse(tls.cert_file.empty() ? "cert-file" : "key-file",
+                       "must be given with " + std::string{tls.cert_file.empty()
+                                                               ? "key-file"
+                                                               : "cert-file"});
+  auto https = std::any_of(
+      client.endpoints.begin(), client.endpoints.end(),
+      [](const std::string& x) { return x.rfind("https://", 0) == 0; });
+  if (!https && !(tls.ca_file + tls.cert_file).empty())
+    return opts.refuse(tls.ca_file.empty() ? "cert-file" : "ca-file",
+                       "applies to https:// endpoints, and none is given");
+  auto user = opts.text("user", "");
+  if (!user)
+    return std::move(user.error());
+  auto password = opts.text("password", "");
+  if (!password)
+    return std::move(password.error());
+  if (user->empty() != password->empty())
+    return opts.refuse(user->empty() ? "password" : "user",
+                       "must be given with " +
+                           std::string{user->empty() ? "user" : "password"});
+  client.user = std::move(*user);
+  client.password = std::move(*password);
+  return caf::none;
+}
+
 template <class F>
 write_result<etcd_state> write(etcd_state&& st, F f) {
   auto err = f(*st.node);
@@ -61,6 +116,8 @@ caf::expected<node_options> node_options_from(const caf::settings& options) {
     return std::move(timeout.error());
   result.client.request_timeout =
       std::chrono::duration_cast<std::chrono::milliseconds>(*timeout);
+  if (auto err = access_from(opts, result.client))
+    return err;
   auto ttl = opts.timespan("lease-ttl", seconds(10));
   if (!ttl)
     return std::move(ttl.error());
@@ -97,7 +154,18 @@ void backend::declare_options(caf::config_option_adder& group) {
                                         "address of this node's agent (default "
                                         "127.0.0.1)")
       .add<checked_option<int64_t>>(
-          "agent-port", "port of this node's agent (default 0: any)");
+          "agent-port", "port of this node's agent (default 0: any)")
+      .add<checked_option<std::string>>(
+          "ca-file", "PEM file of the CAs etcd's certificate must chain to "
+                     "(https; default: the system's)")
+      .add<checked_option<std::string>>(
+          "cert-file", "PEM file of this node's client certificate (https)")
+      .add<checked_option<std::string>>(
+          "key-file", "PEM file of the key of cert-file (https)")
+      .add<checked_option<std::string>>(
+          "user", "etcd user this node authenticates as (default: none)")
+      .add<checked_option<std::string>>("password",
+                                        "password of the etcd user");
 }
 
 caf::expected<etcd_state> backend::init(const caf::settings& options,

@@ -60,7 +60,20 @@ struct etcd_state {
 ///   `lease_ttl`) the TTL etcd granted;
 /// - `request-timeout` (timespan, default 2 s): bound on one etcd call;
 /// - `agent-host` (default `127.0.0.1`) and `agent-port` (default 0, any
-///   free port): where this node's agent listens for the others.
+///   free port): where this node's agent listens for the others;
+/// - `ca-file`, `cert-file`, `key-file` (PEM files; for `https://`
+///   endpoints): the CAs etcd's certificate must chain to (default: the
+///   system's), and this node's client certificate and key (both or
+///   neither). etcd 3.4's JSON gateway refuses a client certificate whose
+///   subject has a CommonName when etcd checks client certificates;
+/// - `user` and `password` (both or neither): etcd's authentication. The
+///   node asks for a token and asks again when etcd forgets it (after
+///   `--auth-token-ttl` unused). The user's role needs `readwrite` on the
+///   prefix.
+///
+/// A refused certificate, user, password or permission is `access_denied`,
+/// saying which and what to check; a file that cannot be read, or a TLS
+/// file without an `https://` endpoint, is `invalid_option`.
 ///
 /// Costs: writes one etcd transaction (two to replace a gone holder);
 /// lookup two hash probes under a shared lock; list_all and find_by_field

@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include <libregistry/backends/etcd/detail/etcd_access.hpp>
 #include <libregistry/backends/etcd/detail/gateway_json.hpp>
 #include <libregistry/errors.hpp>
 
@@ -46,8 +47,11 @@ struct etcd_client::impl {
   std::optional<clock::time_point> budget_end;
   /// Whether the last call sent its request (`last_call_sent`).
   bool sent = false;
+  etcd_access access;
+  /// Whether the last `post` failed because etcd no longer knows the token.
+  bool token_expired = false;
 
-  impl() {
+  explicit impl(const client_options& opts) : access(opts) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     curl = curl_easy_init();
@@ -59,6 +63,7 @@ struct etcd_client::impl {
   caf::expected<json> post(const std::string& url, const std::string& request,
                            clock::duration left, bool& transient) {
     body.clear();
+    token_expired = false;
     auto ms = std::max<long>(
         1, static_cast<long>(
                std::chrono::duration_cast<std::chrono::milliseconds>(left)
@@ -72,20 +77,48 @@ struct etcd_client::impl {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    access.prepare(curl);
     auto rc = curl_easy_perform(curl);
     long request_bytes = 0;
     curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_bytes);
     sent = sent || request_bytes > 0;
-    transient = true;
     if (rc != CURLE_OK)
-      return make_error(registry_errc::unavailable,
-                        url + ": " + curl_easy_strerror(rc));
-    return parse_answer(url, body, transient);
+      return transfer_failure(url, rc, access.curl_detail(), transient);
+    auto answer = parse_answer(url, body, transient);
+    if (answer)
+      return answer;
+    if (auto err = gateway_refused_certificate(url, body)) {
+      transient = false;
+      return err;
+    }
+    auto doc = json::parse(body, nullptr, false);
+    if (auto err = refused_access(int_field(doc, "code"),
+                                  string_field(doc, "message", body),
+                                  access.options(), token_expired)) {
+      transient = false;
+      return err;
+    }
+    return answer;
+  }
+
+  /// Authenticates at `endpoint` within `left` unless a token is held.
+  caf::error authenticate(const std::string& endpoint, clock::duration left,
+                          bool& transient) {
+    if (!access.needs_token())
+      return caf::none;
+    // Only the call's own request counts for `last_call_sent`.
+    auto sent_before = sent;
+    auto answer = post(endpoint + "/v3/auth/authenticate",
+                       access.credentials().dump(), left, transient);
+    sent = sent_before;
+    if (!answer)
+      return std::move(answer.error());
+    return access.keep_token(string_field(*answer, "token", ""));
   }
 };
 
 etcd_client::etcd_client(client_options opts)
-    : opts_(std::move(opts)), impl_(std::make_unique<impl>()) {}
+    : opts_(std::move(opts)), impl_(std::make_unique<impl>(opts_)) {}
 
 etcd_client::~etcd_client() = default;
 
@@ -124,6 +157,7 @@ caf::expected<json> call(Impl& self, const client_options& opts,
   auto per_attempt = std::max<clock::duration>(opts.request_timeout / 3,
                                                std::chrono::milliseconds(100));
   caf::error last;
+  bool reauthenticated = false;
   auto n = opts.endpoints.size();
   for (size_t attempt = 0;; ++attempt) {
     auto left = deadline - clock::now();
@@ -136,13 +170,26 @@ caf::expected<json> call(Impl& self, const client_options& opts,
                               "timeout; last: " +
                                   to_string(last));
     auto index = (self.preferred + attempt) % n;
+    auto& endpoint = opts.endpoints[index];
     bool transient = false;
-    auto answer =
-        self.post(opts.endpoints[index] + path, text,
-                  std::min<clock::duration>(left, per_attempt), transient);
+    auto err = self.authenticate(
+        endpoint, std::min<clock::duration>(left, per_attempt), transient);
+    auto answer = err ? caf::expected<json>{std::move(err)}
+                      : self.post(endpoint + path, text,
+                                  std::min<clock::duration>(
+                                      deadline - clock::now(), per_attempt),
+                                  transient);
     if (answer) {
       self.preferred = index;
       return answer;
+    }
+    if (self.token_expired && !reauthenticated) {
+      // etcd forgot the token (expired unused, or etcd restarted): once
+      // per call, authenticate again and repeat the request.
+      self.access.drop_token();
+      reauthenticated = true;
+      --attempt;
+      continue;
     }
     if (!transient)
       return std::move(answer.error());
@@ -154,6 +201,18 @@ caf::expected<json> call(Impl& self, const client_options& opts,
 }
 
 } // namespace
+
+caf::expected<std::string> etcd_client::fresh_token() {
+  if (opts_.user.empty())
+    return std::string{};
+  // Any call authenticates first when no token is held; a member's
+  // status needs no permission.
+  impl_->access.drop_token();
+  auto answer = call(*impl_, opts_, "/v3/maintenance/status", json::object());
+  if (!answer)
+    return std::move(answer.error());
+  return impl_->access.token();
+}
 
 caf::expected<range_result> etcd_client::range(const std::string& key,
                                                const std::string& range_end) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/error.hpp>
@@ -55,12 +56,32 @@ struct lease_grant {
   std::chrono::seconds ttl{0};
 };
 
-/// Where the cluster is and how long to wait for it.
+/// Files in PEM for TLS towards `https://` endpoints. Empty: curl's
+/// default (the system's CAs; no client certificate).
+struct tls_files {
+  /// The CAs that etcd's certificate must chain to.
+  std::string ca_file;
+  /// This node's client certificate and its key, both or neither.
+  std::string cert_file;
+  std::string key_file;
+};
+
+/// Where the cluster is, how to prove who calls, and how long to wait.
 struct client_options {
+  client_options(std::vector<std::string> endpoints = {},
+                 std::chrono::milliseconds request_timeout =
+                     std::chrono::milliseconds{2000})
+      : endpoints(std::move(endpoints)), request_timeout(request_timeout) {}
+
   /// Client URLs such as `http://127.0.0.1:2379`; tried in turn.
   std::vector<std::string> endpoints;
   /// Bound on one call, over every endpoint tried.
-  std::chrono::milliseconds request_timeout{2000};
+  std::chrono::milliseconds request_timeout;
+  tls_files tls;
+  /// etcd's authentication: the user and password a token is asked for;
+  /// an empty user, none.
+  std::string user;
+  std::string password;
 };
 
 /// A synchronous client of etcd's v3 API through its JSON gateway
@@ -75,9 +96,14 @@ struct client_options {
 /// out may still have been applied, so each write is safe to repeat: `put`
 /// writes the same value again, and `create` counts finding its own value
 /// as success.
+/// With a `user`, a call first authenticates if it holds no token, and
+/// authenticates again once if etcd no longer knows its token
+/// (`etcd_access`); TLS files apply to every call.
 /// Errors: `unavailable` when no endpoint answered in time (no quorum
 /// counts as that: etcd cannot commit, the request times out);
-/// `backend_error` with etcd's message when etcd refused the request.
+/// `access_denied` when a certificate, the user, its password or a
+/// permission was refused; `backend_error` with etcd's message when etcd
+/// refused the request otherwise.
 ///
 /// Not thread-safe: one client per thread (each owns a connection).
 class etcd_client {
@@ -113,6 +139,10 @@ public:
   /// failed after sending may have been applied (its outcome is in doubt);
   /// one that failed without sending was not.
   bool last_call_sent() const;
+
+  /// A token of etcd's authentication, asked for now (empty without a
+  /// user): for a connection the client does not make itself (a watch).
+  caf::expected<std::string> fresh_token();
 
   /// Every key from `key` up to, not including, `range_end` (just `key`
   /// if `range_end` is empty). Linearizable: answered by the leader.

@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include <libregistry/backends/etcd/detail/etcd_access.hpp>
 #include <libregistry/backends/etcd/detail/gateway_json.hpp>
 
 namespace libregistry::etcd::detail {
@@ -135,7 +136,18 @@ bool etcd_watch::consume(const std::string& line) {
 
 void etcd_watch::run() {
   auto n = opts_.endpoints.size();
+  etcd_client auth{opts_};
+  etcd_access access{opts_};
   for (size_t attempt = 0; !stop_ && n > 0; ++attempt) {
+    // Each connection gets a fresh token: etcd checks it only when the
+    // watch is created, and forgets unused ones.
+    if (!opts_.user.empty()) {
+      auto token = auth.fresh_token();
+      if (!token || access.keep_token(std::move(*token))) {
+        pause();
+        continue;
+      }
+    }
     json create{{"key", absl::Base64Escape(key_)},
                 {"range_end", absl::Base64Escape(range_end_)},
                 {"start_revision", std::to_string(revision_ + 1)},
@@ -151,6 +163,7 @@ void etcd_watch::run() {
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, &st);
+    access.prepare(easy);
     auto multi = curl_multi_init();
     curl_multi_add_handle(multi, easy);
     int running = 1;
@@ -163,9 +176,13 @@ void etcd_watch::run() {
     curl_multi_cleanup(multi);
     curl_easy_cleanup(easy);
     connected_ = false;
-    for (int i = 0; i < 2 && !stop_; ++i) // pause 100 ms, stoppable
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    pause();
   }
+}
+
+void etcd_watch::pause() {
+  for (int i = 0; i < 2 && !stop_; ++i) // 100 ms, stoppable
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 } // namespace libregistry::etcd::detail

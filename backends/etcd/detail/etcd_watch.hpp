@@ -95,6 +95,9 @@ public:
 private:
   void run();
 
+  /// Waits 100 ms before the next connection, or less when stopped.
+  void pause();
+
   /// Handles one line of the stream; false to reconnect.
   bool consume(const std::string& line);
 
