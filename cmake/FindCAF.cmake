@@ -1,12 +1,14 @@
 # Finds CAF 0.17 (Debian's libcaf-dev ships no CMake package config).
 #
-# Components: `core` (always) and `io`. Provides the imported targets
-# CAF::core and, where found, CAF::io; sets CAF_FOUND, CAF_INCLUDE_DIR and
-# CAF_VERSION. Without components, both are required.
+# Components: `core` (always), `io` and `openssl`. Provides the imported
+# targets CAF::core and, where found, CAF::io and CAF::openssl; sets
+# CAF_FOUND, CAF_INCLUDE_DIR and CAF_VERSION. Without components, core and
+# io are required.
 
 find_path(CAF_INCLUDE_DIR caf/config.hpp)
 find_library(CAF_CORE_LIBRARY NAMES caf_core)
 find_library(CAF_IO_LIBRARY NAMES caf_io)
+find_library(CAF_OPENSSL_LIBRARY NAMES caf_openssl)
 
 if(CAF_INCLUDE_DIR AND EXISTS "${CAF_INCLUDE_DIR}/caf/config.hpp")
   file(STRINGS "${CAF_INCLUDE_DIR}/caf/config.hpp" _caf_version_line
@@ -24,6 +26,9 @@ endif()
 set(_caf_required CAF_INCLUDE_DIR CAF_CORE_LIBRARY)
 if(NOT CAF_FIND_COMPONENTS OR "io" IN_LIST CAF_FIND_COMPONENTS)
   list(APPEND _caf_required CAF_IO_LIBRARY)
+endif()
+if("openssl" IN_LIST CAF_FIND_COMPONENTS)
+  list(APPEND _caf_required CAF_OPENSSL_LIBRARY)
 endif()
 
 include(FindPackageHandleStandardArgs)
@@ -48,6 +53,15 @@ if(CAF_FOUND)
       CAF::io PROPERTIES IMPORTED_LOCATION "${CAF_IO_LIBRARY}"
                          INTERFACE_LINK_LIBRARIES CAF::core)
   endif()
+  if(CAF_IO_LIBRARY
+     AND CAF_OPENSSL_LIBRARY
+     AND NOT TARGET CAF::openssl)
+    add_library(CAF::openssl UNKNOWN IMPORTED)
+    set_target_properties(
+      CAF::openssl PROPERTIES IMPORTED_LOCATION "${CAF_OPENSSL_LIBRARY}"
+                              INTERFACE_LINK_LIBRARIES CAF::io)
+  endif()
 endif()
 
-mark_as_advanced(CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY)
+mark_as_advanced(CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY
+                 CAF_OPENSSL_LIBRARY)

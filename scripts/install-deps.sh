@@ -11,7 +11,7 @@ set -euo pipefail
 packages=(cmake g++ make ccache libcaf-dev libgtest-dev libbenchmark-dev
   gnuplot-nox fonts-liberation python3 libabsl-dev libcurl4-openssl-dev nlohmann-json3-dev
   etcd-server etcd-client clang-15 libfuzzer-15-dev librapidcheck-dev
-  openssl curl)
+  libcaf-openssl0.17 openssl curl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -38,7 +38,7 @@ fixture::fixture(registry_options opts)
 fixture::fixture(
     registry_options opts,
     const std::function<void(caf::actor_system_config&)>& configure)
-    : sys_((configure(cfg_), test_config(cfg_))),
+    : sys_((test_config(cfg_), configure(cfg_), cfg_)),
       reg_(spawn_or_throw(sys_, std::move(opts))), client_(sys_, reg_),
       self_(sys_) {}
 

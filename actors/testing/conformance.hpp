@@ -114,7 +114,9 @@ public:
   explicit fixture(registry_options opts = {});
 
   /// A fixture whose actor system `configure` sets up further, e.g. with
-  /// another scheduler policy, before it starts.
+  /// another scheduler policy, before it starts: after the fixture's own
+  /// set up (`test_config`), so it may load modules that need the io
+  /// module, such as CAF's OpenSSL manager.
   fixture(registry_options opts,
           const std::function<void(caf::actor_system_config&)>& configure);
 

@@ -80,6 +80,7 @@ backend_health etcd_node::health() const {
   details.emplace("taken_while_cut_off", std::move(taken));
   details.emplace("owner", layout_.owner());
   details.emplace("agent_port", static_cast<int64_t>(agent_port_));
+  details.emplace("node_tls", metadata_value{uses_tls(sys_)});
   return result;
 }
 

@@ -7,6 +7,12 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#ifdef LIBREGISTRY_WITH_CAF_OPENSSL
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
+#include <caf/openssl/remote_actor.hpp>
+#endif
+
 #include <libregistry/errors.hpp>
 #include <libregistry/liveness.hpp>
 
@@ -42,7 +48,27 @@ node_agent::behavior_type agent(node_agent::pointer,
       [locals](resolve_atom, caf::actor_id id) { return locals->find(id); }};
 }
 
+/// `agent` published on `host:port`: over TLS when the system loaded CAF's
+/// OpenSSL module.
+caf::expected<uint16_t> publish(caf::actor_system& sys, const node_agent& agent,
+                                const std::string& host, uint16_t port) {
+#ifdef LIBREGISTRY_WITH_CAF_OPENSSL
+  if (sys.has_openssl_manager())
+    return caf::openssl::publish(agent, port, host.c_str());
+#endif
+  return sys.middleman().publish(agent, port, host.c_str());
+}
+
 } // namespace
+
+bool uses_tls(caf::actor_system& sys) {
+#ifdef LIBREGISTRY_WITH_CAF_OPENSSL
+  return sys.has_openssl_manager();
+#else
+  static_cast<void>(sys);
+  return false;
+#endif
+}
 
 caf::expected<std::pair<node_agent, uint16_t>>
 start_agent(caf::actor_system& sys, std::shared_ptr<const local_actors> locals,
@@ -52,7 +78,7 @@ start_agent(caf::actor_system& sys, std::shared_ptr<const local_actors> locals,
                       "etcd: the actor system needs the io module (load "
                       "caf::io::middleman in its config)");
   auto handle = sys.spawn<caf::hidden>(agent, std::move(locals));
-  auto published = sys.middleman().publish(handle, port, host.c_str());
+  auto published = publish(sys, handle, host, port);
   if (!published) {
     caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
     return make_error(registry_errc::backend_error,
@@ -118,7 +144,14 @@ caf::expected<node_agent> handle_resolver::agent_of(const stored_entry& x) {
       return i->second;
     agents_.erase(i);
   }
+#ifdef LIBREGISTRY_WITH_CAF_OPENSSL
+  auto agent =
+      uses_tls(sys_)
+          ? caf::openssl::remote_actor<node_agent>(sys_, x.host, x.port)
+          : sys_.middleman().remote_actor<node_agent>(x.host, x.port);
+#else
   auto agent = sys_.middleman().remote_actor<node_agent>(x.host, x.port);
+#endif
   if (!agent)
     return make_error(registry_errc::unavailable,
                       "etcd: cannot reach the agent of node " + x.owner +

@@ -49,9 +49,17 @@ private:
   std::unordered_map<caf::actor_id, std::pair<caf::actor, size_t>> actors_;
 };
 
+/// Whether nodes talk over TLS: the system loaded CAF's OpenSSL module
+/// (`caf::openssl::manager`, configured by its `openssl.*` options) and the
+/// backend was built with it. Then agents are published and reached with
+/// `caf::openssl::publish` and `remote_actor`, and the handles they give
+/// are proxies over those TLS connections.
+bool uses_tls(caf::actor_system& sys);
+
 /// Spawns the agent (hidden, so it never delays the actor system's
-/// shutdown) and publishes it on `host`:`port` (0: a free port). Returns
-/// the agent and the port. Needs the io module loaded.
+/// shutdown) and publishes it on `host`:`port` (0: a free port), over TLS
+/// if `uses_tls(sys)`. Returns the agent and the port. Needs the io module
+/// loaded.
 caf::expected<std::pair<node_agent, uint16_t>>
 start_agent(caf::actor_system& sys, std::shared_ptr<const local_actors> locals,
             const std::string& host, uint16_t port);
