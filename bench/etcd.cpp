@@ -41,12 +41,6 @@ caf::settings etcd_options(const std::string& prefix) {
   return result;
 }
 
-std::string fresh_prefix() {
-  static std::atomic<int> registries{0};
-  return "/bench/" + std::to_string(getpid()) + "/" +
-         std::to_string(++registries) + "/";
-}
-
 /// The other node: a registry_bench process with `--serve-node PREFIX`,
 /// whose stdin the parent holds; closing it ends the node.
 class other_node {
@@ -141,6 +135,12 @@ std::vector<std::string> measured_backends() {
 
 bool is_remote(const std::string& backend) {
   return backend == "etcd";
+}
+
+std::string fresh_prefix() {
+  static std::atomic<int> registries{0};
+  return "/bench/" + std::to_string(getpid()) + "/" +
+         std::to_string(++registries) + "/";
 }
 
 caf::settings backend_options_for(const std::string& backend) {

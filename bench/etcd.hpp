@@ -40,6 +40,15 @@ caf::settings backend_options_for(const std::string& backend);
 /// and its answer, awaited, from an actor; both nodes on this host.
 void register_cross_node();
 
+/// A key prefix under which no other registry or benchmark of the run
+/// writes.
+std::string fresh_prefix();
+
+/// BM_EtcdRegisterConcurrently/etcd/64 beside BM_EtcdPutConcurrently/64:
+/// one node's registrations per second from 64 concurrent registrants, and
+/// etcd's own puts per second at the same concurrency.
+void register_etcd_throughput();
+
 /// Runs as the other node of BM_CrossNodeRoundTrip when `argv` is
 /// `registry_bench --serve-node PREFIX`, and returns its exit status; -1
 /// otherwise.

@@ -81,6 +81,7 @@ void register_all() {
     bench::register_bursts(backend, bench::burst_actors);
   }
   bench::register_cross_node();
+  bench::register_etcd_throughput();
 }
 
 } // namespace

@@ -32,6 +32,11 @@ std::shared_ptr<realistic_registry> build_realistic(const std::string& backend,
     }
     register_bulk(result->reg, std::exchange(batch, {}));
   }
+  result->floor.keys = result->keys;
+  result->floor.slots.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    result->floor.slots.insert(
+        flat_slot{detail::compact_key{key_for(i)}, result->actors[i]});
   return result;
 }
 
@@ -58,6 +63,15 @@ void direct_lookup(benchmark::State& state, const std::string& backend) {
   auto fx = fixture_of(backend, state);
   read_loop(state, fx->keys,
             [&](const registry_key& key) { return fx->reg.lookup(key); });
+}
+
+/// BM_RealisticFlatMapFind/<backend>/<entries>: `flat_map::find` over the
+/// names and actors of BM_RealisticDirectLookup's fixture: its floor.
+void realistic_flat_map_find(benchmark::State& state,
+                             const std::string& backend) {
+  auto fx = fixture_of(backend, state);
+  read_loop(state, fx->floor.keys,
+            [&](const registry_key& key) { return fx->floor.find(key); });
 }
 
 /// Names of BM_RegisterFresh: each iteration registers a new one.
@@ -115,6 +129,8 @@ void clear_realistic() {
 }
 
 void register_realistic_lookups(const std::string& backend, int64_t entries) {
+  register_readers("BM_RealisticFlatMapFind/" + backend, entries,
+                   bind_backend(realistic_flat_map_find, backend));
   register_readers("BM_RealisticDirectLookup/" + backend, entries,
                    bind_backend(direct_lookup, backend));
   benchmark::RegisterBenchmark(("BM_RealisticMessageLookup/" + backend).c_str(),

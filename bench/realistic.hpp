@@ -14,6 +14,8 @@
 
 #include <libregistry/actors/registry.hpp>
 
+#include "flat_map.hpp"
+
 namespace libregistry::bench {
 
 /// Metadata of the `i`th name of the realistic setting: two fields, `role`
@@ -28,6 +30,11 @@ struct realistic_registry {
   std::vector<caf::actor> actors;
   /// Every key, shuffled.
   std::vector<registry_key> keys;
+  /// The floor of a direct lookup in this setting: the flat table of our
+  /// key type over the same names and the same actors, one per name, so a
+  /// lookup copies the handle of an actor of its own as the registry's
+  /// does (BM_FlatMapFind's few holders stay in cache).
+  flat_map floor;
 
   realistic_registry() = default;
   realistic_registry(const realistic_registry&) = delete;

@@ -83,6 +83,11 @@ def realistic_rows(results):
             yield ratio_row(f"RealisticDirectLookup/ets/{n}{threads} <= 1.5x FlatMapFind/{n}{threads}",
                             get(results, "RealisticDirectLookup", "ets", n, t),
                             get(results, "FlatMapFind", None, n, t), 1.5)
+            yield ratio_row(f"RealisticDirectLookup/ets/{n}{threads} beside the same floor with "
+                            f"one actor per name, RealisticFlatMapFind/ets/{n}{threads} "
+                            "(1.5x, for reference)",
+                            get(results, "RealisticDirectLookup", "ets", n, t),
+                            get(results, "RealisticFlatMapFind", "ets", n, t), 1.5)
     yield paired_row("RegisterFresh/ets <= 1.5x the bare request",
                      get(results, "RegisterFresh", "ets", None), 1.5)
     for n in sorted({k[2] for k in results if k[0] == "RegisterSelf" and k[1] == "ets"}):
@@ -112,6 +117,11 @@ def targets(results, backends):
                         ("the limit RawMapFind, 1000000 vs 1000", limit_scaling))
     yield from message_lookup_rows(results)
     yield from realistic_rows(results)
+    if "etcd" in backends:
+        yield ratio_row("EtcdRegisterConcurrently/etcd/64 at least 2x the rate of "
+                        "EtcdPutConcurrently/64, etcd's own (time <= 0.5x)",
+                        get(results, "EtcdRegisterConcurrently", "etcd", 64),
+                        get(results, "EtcdPutConcurrently", None, 64), 0.5)
     name = "FindByMetadata/optimized_ets/1000000 < 10 us"
     if "optimized_ets" in backends:
         yield limit_row(name, get(results, "FindByMetadata", "optimized_ets", m), 10e3)
