@@ -2,18 +2,23 @@
 // one etcd node beside etcd's own puts, measured in the same run against
 // the same etcd (scripts/with-etcd.sh).
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <future>
+#include <limits>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "etcd.hpp"
 #include "fixture.hpp"
 #include "realistic.hpp"
+#include <libregistry/actors/blocking_registry.hpp>
 #include <libregistry/backends/etcd/detail/etcd_client.hpp>
 #include <libregistry/backends/etcd/detail/stored_entry.hpp>
 
@@ -27,6 +32,9 @@ constexpr int writers = 64;
 
 /// Writes of one iteration, spread over the writers.
 constexpr size_t writes = 4096;
+
+/// Message lookups measured before the writes start.
+constexpr size_t idle_lookups = 2000;
 
 /// Runs `write(writer, i)` for every i below `writes`, on `writers`
 /// threads, each taking the next i; returns the seconds it took and counts
@@ -64,12 +72,72 @@ void measure(benchmark::State& state, Write write) {
   }
 }
 
+/// Message lookups of one name, each awaited before the next is sent, by
+/// an actor: their latencies, until `stop` is set or `max` were made.
+struct lookup_probe {
+  std::vector<double> micros;
+  std::atomic<bool> stop{false};
+  std::promise<void> done;
+};
+
+void probe(caf::event_based_actor* self, const registry& reg,
+           const registry_key& key, std::shared_ptr<lookup_probe> p,
+           size_t max) {
+  auto start = std::chrono::steady_clock::now();
+  self->request(reg.actor(), caf::infinite, lookup_atom::value, key)
+      .then([=](const caf::actor&) {
+        p->micros.push_back(std::chrono::duration<double, std::micro>(
+                                std::chrono::steady_clock::now() - start)
+                                .count());
+        if (p->stop || p->micros.size() >= max) {
+          p->done.set_value();
+          self->quit();
+          return;
+        }
+        probe(self, reg, key, p, max);
+      });
+}
+
+/// Starts a `lookup_probe` of `key` in `reg`, making at most `max`.
+std::shared_ptr<lookup_probe> start_probe(const registry& reg,
+                                          const registry_key& key, size_t max) {
+  auto p = std::make_shared<lookup_probe>();
+  sys().spawn(
+      [=](caf::event_based_actor* self) { probe(self, reg, key, p, max); });
+  return p;
+}
+
+/// The `q` quantile of `xs` (0 < q < 1); sorts `xs`.
+double quantile(std::vector<double>& xs, double q) {
+  if (xs.empty())
+    return 0;
+  std::sort(xs.begin(), xs.end());
+  return xs[static_cast<size_t>(q * static_cast<double>(xs.size() - 1))];
+}
+
+/// Sets the counters `lookup_p50_us_<phase>` and `lookup_p99_us_<phase>`.
+void report_latency(benchmark::State& state, lookup_probe& p,
+                    const std::string& phase) {
+  p.done.get_future().wait();
+  state.counters["lookup_p50_us_" + phase] = quantile(p.micros, 0.5);
+  state.counters["lookup_p99_us_" + phase] = quantile(p.micros, 0.99);
+}
+
 /// BM_EtcdRegisterConcurrently/etcd/64: 64 registrants (threads, each with
 /// an actor of its own) register 4,096 fresh names with realistic metadata
 /// on one node, each awaiting its answer; counter `writes_per_second`.
+/// Counters `lookup_p50_us_*` and `lookup_p99_us_*`: the latency of a
+/// message lookup from an actor, before the writes (`idle`) and while they
+/// run (`writing`).
 void register_concurrently(benchmark::State& state) {
   auto reg = spawn_or_throw("etcd");
   auto holders = spawn_idle_actors(writers);
+  auto probed = key_for(std::numeric_limits<uint32_t>::max());
+  if (auto err =
+          blocking_registry{sys(), reg}.register_name(probed, holders[0]))
+    state.SkipWithError(to_string(err).c_str());
+  report_latency(state, *start_probe(reg, probed, idle_lookups), "idle");
+  auto loaded = start_probe(reg, probed, std::numeric_limits<size_t>::max());
   measure(state, [&](int w, size_t n) {
     caf::scoped_actor self{sys()};
     bool ok = false;
@@ -79,6 +147,8 @@ void register_concurrently(benchmark::State& state) {
         .receive([&] { ok = true; }, [](caf::error&) {});
     return ok;
   });
+  loaded->stop = true;
+  report_latency(state, *loaded, "writing");
   stop(reg);
   kill_all(holders);
 }

@@ -48,7 +48,9 @@ BASELINES = {
     "MetadataEmplace": "MetadataBuilder",
 }
 
-COUNTERS = ["bytes_per_entry", "estimated_bytes_per_entry", "writes_per_second", "paired_ns"]
+COUNTERS = ["bytes_per_entry", "estimated_bytes_per_entry", "writes_per_second", "paired_ns",
+            "lookup_p50_us_idle", "lookup_p99_us_idle", "lookup_p50_us_writing",
+            "lookup_p99_us_writing"]
 
 
 def parse_name(run_name):
