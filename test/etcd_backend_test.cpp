@@ -24,6 +24,7 @@ using namespace libregistry;
 using libregistry::test::backend_options_for;
 using libregistry::test::etcd_cluster;
 using libregistry::test::field;
+using libregistry::test::health_detail;
 using libregistry::test::is;
 using libregistry::test::key;
 using libregistry::test::log_recorder;
@@ -332,9 +333,7 @@ TEST_F(etcd_faults, a_node_cut_off_past_its_lease_registers_again_when_back) {
   // Unregistered by the other node before the cut: never registered again.
   ASSERT_FALSE(other.client().unregister(key("gone")));
   ASSERT_TRUE(registry_fixture::eventually([&] {
-    auto health = cut.client().health_check();
-    return health && caf::get_or(health->details.details, "local_registrations",
-                                 int64_t{0}) == 2;
+    return health_detail(cut, "local_registrations", int64_t{0}) == 2;
   }));
   cluster.kill(0);
   // The lease expires on the other members; the other node takes "lost".

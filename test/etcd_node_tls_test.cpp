@@ -17,6 +17,7 @@
 
 using namespace std::chrono_literals;
 using namespace libregistry;
+using libregistry::test::health_detail;
 using libregistry::test::is;
 using libregistry::test::key;
 using libregistry::test::registry_fixture;
@@ -43,11 +44,6 @@ std::unique_ptr<registry_fixture> node(const secured_etcd& etcd,
       });
 }
 
-bool node_tls(registry_fixture& fx) {
-  auto health = fx.client().health_check();
-  return health && caf::get_or(health->details.details, "node_tls", false);
-}
-
 } // namespace
 
 TEST(etcd_node_tls, nodes_with_trusted_certificates_reach_each_others_actors) {
@@ -56,7 +52,7 @@ TEST(etcd_node_tls, nodes_with_trusted_certificates_reach_each_others_actors) {
   auto shared = etcd.options();
   auto a = node(etcd, shared, "server", "ca");
   auto b = node(etcd, shared, "server", "ca");
-  EXPECT_TRUE(node_tls(*a));
+  EXPECT_TRUE(health_detail(*a, "node_tls", false));
   auto w = a->worker();
   ASSERT_FALSE(a->client().register_name(key("svc"), w));
   ASSERT_TRUE(registry_fixture::eventually(
@@ -77,10 +73,7 @@ TEST(etcd_node_tls, a_node_whose_certificate_is_not_trusted_is_refused) {
   auto w = a->worker();
   ASSERT_FALSE(a->client().register_name(key("svc"), w));
   auto unresolved = [&] {
-    auto health = stranger->client().health_check();
-    return health
-               ? caf::get_or(health->details.details, "unresolved", int64_t{0})
-               : int64_t{0};
+    return health_detail(*stranger, "unresolved", int64_t{0});
   };
   ASSERT_TRUE(registry_fixture::eventually([&] { return unresolved() > 0; }));
   EXPECT_FALSE(stranger->reg().lookup(key("svc")));

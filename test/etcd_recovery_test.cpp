@@ -21,6 +21,7 @@ using namespace std::chrono_literals;
 using namespace libregistry;
 using libregistry::test::etcd_cluster;
 using libregistry::test::etcd_proxy;
+using libregistry::test::health_detail;
 using libregistry::test::is;
 using libregistry::test::key;
 using libregistry::test::registry_fixture;
@@ -103,10 +104,7 @@ TEST_F(etcd_recovery, a_dead_actors_names_leave_etcd_when_it_is_back) {
   ASSERT_TRUE(in_etcd("x"));
   ASSERT_TRUE(in_etcd("y"));
   auto pending = [&] {
-    auto health = fx.client().health_check();
-    return health ? caf::get_or(health->details.details,
-                                "unregistrations_pending", int64_t{-1})
-                  : int64_t{-1};
+    return health_detail(fx, "unregistrations_pending", int64_t{-1});
   };
   EXPECT_EQ(pending(), 2);
   proxy.set(traffic::requests, mode::pass);

@@ -25,6 +25,7 @@
 using namespace std::chrono_literals;
 using namespace libregistry;
 using namespace libregistry::etcd::detail;
+using libregistry::test::health_detail;
 using libregistry::test::is;
 using libregistry::test::key;
 using libregistry::test::options_for;
@@ -263,10 +264,7 @@ TEST_F(etcd_by_hand, a_value_put_by_hand_is_read_by_every_node) {
 TEST_F(etcd_by_hand, a_foreign_value_is_counted_and_holds_its_key_until_del) {
   etcdctl("put " + etcd_key("svc") + " 'not a registration'");
   auto unreadable = [&] {
-    auto health = b.client().health_check();
-    return health ? caf::get_or(health->details.details, "unreadable_values",
-                                int64_t{0})
-                  : int64_t{-1};
+    return health_detail(b, "unreadable_values", int64_t{0});
   };
   ASSERT_TRUE(registry_fixture::eventually([&] { return unreadable() > 0; }));
   EXPECT_FALSE(b.reg().lookup(key("svc")));

@@ -61,6 +61,16 @@ inline registry_event next_event(caf::scoped_actor& events) {
   return result;
 }
 
+/// The backend's health detail `name` of `fx`'s registry (a health check
+/// by message), or `fallback` if the check fails or has no such detail of
+/// type `T`.
+template <class T>
+T health_detail(registry_fixture& fx, const std::string& name, T fallback) {
+  auto health = fx.client().health_check();
+  return health ? caf::get_or(health->details.details, name, fallback)
+                : fallback;
+}
+
 /// Kills the serving registry actor and waits until another one serves.
 inline registry_actor crash(registry_fixture& fx) {
   auto dead = fx.reg().actor();
