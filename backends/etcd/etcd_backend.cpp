@@ -56,6 +56,18 @@ caf::expected<std::string> file_from(const option_reader& opts,
   return path;
 }
 
+/// Refuses the option of `a` and `b` (names and values) that is missing
+/// while the other is given.
+caf::error both_or_neither(const option_reader& opts, const char* a,
+                           const std::string& a_value, const char* b,
+                           const std::string& b_value) {
+  if (a_value.empty() == b_value.empty())
+    return caf::none;
+  auto missing = a_value.empty() ? a : b;
+  auto given = a_value.empty() ? b : a;
+  return opts.refuse(missing, std::string{"must be given with "} + given);
+}
+
 /// The TLS files and etcd user of `opts` into `client`.
 caf::error access_from(const option_reader& opts,
                        detail::client_options& client) {
@@ -68,11 +80,9 @@ caf::error access_from(const option_reader& opts,
       return std::move(path.error());
     *field = std::move(*path);
   }
-  if (tls.cert_file.empty() != tls.key_file.empty())
-    return opts.refuse(tls.cert_file.empty() ? "cert-file" : "key-file",
-                       "must be given with " + std::string{tls.cert_file.empty()
-                                                               ? "key-file"
-                                                               : "cert-file"});
+  if (auto err = both_or_neither(opts, "cert-file", tls.cert_file, "key-file",
+                                 tls.key_file))
+    return err;
   auto https = std::any_of(
       client.endpoints.begin(), client.endpoints.end(),
       [](const std::string& x) { return x.rfind("https://", 0) == 0; });
@@ -85,10 +95,8 @@ caf::error access_from(const option_reader& opts,
   auto password = opts.text("password", "");
   if (!password)
     return std::move(password.error());
-  if (user->empty() != password->empty())
-    return opts.refuse(user->empty() ? "password" : "user",
-                       "must be given with " +
-                           std::string{user->empty() ? "user" : "password"});
+  if (auto err = both_or_neither(opts, "user", *user, "password", *password))
+    return err;
   client.user = std::move(*user);
   client.password = std::move(*password);
   return caf::none;

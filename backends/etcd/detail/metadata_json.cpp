@@ -43,6 +43,11 @@ bool is_utf8(const std::string& x) {
   }
 }
 
+/// Whether `x` is a JSON string of base64, decoded into `bytes`.
+bool from_base64(const json& x, std::string& bytes) {
+  return x.is_string() && absl::Base64Unescape(x.get<std::string>(), &bytes);
+}
+
 json tagged(const char* tag, json value) {
   return json::object({{tag, std::move(value)}});
 }
@@ -141,10 +146,8 @@ caf::expected<metadata_value> typed_from_json(const std::string& tag,
   } else if (tag == "$uri") {
     if (auto uri = caf::make_uri(text))
       return metadata_value{std::move(*uri)};
-  } else if (tag == "$bytes") {
-    std::string bytes;
-    if (absl::Base64Unescape(text, &bytes))
-      return metadata_value{std::move(bytes)};
+  } else if (std::string bytes; tag == "$bytes" && from_base64(x, bytes)) {
+    return metadata_value{std::move(bytes)};
   }
   return fail();
 }
@@ -215,8 +218,7 @@ caf::expected<std::string> text_from_json(const json& x, const char* what) {
     return x.get<std::string>();
   std::string bytes;
   if (x.is_object() && x.size() == 1 && x.contains("$bytes") &&
-      x.at("$bytes").is_string() &&
-      absl::Base64Unescape(x.at("$bytes").get<std::string>(), &bytes))
+      from_base64(x.at("$bytes"), bytes))
     return bytes;
   return bad(std::string{what} + " is not text: " + excerpt(x));
 }

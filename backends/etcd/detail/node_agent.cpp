@@ -48,15 +48,24 @@ node_agent::behavior_type agent(node_agent::pointer,
       [locals](resolve_atom, caf::actor_id id) { return locals->find(id); }};
 }
 
-/// `agent` published on `host:port`: over TLS when the system loaded CAF's
-/// OpenSSL module.
+/// `agent` published on `host:port`, over TLS if `uses_tls(sys)`.
 caf::expected<uint16_t> publish(caf::actor_system& sys, const node_agent& agent,
                                 const std::string& host, uint16_t port) {
 #ifdef LIBREGISTRY_WITH_CAF_OPENSSL
-  if (sys.has_openssl_manager())
+  if (uses_tls(sys))
     return caf::openssl::publish(agent, port, host.c_str());
 #endif
   return sys.middleman().publish(agent, port, host.c_str());
+}
+
+/// The agent published on `host:port`, reached over TLS if `uses_tls(sys)`.
+caf::expected<node_agent> connect(caf::actor_system& sys,
+                                  const std::string& host, uint16_t port) {
+#ifdef LIBREGISTRY_WITH_CAF_OPENSSL
+  if (uses_tls(sys))
+    return caf::openssl::remote_actor<node_agent>(sys, host, port);
+#endif
+  return sys.middleman().remote_actor<node_agent>(host, port);
 }
 
 } // namespace
@@ -144,14 +153,7 @@ caf::expected<node_agent> handle_resolver::agent_of(const stored_entry& x) {
       return i->second;
     agents_.erase(i);
   }
-#ifdef LIBREGISTRY_WITH_CAF_OPENSSL
-  auto agent =
-      uses_tls(sys_)
-          ? caf::openssl::remote_actor<node_agent>(sys_, x.host, x.port)
-          : sys_.middleman().remote_actor<node_agent>(x.host, x.port);
-#else
-  auto agent = sys_.middleman().remote_actor<node_agent>(x.host, x.port);
-#endif
+  auto agent = connect(sys_, x.host, x.port);
   if (!agent)
     return make_error(registry_errc::unavailable,
                       "etcd: cannot reach the agent of node " + x.owner +

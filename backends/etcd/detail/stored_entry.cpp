@@ -21,6 +21,14 @@ caf::error not_an_entry(const std::string& why) {
                     "etcd holds a value that is not a registration: " + why);
 }
 
+/// The field `name` of the object `x`.
+caf::expected<const json*> field(const json& x, const char* name) {
+  auto i = x.find(name);
+  if (i == x.end())
+    return not_an_entry(std::string{"no field \""} + name + "\"");
+  return &*i;
+}
+
 /// The unsigned integer field `name` of `x`, at most `max`.
 caf::expected<uint64_t> number(const json& x, const char* name, uint64_t max) {
   auto i = x.find(name);
@@ -31,10 +39,10 @@ caf::expected<uint64_t> number(const json& x, const char* name, uint64_t max) {
 }
 
 caf::expected<std::string> text(const json& x, const char* name) {
-  auto i = x.find(name);
-  if (i == x.end())
-    return not_an_entry(std::string{"no field \""} + name + "\"");
-  return text_from_json(*i, name);
+  auto value = field(x, name);
+  if (!value)
+    return std::move(value.error());
+  return text_from_json(**value, name);
 }
 
 /// Refuses `x` unless it is an object with exactly the fields `names`.
@@ -68,10 +76,10 @@ caf::expected<stored_entry> decode(const std::string& bytes) {
   if (auto err =
           fields(value, {"node", "actor", "address", "metadata"}, "the value"))
     return err;
-  auto address = value.find("address");
-  if (address == value.end())
-    return not_an_entry("no field \"address\"");
-  if (auto err = fields(*address, {"host", "port"}, "the address"))
+  auto address = field(value, "address");
+  if (!address)
+    return std::move(address.error());
+  if (auto err = fields(**address, {"host", "port"}, "the address"))
     return err;
   auto owner = text(value, "node");
   if (!owner)
@@ -80,16 +88,16 @@ caf::expected<stored_entry> decode(const std::string& bytes) {
       number(value, "actor", std::numeric_limits<caf::actor_id>::max());
   if (!actor)
     return std::move(actor.error());
-  auto host = text(*address, "host");
+  auto host = text(**address, "host");
   if (!host)
     return std::move(host.error());
-  auto port = number(*address, "port", std::numeric_limits<uint16_t>::max());
+  auto port = number(**address, "port", std::numeric_limits<uint16_t>::max());
   if (!port)
     return std::move(port.error());
-  auto meta = value.find("metadata");
-  if (meta == value.end())
-    return not_an_entry("no field \"metadata\"");
-  auto parsed = metadata_from_json(*meta);
+  auto meta = field(value, "metadata");
+  if (!meta)
+    return std::move(meta.error());
+  auto parsed = metadata_from_json(**meta);
   if (!parsed)
     return std::move(parsed.error());
   return stored_entry{std::move(*owner), static_cast<caf::actor_id>(*actor),
