@@ -92,8 +92,12 @@ auto on(registry_pointer self, R (*fn)(registry_pointer, Ts...)) {
       auto outcome = result.flag == caf::rt_delegated
                          ? metrics_recorder::deferred
                          : metrics_recorder::outcome_of(result.err);
-      core.metrics.record(op, outcome,
-                          std::chrono::steady_clock::now() - start);
+      // A registration the backend defers is counted with its outcome and
+      // its whole duration once it completes (`on_written`).
+      if (!std::is_same_v<Atom, register_name_atom> ||
+          result.flag != caf::rt_delegated)
+        core.metrics.record(op, outcome,
+                            std::chrono::steady_clock::now() - start);
       if constexpr (changes_registrations<Atom>)
         refresh_gauges(self);
       if (result.flag == caf::rt_error && core.log.enabled(log_level::debug))
@@ -306,6 +310,7 @@ registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
       on<await_atom>(self, await_name),
       on<expired_atom>(self, expire_await),
       on<external_atom>(self, on_external_change),
+      on<written_atom>(self, on_written),
   };
 }
 

@@ -54,6 +54,7 @@ using spawn_registered_atom = caf::atom_constant<caf::atom("spawn_reg")>;
 using await_atom = caf::atom_constant<caf::atom("await")>;
 using expired_atom = caf::atom_constant<caf::atom("expired")>;
 using external_atom = caf::atom_constant<caf::atom("external")>;
+using written_atom = caf::atom_constant<caf::atom("written")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
 
@@ -113,6 +114,7 @@ using spawn_reg_atom [[deprecated("use spawn_registered_atom")]] =
 /// | spawn_registered (`spawn_reg`), key, metadata, spawner, reuse | the new actor, spawned and registered in one step; if a live actor holds the name, nothing is spawned and the answer is that actor when `reuse` is true (lookup or spawn), else `already_registered` carrying it; key, metadata, namespace and `max_names` are checked before anything is spawned; if another node takes the name meanwhile (etcd), the spawned actor is stopped and the answer is the same as for a name taken before; `invalid_actor` for an empty spawner, one that returns no actor, or one that throws (the registry keeps serving) |
 /// | await, key, timeout | the live actor under the name as soon as one is registered (at once if one is), or `sec::request_timeout` after `timeout`; `invalid_key`, `invalid_namespace`; `limit_reached` at `max_awaits` awaits waiting |
 /// | expired, key, id | (the registry sends it to itself when an await times out; no answer) |
+/// | written, id, actor, error | (a backend that defers registrations sends it when one completed; the registry then answers its requester; no answer) |
 /// | listen, actor | done; the actor receives a `registry_event` (event.hpp) for each later change in any namespace, in order, until it terminates; `invalid_actor`; `limit_reached` for a new listener at `max_listeners` |
 /// | subscribe, actor, subscription, snapshot | the live registrations the subscription covers now if `snapshot`, else none; in the same step the actor starts to receive a `registry_event` for each later change the subscription covers, in order, until it unsubscribes or terminates (one event per change however many of its subscriptions cover it); `invalid_actor`, `invalid_key`, `invalid_metadata` (empty field, a value nested deeper or longer than metadata may be), `invalid_namespace`; `limit_reached` for a new subscription of an actor holding `max_subscriptions_per_actor` |
 /// | unsubscribe (`unsub`), actor, subscription | done; drops the actor's subscription equal to the given one, also if it has none; `invalid_metadata` as for subscribe |
@@ -165,6 +167,7 @@ using registry_actor = caf::typed_actor<
                     bool>::with<caf::actor>,
     caf::replies_to<await_atom, registry_key, caf::timespan>::with<caf::actor>,
     caf::reacts_to<expired_atom, registry_key, uint64_t>,
-    caf::reacts_to<external_atom, external_change>>;
+    caf::reacts_to<external_atom, external_change>,
+    caf::reacts_to<written_atom, uint64_t, caf::actor, caf::error>>;
 
 } // namespace libregistry

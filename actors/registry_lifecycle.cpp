@@ -17,6 +17,8 @@ registry_state::~registry_state() {
   waiting.fail_all(down);
   for (auto& [ref, job] : teardowns)
     job.promise.deliver(down);
+  for (auto& [id, x] : deferred)
+    x.promise.deliver(down);
 }
 
 caf::error closing_namespace(const name_space& ns) {

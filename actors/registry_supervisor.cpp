@@ -179,12 +179,10 @@ caf::expected<registry> spawn_registry(caf::actor_system& sys,
   core->serve(first);
   // Changes the backend learns of from other registries (etcd) go to the
   // actor serving at the time, which reports them like its own.
-  core->backend->on_external_change(
-      [weak = std::weak_ptr<detail::registry_core>{core}](external_change x) {
-        if (auto c = weak.lock())
-          if (auto serving = c->current())
-            caf::anon_send(serving, external_atom::value, std::move(x));
-      });
+  core->backend->on_external_change([slot = core->serving](external_change x) {
+    if (auto serving = slot->current())
+      caf::anon_send(serving, external_atom::value, std::move(x));
+  });
   auto sup = sys.spawn(supervisor, core, options.restart, first);
   if (core->log.enabled(log_level::info))
     core->log.write(

@@ -2,6 +2,7 @@
 // then tells subscribers and waiters. Handlers are bound to their messages
 // in registry_actor.cpp.
 
+#include <chrono>
 #include <exception>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include <caf/send.hpp>
 
 #include <libregistry/actors/detail/registry_state.hpp>
+#include <libregistry/actors/detail/request_kinds.hpp>
 #include <libregistry/errors.hpp>
 #include <libregistry/liveness.hpp>
 
@@ -44,8 +46,13 @@ std::vector<entry> replaced_by(any_backend& backend, const registry_key& key,
   return result;
 }
 
-/// Validates and registers one entry, monitoring its actor once.
-caf::error register_one(registry_pointer self, entry e) {
+/// Checks `e` for registration and captures in `notice` what the
+/// registration will tell if anybody subscribes now, or `always` (a
+/// deferred registration: a subscriber may come before it completes); an
+/// error refuses it.
+caf::error admit_registration(registry_pointer self, entry& e,
+                              registration_notice& notice,
+                              bool always = false) {
   auto& st = self->state;
   auto& limits = st.core->limits;
   if (auto err = admit_metadata(e.meta, limits))
@@ -60,36 +67,75 @@ caf::error register_one(registry_pointer self, entry e) {
     return make_error(registry_errc::process_not_alive, to_string(e.key));
   if (auto err = check_room_for_name(st, e.key, e.actor))
     return err;
-  auto who = e.actor;
-  auto& subscribers = st.core->subscribers;
-  caf::optional<entry> added;
-  caf::optional<metadata> before;
-  std::vector<entry> replaced;
-  if (!subscribers.empty()) {
-    added = e;
-    before = metadata_of(st.backend(), e.key, who);
-    replaced = replaced_by(st.backend(), e.key, who);
+  notice.who = e.actor;
+  notice.key = e.key;
+  if (always || !st.core->subscribers.empty()) {
+    notice.added = e;
+    notice.before = metadata_of(st.backend(), e.key, e.actor);
+    notice.replaced = replaced_by(st.backend(), e.key, e.actor);
   }
-  auto key = st.waiting.empty() ? registry_key{} : e.key;
-  if (auto err = st.backend().register_name(std::move(e)))
-    return err;
-  if (st.monitored.insert(who.address()).second)
-    self->monitor(who);
-  if (!replaced.empty())
-    subscribers.notify(caf::actor_cast<caf::actor>(self),
-                       event_kind::terminated, replaced,
-                       exit_reason_of(replaced.front().actor));
-  if (added) {
-    auto sender = caf::actor_cast<caf::actor>(self);
-    if (before)
-      subscribers.notify_changed(sender, event_kind::registered, *added,
-                                 *before);
+  return caf::none;
+}
+
+/// Monitors the registered actor once and tells subscribers and waiters.
+void announce(registry_pointer self, const registration_notice& x) {
+  auto& st = self->state;
+  if (st.monitored.insert(x.who.address()).second)
+    self->monitor(x.who);
+  auto& subscribers = st.core->subscribers;
+  auto sender = caf::actor_cast<caf::actor>(self);
+  // A holder whose down message came first was reported then.
+  if (!x.replaced.empty() &&
+      st.monitored.count(x.replaced.front().actor.address()) != 0)
+    subscribers.notify(sender, event_kind::terminated, x.replaced,
+                       exit_reason_of(x.replaced.front().actor));
+  if (x.added) {
+    if (x.before)
+      subscribers.notify_changed(sender, event_kind::registered, *x.added,
+                                 *x.before);
     else
-      subscribers.notify(sender, event_kind::registered, {*added});
+      subscribers.notify(sender, event_kind::registered, {*x.added});
   }
   if (!st.waiting.empty())
-    st.waiting.deliver(key, who);
+    st.waiting.deliver(x.key, x.who);
+}
+
+/// Validates and registers one entry, monitoring its actor once.
+caf::error register_one(registry_pointer self, entry e) {
+  registration_notice notice;
+  if (auto err = admit_registration(self, e, notice))
+    return err;
+  if (auto err = self->state.backend().register_name(std::move(e)))
+    return err;
+  announce(self, notice);
   return caf::none;
+}
+
+/// Starts a registration the backend completes later; `on_written`
+/// answers it.
+caf::result<void> register_deferred(registry_pointer self, entry e) {
+  auto& st = self->state;
+  registration_notice notice;
+  if (auto err = admit_registration(self, e, notice, true))
+    return err;
+  auto id = ++st.core->deferred_writes;
+  st.backend().register_name_deferred(
+      std::move(e),
+      [slot = st.core->serving, id, who = notice.who](caf::error err) {
+        // The actor serving when it completes answers it, or monitors the
+        // actor if an earlier one started it.
+        if (auto serving = slot->current())
+          caf::anon_send(serving, written_atom::value, id, who, std::move(err));
+      });
+  // `done` only sends a message, handled after this one: the promise is in
+  // place by then.
+  auto& x = st.deferred[id];
+  x.notice = std::move(notice);
+  x.promise = self->make_response_promise();
+  x.started = std::chrono::steady_clock::now();
+  if (st.core->log.enabled(log_level::debug))
+    x.subject = {"key", to_string(x.notice.key)};
+  return x.promise;
 }
 
 /// Replaces the metadata under `key` and tells the subscribers, whose
@@ -117,8 +163,37 @@ caf::error update_one(registry_pointer self, const registry_key& key,
 
 caf::result<void> register_name(registry_pointer self, registry_key& key,
                                 caf::actor& who, metadata& meta) {
-  return reply(register_one(
-      self, entry{std::move(key), std::move(who), std::move(meta)}));
+  entry e{std::move(key), std::move(who), std::move(meta)};
+  if (self->state.backend().defers_registrations())
+    return register_deferred(self, std::move(e));
+  return reply(register_one(self, std::move(e)));
+}
+
+void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
+                const caf::error& err) {
+  auto& st = self->state;
+  auto i = st.deferred.find(id);
+  if (i == st.deferred.end()) {
+    if (!err && who && st.monitored.insert(who.address()).second)
+      self->monitor(who);
+    return;
+  }
+  auto x = std::move(i->second);
+  st.deferred.erase(i);
+  auto& core = *st.core;
+  core.metrics.record(request_index<register_name_atom>(),
+                      metrics_recorder::outcome_of(err),
+                      std::chrono::steady_clock::now() - x.started);
+  if (err) {
+    if (core.log.enabled(log_level::debug))
+      report_refused(core.log,
+                     request_names[request_index<register_name_atom>()],
+                     x.subject, err);
+    x.promise.deliver(err);
+    return;
+  }
+  announce(self, x.notice);
+  x.promise.deliver(caf::unit);
 }
 
 caf::result<std::vector<caf::error>> register_all(registry_pointer self,

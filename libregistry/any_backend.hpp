@@ -30,6 +30,11 @@ public:
   const std::string& name() const { return name_; }
 
   virtual caf::error register_name(entry e) = 0;
+  /// The backend's `defers_registrations`.
+  virtual bool defers_registrations() const = 0;
+  /// `register_name_deferred`; for a backend that does not defer,
+  /// `register_name` answered through `done` at once.
+  virtual void register_name_deferred(entry e, write_done done) = 0;
   virtual caf::error unregister(const registry_key& key) = 0;
   virtual caf::error update_metadata(const registry_key& key, metadata m) = 0;
   virtual caf::error unregister_actor(const caf::actor_addr& who) = 0;
@@ -92,6 +97,16 @@ public:
     if (!e.actor)
       return make_error(registry_errc::invalid_actor);
     return keep(B::register_name(std::move(state_), std::move(e)));
+  }
+  bool defers_registrations() const override { return B::defers_registrations; }
+  void register_name_deferred(entry e, write_done done) override {
+    if constexpr (B::defers_registrations) {
+      if (!e.actor)
+        return done(make_error(registry_errc::invalid_actor));
+      B::register_name_deferred(state_, std::move(e), std::move(done));
+    } else {
+      done(register_name(std::move(e)));
+    }
   }
   caf::error unregister(const registry_key& key) override {
     return keep(B::unregister(std::move(state_), key));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,6 +32,10 @@ struct write_result {
   State state;
   caf::error error;
 };
+
+/// Called once with the outcome of a deferred write (none: applied), from
+/// any thread.
+using write_done = std::function<void(caf::error)>;
 
 /// The contract of a backend, stated once: every operation the registry
 /// actor calls, with its cost, its errors and what it may assume.
@@ -97,6 +102,22 @@ struct backend_base {
   /// actor.
   /// Expected cost: O(1) plus the metadata's size.
   static write_result<state> register_name(state&& st, entry e) = delete;
+
+  /// Optional, for backends whose writes wait on a remote store: true if
+  /// `register_name_deferred` replaces `register_name` for the registry's
+  /// single registrations, so the registry actor serves other requests
+  /// while they are under way. Default: false.
+  static constexpr bool defers_registrations = false;
+
+  /// Required if `defers_registrations`. Starts `register_name(e)` and
+  /// returns at once; calls `done` with its outcome (the same errors) once
+  /// the store answered, from any thread, exactly once, also when the
+  /// backend closes first. Once `done` is called, reads see the outcome as
+  /// after `register_name`. A later write of the same key, of any kind,
+  /// takes effect after it: the backend keeps the order in which writes
+  /// were started.
+  static void register_name_deferred(state& st, entry e,
+                                     write_done done) = delete;
 
   /// Required. Removes the name; succeeds also when nothing was registered.
   /// Expected cost: O(1).

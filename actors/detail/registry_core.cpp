@@ -4,15 +4,15 @@
 
 namespace libregistry::detail {
 
-registry_actor registry_core::current() const {
+registry_actor serving_slot::current() const {
   std::lock_guard<std::mutex> guard{mtx_};
   if (closed_)
     return last_;
   return caf::actor_cast<registry_actor>(current_);
 }
 
-registry_actor registry_core::next(const registry_actor& previous,
-                                   caf::timespan timeout) const {
+registry_actor serving_slot::next(const registry_actor& previous,
+                                  caf::timespan timeout) const {
   std::unique_lock<std::mutex> guard{mtx_};
   auto moved_on = [&] { return closed_ || current_ != previous.address(); };
   if (!cv_.wait_for(guard, timeout, moved_on) || closed_)
@@ -20,7 +20,7 @@ registry_actor registry_core::next(const registry_actor& previous,
   return caf::actor_cast<registry_actor>(current_);
 }
 
-void registry_core::serve(registry_actor x) {
+void serving_slot::serve(registry_actor x) {
   {
     std::lock_guard<std::mutex> guard{mtx_};
     current_ = x.address();
@@ -28,15 +28,19 @@ void registry_core::serve(registry_actor x) {
   cv_.notify_all();
 }
 
-void registry_core::close() {
-  backend.reset();
-  subscribers = subscriber_set{};
+void serving_slot::close() {
   {
     std::lock_guard<std::mutex> guard{mtx_};
     closed_ = true;
     last_ = caf::actor_cast<registry_actor>(current_);
   }
   cv_.notify_all();
+}
+
+void registry_core::close() {
+  backend.reset();
+  subscribers = subscriber_set{};
+  serving->close();
 }
 
 } // namespace libregistry::detail

@@ -2,15 +2,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 
 #include <caf/actor_addr.hpp>
 #include <caf/timespan.hpp>
 
 #include <libregistry/actors/detail/metrics_recorder.hpp>
+#include <libregistry/actors/detail/serving_slot.hpp>
 #include <libregistry/actors/registry_actor.hpp>
 #include <libregistry/actors/subscriber_set.hpp>
 #include <libregistry/any_backend.hpp>
@@ -26,8 +25,8 @@ namespace libregistry::detail {
 /// Shared by the registry actor, its supervisor and every `registry` value.
 /// `backend` and `subscribers` are touched by the serving registry actor
 /// only; a restart hands them on after the previous actor terminated, and
-/// CAF's message passing orders the two. The handle is thread-safe, and so
-/// are `log`, `restarts` and `metrics`.
+/// CAF's message passing orders the two. `serving` is thread-safe, and so
+/// are `log`, `restarts`, `deferred_writes` and `metrics`.
 class registry_core {
 public:
   registry_core(std::unique_ptr<any_backend> b, registry_limits l,
@@ -50,34 +49,30 @@ public:
   /// What the serving registry actor counts; any thread reads it.
   metrics_recorder metrics;
 
-  /// The actor serving now (or the last one, after the registry stopped).
-  /// Cost: one uncontended lock.
-  registry_actor current() const;
+  /// Which actor serves; the backend's threads hold it, not the core.
+  const std::shared_ptr<serving_slot> serving =
+      std::make_shared<serving_slot>();
+  /// Numbers the registrations a backend applies while the actors serve
+  /// on (`defers_registrations`), across restarts.
+  std::atomic<uint64_t> deferred_writes{0};
 
-  /// Waits until an actor other than `previous` serves, up to `timeout`,
-  /// and returns it; null if the registry stopped for good or the time ran
-  /// out.
+  /// `serving->current()`: the actor serving now (or the last one, after
+  /// the registry stopped). Cost: one uncontended lock.
+  registry_actor current() const { return serving->current(); }
+
+  /// `serving->next(previous, timeout)`.
   registry_actor next(const registry_actor& previous,
-                      caf::timespan timeout) const;
+                      caf::timespan timeout) const {
+    return serving->next(previous, timeout);
+  }
 
-  /// Makes `x` the serving actor and wakes the callers of `next`.
-  void serve(registry_actor x);
+  /// `serving->serve(x)`.
+  void serve(registry_actor x) { serving->serve(std::move(x)); }
 
   /// Stops the registry for good, once no registry actor runs any more:
   /// closes the backend (readers miss from then on), drops the subscribers
   /// and wakes the callers of `next`.
   void close();
-
-private:
-  mutable std::mutex mtx_;
-  mutable std::condition_variable cv_;
-  /// Weak: the supervisor holds the serving actor, the actor holds this
-  /// core, so a strong handle here would keep both alive forever.
-  caf::actor_addr current_;
-  /// The last actor, terminated, once the registry stopped for good: a
-  /// request to it fails with `sec::request_receiver_down`.
-  registry_actor last_;
-  bool closed_ = false;
 };
 
 } // namespace libregistry::detail

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -8,6 +9,7 @@
 
 #include <caf/fwd.hpp>
 #include <caf/make_message.hpp>
+#include <caf/response_promise.hpp>
 #include <caf/result.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -27,6 +29,29 @@ struct teardown_job {
   caf::typed_response_promise<uint64_t> promise;
 };
 
+/// What a registration tells once the backend applied it: captured before
+/// the write, as the subscribers' events need the state before it.
+struct registration_notice {
+  caf::actor who;
+  registry_key key;
+  /// The new registration, the metadata `who` had under the key before,
+  /// and the registrations of a terminated holder it replaces: filled
+  /// only if anybody subscribes.
+  caf::optional<entry> added;
+  caf::optional<metadata> before;
+  std::vector<entry> replaced;
+};
+
+/// A registration that a backend applies while the registry serves on
+/// (`defers_registrations`), and whom to answer.
+struct deferred_registration {
+  registration_notice notice;
+  caf::response_promise promise;
+  std::chrono::steady_clock::time_point started;
+  /// The key as a log field, if debug records are written.
+  log_field subject;
+};
+
 /// The state of one registry actor. The core (backend, subscribers) outlives
 /// it; the rest is the bookkeeping of this actor, rebuilt by the next one.
 struct registry_state {
@@ -38,8 +63,11 @@ struct registry_state {
   std::unordered_map<uint64_t, teardown_job> teardowns;
   /// Await requests waiting for a name.
   waiting_list waiting;
+  /// Registrations under way in the backend, by `deferred_writes` number.
+  std::unordered_map<uint64_t, deferred_registration> deferred;
 
-  /// Answers the requests still waiting (awaits, teardowns) with
+  /// Answers the requests still waiting (awaits, teardowns, deferred
+  /// registrations) with
   /// `sec::request_receiver_down`, as CAF answers requests that reach a
   /// terminated actor, so their senders can retry with the next one.
   ~registry_state();
@@ -84,6 +112,14 @@ void report_refused(const logger& log, const char* op, const log_field& subject,
 
 caf::result<void> register_name(registry_pointer self, registry_key& key,
                                 caf::actor& who, metadata& meta);
+
+/// A registration the backend (`defers_registrations`) completed: answers
+/// its requester and, if applied, monitors the actor and tells subscribers
+/// and waiters. One that an earlier registry actor started has nobody to
+/// answer here (that actor answered `request_receiver_down`): its actor is
+/// monitored all the same.
+void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
+                const caf::error& err);
 
 caf::result<std::vector<caf::error>> register_all(registry_pointer self,
                                                   std::vector<entry>& entries);

@@ -73,6 +73,7 @@ inline constexpr bool changes_registrations =
     std::is_same_v<Atom, unregister_atom> || std::is_same_v<Atom, leave_atom> ||
     std::is_same_v<Atom, register_all_atom> ||
     std::is_same_v<Atom, spawn_registered_atom> ||
-    std::is_same_v<Atom, teardown_atom> || std::is_same_v<Atom, external_atom>;
+    std::is_same_v<Atom, teardown_atom> ||
+    std::is_same_v<Atom, external_atom> || std::is_same_v<Atom, written_atom>;
 
 } // namespace libregistry::detail
