@@ -63,6 +63,34 @@ TEST_F(etcd_client_test, create_if_absent_is_one_transaction) {
   EXPECT_TRUE(client.range("name").value().kvs.empty());
 }
 
+TEST_F(etcd_client_test, creates_of_many_keys_share_one_transaction) {
+  using libregistry::etcd::detail::create_op;
+  auto lease = client.grant_lease(10s).value().id;
+  ASSERT_TRUE(client.create("b", "other", lease).value().created);
+  std::vector<create_op> ops{
+      {"a", "mine", lease}, {"b", "mine", lease}, {"c", "mine", 0}};
+  auto results = client.create_all(ops).value();
+  ASSERT_EQ(results.size(), 3u);
+  // Each key has its own outcome; one taken key does not fail the others.
+  EXPECT_TRUE(results[0].created);
+  EXPECT_FALSE(results[1].created);
+  EXPECT_EQ(results[1].holder.value, "other");
+  EXPECT_TRUE(results[2].created);
+  EXPECT_EQ(results[0].revision, results[2].revision);
+  EXPECT_EQ(client.range("a").value().kvs.at(0).lease, lease);
+  EXPECT_EQ(client.range("c").value().kvs.at(0).lease, 0);
+  // Repeated after a lost answer, the creates find their own values.
+  auto again = client.create_all(ops).value();
+  EXPECT_TRUE(again[0].created);
+  EXPECT_FALSE(again[1].created);
+  EXPECT_TRUE(again[2].created);
+  // etcd refuses a key twice in one transaction.
+  std::vector<create_op> twice{{"d", "1", 0}, {"d", "2", 0}};
+  EXPECT_TRUE(is(client.create_all(twice).error(),
+                 libregistry::registry_errc::backend_error));
+  EXPECT_TRUE(client.range("d").value().kvs.empty());
+}
+
 TEST_F(etcd_client_test, conditional_writes_leave_a_recreated_key_alone) {
   auto created_at = client.create("name", "v1", 0).value().revision;
   EXPECT_EQ(client.put_if_created_at("name", "v2", 0, created_at + 1).value(),

@@ -54,6 +54,12 @@ TEST(fuzz_regressions, gateway_fields_of_the_wrong_type_read_as_absent) {
   EXPECT_TRUE(range_answer(answer).kvs.empty());
   EXPECT_EQ(txn_answer(answer), 0);
   EXPECT_FALSE(create_answer(answer, "v", 1).created);
+  // Two answers where two nested creates were sent, both unreadable.
+  auto batch = create_all_answer(answer, {{"a", "v", 1}, {"b", "v", 1}});
+  ASSERT_TRUE(batch);
+  EXPECT_FALSE(batch->at(0).created);
+  EXPECT_FALSE(batch->at(1).created);
+  EXPECT_FALSE(create_all_answer(answer, {{"a", "v", 1}}));
   EXPECT_EQ(keep_alive_answer(answer), 0);
   EXPECT_EQ(status_answer(answer, "e").revision, 0);
   EXPECT_FALSE(grant_answer(answer));

@@ -53,6 +53,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!bool_field(*answer, "succeeded"))
     FUZZ_CHECK(created.created ==
                (created.holder.value == "value" && created.holder.lease == 42));
+  std::vector<create_op> ops{{"a", "value", 42}, {"b", "value", 0}};
+  auto batch = create_all_answer(*answer, ops);
+  if (batch) {
+    FUZZ_CHECK(batch->size() == ops.size());
+    for (auto& x : *batch) {
+      check_key_value(x.holder);
+      FUZZ_CHECK(x.revision == header_revision(*answer));
+    }
+  } else {
+    FUZZ_CHECK(
+        fuzz::is_registry_error(batch.error(), registry_errc::backend_error));
+  }
   auto revision = txn_answer(*answer);
   FUZZ_CHECK(revision == 0 || revision == header_revision(*answer));
   auto lease = grant_answer(*answer);

@@ -128,6 +128,13 @@ etcd_client::budget::budget(etcd_client& client)
     client_.impl_->budget_end = clock::now() + client_.opts_.request_timeout;
 }
 
+etcd_client::budget::budget(etcd_client& client, clock::time_point end)
+    : client_(client), outer_(!client.impl_->budget_end) {
+  if (outer_)
+    client_.impl_->budget_end =
+        std::min(end, clock::now() + client_.opts_.request_timeout);
+}
+
 etcd_client::budget::~budget() {
   if (outer_)
     client_.impl_->budget_end.reset();
@@ -237,20 +244,42 @@ caf::expected<int64_t> etcd_client::put(const std::string& key,
   return header_revision(*answer);
 }
 
+namespace {
+
+/// The transaction that creates `x.key` if it does not exist, and reads
+/// its holder otherwise.
+json create_txn(const create_op& x) {
+  json put{{"key", b64(x.key)}, {"value", b64(x.value)}};
+  if (x.lease != 0)
+    put["lease"] = std::to_string(x.lease);
+  return {
+      {"compare", created_at(x.key, 0)},
+      {"success", json::array({{{"request_put", std::move(put)}}})},
+      {"failure", json::array({{{"request_range", {{"key", b64(x.key)}}}}})}};
+}
+
+} // namespace
+
 caf::expected<create_result> etcd_client::create(const std::string& key,
                                                  const std::string& value,
                                                  int64_t lease) {
-  json put{{"key", b64(key)}, {"value", b64(value)}};
-  if (lease != 0)
-    put["lease"] = std::to_string(lease);
-  json request{
-      {"compare", created_at(key, 0)},
-      {"success", json::array({{{"request_put", put}}})},
-      {"failure", json::array({{{"request_range", {{"key", b64(key)}}}}})}};
-  auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
+  auto answer =
+      call(*impl_, opts_, "/v3/kv/txn", create_txn({key, value, lease}));
   if (!answer)
     return std::move(answer.error());
   return create_answer(*answer, value, lease);
+}
+
+caf::expected<std::vector<create_result>>
+etcd_client::create_all(const std::vector<create_op>& ops) {
+  auto nested = json::array();
+  for (auto& x : ops)
+    nested.push_back({{"request_txn", create_txn(x)}});
+  json request{{"success", std::move(nested)}};
+  auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
+  if (!answer)
+    return std::move(answer.error());
+  return create_all_answer(*answer, ops);
 }
 
 namespace {

@@ -38,6 +38,14 @@ struct create_result {
   int64_t revision = 0;
 };
 
+/// One key of `etcd_client::create_all`: created holding `value` under
+/// `lease` (0: none) if it does not exist.
+struct create_op {
+  std::string key;
+  std::string value;
+  int64_t lease = 0;
+};
+
 /// One member's view of the cluster.
 struct member_status {
   std::string endpoint;
@@ -125,6 +133,10 @@ public:
   class budget {
   public:
     explicit budget(etcd_client& client);
+
+    /// A budget that ends at `end` (earlier than one request timeout from
+    /// now, or it keeps that bound).
+    budget(etcd_client& client, std::chrono::steady_clock::time_point end);
     ~budget();
 
     budget(const budget&) = delete;
@@ -157,6 +169,14 @@ public:
   /// in one transaction, so two clients never both create it.
   caf::expected<create_result> create(const std::string& key,
                                       const std::string& value, int64_t lease);
+
+  /// `create` for each of `ops`, all in one transaction (one round trip and
+  /// one raft entry), each with its own condition and outcome: one nested
+  /// transaction per key (etcd 3.3 and later). The keys must be distinct
+  /// and fewer than etcd's `--max-txn-ops` (128 by default). The answers are
+  /// in the order of `ops`. Errors as for one call, for all of them.
+  caf::expected<std::vector<create_result>>
+  create_all(const std::vector<create_op>& ops);
 
   /// Writes `key` attached to `lease` (0: none) only while its create
   /// revision is `create_revision`, so a key that was deleted and created

@@ -131,6 +131,25 @@ create_result create_answer(const json& answer, const std::string& value,
   return result;
 }
 
+caf::expected<std::vector<create_result>>
+create_all_answer(const json& answer, const std::vector<create_op>& ops) {
+  auto& responses = array_field(answer, "responses");
+  if (responses.size() != ops.size())
+    return make_error(registry_errc::backend_error,
+                      "etcd answered " + std::to_string(responses.size()) +
+                          " of " + std::to_string(ops.size()) +
+                          " nested creates");
+  std::vector<create_result> result;
+  result.reserve(ops.size());
+  auto revision = header_revision(answer);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    result.push_back(create_answer(object_field(responses[i], "response_txn"),
+                                   ops[i].value, ops[i].lease));
+    result.back().revision = revision;
+  }
+  return result;
+}
+
 int64_t txn_answer(const json& answer) {
   return bool_field(answer, "succeeded") ? header_revision(answer) : 0;
 }

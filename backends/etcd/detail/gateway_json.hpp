@@ -58,6 +58,13 @@ range_result range_answer(const nlohmann::json& answer);
 create_result create_answer(const nlohmann::json& answer,
                             const std::string& value, int64_t lease);
 
+/// The answer of the transaction of nested creates `ops`
+/// (`etcd_client::create_all`), one result per op. Errors: `backend_error`
+/// if etcd answered another number of nested transactions.
+caf::expected<std::vector<create_result>>
+create_all_answer(const nlohmann::json& answer,
+                  const std::vector<create_op>& ops);
+
 /// The answer of a conditional transaction: the revision it brought the
 /// store to, or 0 if the condition failed.
 int64_t txn_answer(const nlohmann::json& answer);
