@@ -193,6 +193,10 @@ write_result<etcd_state> backend::register_name(etcd_state&& st, entry e) {
   });
 }
 
+void backend::register_name_deferred(etcd_state& st, entry e, write_done done) {
+  st.node->register_deferred(std::move(e), std::move(done));
+}
+
 caf::optional<entry> backend::lookup(const etcd_state& st,
                                      const registry_key& key) {
   return st.node->cache().lookup_with_metadata(key);

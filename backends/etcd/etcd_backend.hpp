@@ -43,9 +43,16 @@ struct etcd_state {
 ///   messages and monitoring work through it.
 /// - Test namespaces are private to the node that created them (their keys
 ///   carry the node's id); `production` is shared.
-/// - Writes block the registry actor for one etcd round trip; without a
-///   quorum they fail with `unavailable` within the request timeout, and
-///   reads keep answering from the cache.
+/// - A registration does not block the registry actor: it is queued, and
+///   the registrations queued meanwhile go to etcd together, up to 100 in
+///   one transaction (each with its own condition and outcome), with up to
+///   4 transactions in flight; the requester is answered when its
+///   transaction completed. Health reports `create_transactions` and
+///   `batched_creates`. The other writes block the registry actor for one
+///   etcd round trip, after the queued registrations of their key. Without
+///   a quorum a write fails with `unavailable` within the request timeout,
+///   saying whether its outcome is in doubt, and reads keep answering from
+///   the cache.
 ///
 /// Needs the actor system (the contract's `init` with a system) with the io
 /// module loaded (`cfg.load<caf::io::middleman>()`).
@@ -88,6 +95,10 @@ struct backend : backend_base<backend, etcd_state> {
                                    caf::actor_system& sys);
 
   static write_result<state> register_name(state&& st, entry e);
+
+  static constexpr bool defers_registrations = true;
+
+  static void register_name_deferred(state& st, entry e, write_done done);
 
   static caf::optional<entry> lookup(const state& st, const registry_key& key);
 

@@ -60,6 +60,11 @@ caf::error etcd_node::start_parts() {
     close();
     return std::move(revision.error());
   }
+  batcher_ = std::make_unique<create_batcher>(
+      opts_.client, write_transactions, max_batch,
+      [this](std::vector<pending_create>& batch, etcd_client& client) {
+        register_batch(batch, client);
+      });
   watch_ = std::make_unique<etcd_watch>(
       opts_.client, layout_.names(), etcd_client::prefix_end(layout_.names()),
       *revision,
@@ -87,6 +92,9 @@ void etcd_node::close() {
     lease = std::move(lease_);
   }
   // Outside the lock: the threads may be waiting for it.
+  if (batcher_)
+    batcher_->stop(
+        make_error(registry_errc::unavailable, "etcd: backend closed"));
   {
     std::lock_guard<std::mutex> stop{refresh_mtx_};
     refresh_stop_ = true;

@@ -20,6 +20,7 @@
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
+#include <libregistry/backends/etcd/detail/create_batcher.hpp>
 #include <libregistry/backends/etcd/detail/etcd_client.hpp>
 #include <libregistry/backends/etcd/detail/etcd_watch.hpp>
 #include <libregistry/backends/etcd/detail/key_layout.hpp>
@@ -53,14 +54,29 @@ caf::expected<node_options> node_options_from(const caf::settings& options);
 /// One node of a registry kept in etcd: its lease, its agent, the watch and
 /// the cache it feeds, and the registrations of this node's actors.
 ///
-/// Writes (the registry actor's calls) are synchronous etcd transactions:
-/// each blocks its caller for one round trip to the leader and changes
-/// nothing here unless etcd committed it; a committed write is applied to
-/// the cache at once, so the node reads its own writes. Reads come from the
-/// cache only. Writes are serialized with the re-registration after a
-/// lost lease by one mutex; the cache has its own lock.
+/// A registration by `register_deferred` is queued and sent by one of
+/// `write_transactions` worker threads, batched with the others queued
+/// meanwhile into one transaction of up to `max_batch` nested creates, so
+/// the registry actor does not wait for etcd and a transaction's round
+/// trip carries many registrations. The other writes are synchronous etcd
+/// transactions: each blocks its caller for one round trip to the leader,
+/// after the queued registrations of its key (or, to drop a namespace, all
+/// of them). A write changes nothing here unless etcd committed it; a
+/// committed write is applied to the cache before its caller is told, so
+/// the node reads its own writes. Reads come from the cache only. The
+/// bookkeeping of writes is guarded by one mutex, never held across a
+/// batch's round trip; the cache has its own lock.
 class etcd_node {
 public:
+  using clock = std::chrono::steady_clock;
+
+  /// Transactions of registrations in flight at once.
+  static constexpr size_t write_transactions = 4;
+
+  /// Registrations in one transaction at most. etcd 3.4 with its default
+  /// `--max-txn-ops` (128) refuses 128 nested creates and takes 127.
+  static constexpr size_t max_batch = 100;
+
   /// Grants the lease, starts the agent, reads the registrations and
   /// starts the watch. `unavailable` if etcd cannot be reached in time.
   static caf::expected<std::shared_ptr<etcd_node>> start(caf::actor_system& sys,
@@ -72,6 +88,9 @@ public:
   etcd_node& operator=(const etcd_node&) = delete;
 
   caf::error register_name(entry e);
+  /// Queues `e` for a batch and returns; `done` gets `register_name`'s
+  /// outcome from a worker thread, within the request timeout of now.
+  void register_deferred(entry e, write_done done);
   caf::error unregister(const registry_key& key);
   caf::error update_metadata(const registry_key& key, metadata meta);
   caf::error create_namespace(const name_space& ns);
@@ -134,6 +153,22 @@ private:
 
   stored_entry stored(const caf::actor& who, metadata meta) const;
 
+  /// `register_name` without waiting for queued registrations of the key,
+  /// its calls bounded by `end`.
+  caf::error register_now(entry e, clock::time_point end);
+
+  /// Worker thread: registers `batch` (distinct keys) with `client`, fresh
+  /// names in one transaction, the others one by one (`register_now`), and
+  /// answers each.
+  void register_batch(std::vector<pending_create>& batch, etcd_client& client);
+
+  /// Records a create etcd acknowledged (`res`) of `key` for `e` under
+  /// `lease`: this node's registration, in the cache, no longer in doubt.
+  /// Holds `write_mtx_`.
+  void apply_created(const registry_key& key, const entry& e,
+                     const stored_entry& value, const std::string& etcd_key,
+                     const create_result& res, int64_t lease);
+
   /// Creates `key` for `e`; replaces a holder that is gone. Holds
   /// `write_mtx_`. The agent answers for `e.actor` throughout.
   caf::error create(etcd_client& client, const registry_key& key,
@@ -152,8 +187,10 @@ private:
   /// `settle_in_doubt` for a caller that holds `write_mtx_`.
   void settle_in_doubt_locked(etcd_client& client);
 
-  /// Whether `value` under `etcd_key` is a create in doubt, to be undone.
-  /// Holds `write_mtx_`. Cost: O(creates in doubt).
+  /// Whether `value` under `etcd_key` is a create this node's caller has
+  /// not been told of: in flight in a batch (applied when its answer
+  /// comes), or in doubt (to be undone). Holds `write_mtx_`. Cost: O(1 +
+  /// creates in doubt).
   bool in_doubt(const std::string& etcd_key, const std::string& value) const;
 
   /// `unregister_actor` for a caller that holds `write_mtx_`: names that
@@ -264,10 +301,14 @@ private:
       by_actor_;
   std::vector<std::string> taken_;
   std::vector<in_doubt_create> in_doubt_;
+  /// The creates of the batches in flight: etcd key to value.
+  std::unordered_map<std::string, std::string> creating_;
   /// Terminated actors whose names `unregister_actor` could not delete
   /// from etcd (unreachable): `retry_pending` deletes them.
   std::unordered_set<caf::actor_addr> cleanup_pending_;
 
+  /// Set once the parts started; stopped by `close`.
+  std::unique_ptr<create_batcher> batcher_;
   std::unique_ptr<node_lease> lease_;
   std::unique_ptr<etcd_watch> watch_;
   std::mutex refresh_mtx_;

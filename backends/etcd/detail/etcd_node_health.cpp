@@ -65,6 +65,10 @@ backend_health etcd_node::health() const {
   details.emplace("resolved_handles", to_value(resolver_.size()));
   details.emplace("unresolved", to_value(unresolved));
   details.emplace("unreadable_values", to_value(unreadable_.load()));
+  details.emplace("create_transactions",
+                  to_value(batcher_ ? batcher_->batches() : 0));
+  details.emplace("batched_creates",
+                  to_value(batcher_ ? batcher_->batched() : 0));
   metadata_value::list taken;
   std::unique_lock<std::mutex> guard{write_mtx_};
   details.emplace("local_registrations", to_value(local_.size()));

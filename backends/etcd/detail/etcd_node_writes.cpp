@@ -2,6 +2,7 @@
 // and their settling, and the bookkeeping of this node's registrations.
 
 #include <libregistry/backends/etcd/detail/etcd_node.hpp>
+#include <libregistry/backends/etcd/detail/write_outcome.hpp>
 
 #include <algorithm>
 
@@ -13,34 +14,6 @@
 
 namespace libregistry::etcd::detail {
 
-namespace {
-
-/// Whether a write that `client` made and that failed with `err` may still
-/// have been applied: etcd did not answer, after the request reached it.
-bool in_doubt_after(const caf::error& err, const etcd_client& client) {
-  return err == make_error(registry_errc::unavailable) &&
-         client.last_call_sent();
-}
-
-/// `err`, the error of a write that `client` made; an `unavailable` one
-/// says whether the write's outcome is in doubt (it reached etcd, which may
-/// have applied it, and `then` says what follows) or not (nothing reached
-/// etcd).
-caf::error say_if_in_doubt(caf::error err, const etcd_client& client,
-                           const char* then = "") {
-  if (err != make_error(registry_errc::unavailable))
-    return err;
-  auto reason = reason_of(err).value_or(to_string(err));
-  if (in_doubt_after(err, client))
-    return make_error(registry_errc::unavailable,
-                      reason + "; outcome in doubt: etcd may have applied it" +
-                          then);
-  return make_error(registry_errc::unavailable,
-                    reason + "; not applied: etcd did not receive it");
-}
-
-} // namespace
-
 stored_entry etcd_node::stored(const caf::actor& who, metadata meta) const {
   return {layout_.owner(), who.id(), opts_.agent_host, agent_port_,
           std::move(meta)};
@@ -49,8 +22,14 @@ stored_entry etcd_node::stored(const caf::actor& who, metadata meta) const {
 // -- writes -------------------------------------------------------------------
 
 caf::error etcd_node::register_name(entry e) {
+  batcher_->wait_for(e.key);
+  return register_now(std::move(e),
+                      clock::now() + opts_.client.request_timeout);
+}
+
+caf::error etcd_node::register_now(entry e, clock::time_point end) {
   std::lock_guard<std::mutex> guard{write_mtx_};
-  etcd_client::budget budget{client_};
+  etcd_client::budget budget{client_, end};
   if (closed_)
     return make_error(registry_errc::unavailable, "etcd: backend closed");
   settle_in_doubt_locked(client_);
@@ -109,20 +88,7 @@ caf::error etcd_node::try_create(etcd_client& client, const registry_key& key,
                              "before its next write");
     }
     if (res->created) {
-      // An earlier create of this key in doubt is now acknowledged: it must
-      // not be undone.
-      in_doubt_.erase(std::remove_if(in_doubt_.begin(), in_doubt_.end(),
-                                     [&](const in_doubt_create& x) {
-                                       return x.etcd_key == etcd_key;
-                                     }),
-                      in_doubt_.end());
-      key_value kv = res->holder;
-      if (kv.create_revision == 0) {
-        kv.create_revision = kv.mod_revision = res->revision;
-        kv.lease = lease;
-      }
-      remember(key, {e.actor, e.meta, kv.create_revision, kv.lease});
-      apply_to_cache(key, value, e.actor, kv);
+      apply_created(key, e, value, etcd_key, *res, lease);
       return caf::none;
     }
     auto holder = holder_handle(key, res->holder);
@@ -141,6 +107,26 @@ caf::error etcd_node::try_create(etcd_client& client, const registry_key& key,
     }
   }
   return make_already_registered(key, caf::actor{});
+}
+
+void etcd_node::apply_created(const registry_key& key, const entry& e,
+                              const stored_entry& value,
+                              const std::string& etcd_key,
+                              const create_result& res, int64_t lease) {
+  // An earlier create of this key in doubt is now acknowledged: it must
+  // not be undone.
+  in_doubt_.erase(std::remove_if(in_doubt_.begin(), in_doubt_.end(),
+                                 [&](const in_doubt_create& x) {
+                                   return x.etcd_key == etcd_key;
+                                 }),
+                  in_doubt_.end());
+  key_value kv = res.holder;
+  if (kv.create_revision == 0) {
+    kv.create_revision = kv.mod_revision = res.revision;
+    kv.lease = lease;
+  }
+  remember(key, {e.actor, e.meta, kv.create_revision, kv.lease});
+  apply_to_cache(key, value, e.actor, kv);
 }
 
 caf::expected<caf::actor> etcd_node::holder_handle(const registry_key& key,
@@ -170,6 +156,7 @@ caf::expected<caf::actor> etcd_node::holder_handle(const registry_key& key,
 }
 
 caf::error etcd_node::unregister(const registry_key& key) {
+  batcher_->wait_for(key);
   std::lock_guard<std::mutex> guard{write_mtx_};
   etcd_client::budget budget{client_};
   if (closed_)
@@ -207,6 +194,7 @@ caf::error etcd_node::unregister(const registry_key& key) {
 }
 
 caf::error etcd_node::update_metadata(const registry_key& key, metadata meta) {
+  batcher_->wait_for(key);
   std::lock_guard<std::mutex> guard{write_mtx_};
   etcd_client::budget budget{client_};
   if (closed_)
@@ -263,6 +251,7 @@ caf::error etcd_node::create_namespace(const name_space& ns) {
 }
 
 caf::error etcd_node::drop_namespace(const name_space& ns) {
+  batcher_->wait_for_all();
   std::lock_guard<std::mutex> guard{write_mtx_};
   if (!ns.is_test() || !cache_->has_namespace(ns))
     return make_unknown_namespace(ns);
@@ -345,6 +334,8 @@ void etcd_node::settle_in_doubt() {
 
 bool etcd_node::in_doubt(const std::string& etcd_key,
                          const std::string& value) const {
+  if (auto i = creating_.find(etcd_key); i != creating_.end())
+    return i->second == value;
   return std::any_of(in_doubt_.begin(), in_doubt_.end(),
                      [&](const in_doubt_create& x) {
                        return x.etcd_key == etcd_key && x.value == value;

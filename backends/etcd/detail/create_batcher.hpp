@@ -1,0 +1,105 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <caf/error.hpp>
+
+#include <libregistry/backend.hpp>
+#include <libregistry/backends/etcd/detail/etcd_client.hpp>
+#include <libregistry/entry.hpp>
+
+namespace libregistry::etcd::detail {
+
+/// A registration waiting for its transaction, and whom to tell.
+struct pending_create {
+  entry e;
+  write_done done;
+  /// When its caller's request timeout ends: past it, it is not sent.
+  std::chrono::steady_clock::time_point deadline;
+};
+
+/// Queues registrations and hands them in batches to worker threads, each
+/// with its own etcd client, so that several transactions are in flight at
+/// once and none of them runs on the caller's thread.
+///
+/// Invariants: a batch holds distinct keys, and no key is in two batches
+/// in flight; keys are taken in the order they were queued, so two
+/// registrations of one key run one after the other. A key is *pending*
+/// from `push` until its batch returned; the node's other writes of that
+/// key wait for it (`wait_for`), so they apply in the order requested.
+class create_batcher {
+public:
+  /// Runs one batch with `client`: calls each entry's `done` once.
+  using runner =
+      std::function<void(std::vector<pending_create>&, etcd_client&)>;
+
+  /// Starts `workers` threads taking up to `max_batch` entries each.
+  create_batcher(const client_options& opts, size_t workers, size_t max_batch,
+                 runner run);
+
+  /// Stops (see `stop`) with `unavailable`.
+  ~create_batcher();
+
+  create_batcher(const create_batcher&) = delete;
+  create_batcher& operator=(const create_batcher&) = delete;
+
+  /// Queues `x`; after `stop`, answers it with the stop's error at once.
+  /// Cost: O(1) under the batcher's lock.
+  void push(pending_create x);
+
+  /// Blocks until no registration of `key` is queued or in flight.
+  void wait_for(const registry_key& key);
+
+  /// Blocks until no registration at all is queued or in flight.
+  void wait_for_all();
+
+  /// Lets the batches in flight finish, joins the workers and answers the
+  /// queued entries with `err`. Idempotent; call without holding a lock a
+  /// worker takes.
+  void stop(caf::error err);
+
+  /// Transactions sent and registrations they carried, since the start.
+  uint64_t batches() const;
+  uint64_t batched() const;
+
+private:
+  void work(const client_options& opts);
+
+  /// Moves up to `max_batch_` queued entries whose keys are not in flight
+  /// out of the queue, marking their keys in flight. Holds `mtx_`. Cost:
+  /// O(queue).
+  std::vector<pending_create> take();
+
+  /// True if `take` would find an entry. Holds `mtx_`. Cost: O(queue).
+  bool ready() const;
+
+  /// Marks the keys of a returned batch settled. Holds `mtx_`.
+  void settle(const std::vector<registry_key>& keys);
+
+  const size_t max_batch_;
+  const runner run_;
+  mutable std::mutex mtx_;
+  std::condition_variable work_cv_;
+  std::condition_variable settled_cv_;
+  std::deque<pending_create> queue_;
+  std::unordered_set<registry_key> in_flight_;
+  /// Queued or in flight, by key: how many.
+  std::unordered_map<registry_key, size_t> pending_;
+  size_t pending_total_ = 0;
+  bool stopped_ = false;
+  caf::error stop_error_;
+  uint64_t batches_ = 0;
+  uint64_t batched_ = 0;
+  std::vector<std::thread> workers_;
+};
+
+} // namespace libregistry::etcd::detail
