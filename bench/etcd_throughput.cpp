@@ -34,7 +34,7 @@ constexpr int writers = 64;
 constexpr size_t writes = 4096;
 
 /// Message lookups measured before the writes start.
-constexpr size_t idle_lookups = 2000;
+constexpr size_t idle_lookups = 1000;
 
 /// Runs `write(writer, i)` for every i below `writes`, on `writers`
 /// threads, each taking the next i; returns the seconds it took and counts
@@ -72,38 +72,46 @@ void measure(benchmark::State& state, Write write) {
   }
 }
 
-/// Message lookups of one name, each awaited before the next is sent, by
-/// an actor: their latencies, until `stop` is set or `max` were made.
+/// Message lookups of one name by an actor, one every `probe_interval`
+/// (each awaited before the next is due): their latencies, until `stop` is
+/// set or `max` were made. Paced, so that the probe's own load does not
+/// take the machine from the writes it measures.
 struct lookup_probe {
   std::vector<double> micros;
   std::atomic<bool> stop{false};
   std::promise<void> done;
 };
 
-void probe(caf::event_based_actor* self, const registry& reg,
-           const registry_key& key, std::shared_ptr<lookup_probe> p,
-           size_t max) {
-  auto start = std::chrono::steady_clock::now();
-  self->request(reg.actor(), caf::infinite, lookup_atom::value, key)
-      .then([=](const caf::actor&) {
-        p->micros.push_back(std::chrono::duration<double, std::micro>(
-                                std::chrono::steady_clock::now() - start)
-                                .count());
-        if (p->stop || p->micros.size() >= max) {
-          p->done.set_value();
-          self->quit();
-          return;
-        }
-        probe(self, reg, key, p, max);
-      });
+constexpr auto probe_interval = std::chrono::microseconds(500);
+
+using probe_atom = caf::atom_constant<caf::atom("probe")>;
+
+caf::behavior probe(caf::event_based_actor* self, const registry& reg,
+                    const registry_key& key, std::shared_ptr<lookup_probe> p,
+                    size_t max) {
+  self->send(self, probe_atom::value);
+  return {[=](probe_atom) {
+    auto start = std::chrono::steady_clock::now();
+    self->request(reg.actor(), caf::infinite, lookup_atom::value, key)
+        .then([=](const caf::actor&) {
+          p->micros.push_back(std::chrono::duration<double, std::micro>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count());
+          if (p->stop || p->micros.size() >= max) {
+            p->done.set_value();
+            self->quit();
+            return;
+          }
+          self->delayed_send(self, probe_interval, probe_atom::value);
+        });
+  }};
 }
 
 /// Starts a `lookup_probe` of `key` in `reg`, making at most `max`.
 std::shared_ptr<lookup_probe> start_probe(const registry& reg,
                                           const registry_key& key, size_t max) {
   auto p = std::make_shared<lookup_probe>();
-  sys().spawn(
-      [=](caf::event_based_actor* self) { probe(self, reg, key, p, max); });
+  sys().spawn(probe, reg, key, p, max);
   return p;
 }
 
@@ -138,8 +146,13 @@ void register_concurrently(benchmark::State& state) {
     state.SkipWithError(to_string(err).c_str());
   report_latency(state, *start_probe(reg, probed, idle_lookups), "idle");
   auto loaded = start_probe(reg, probed, std::numeric_limits<size_t>::max());
+  // One actor per registrant, each used by its own thread only, as a
+  // registrant keeps its actor from one registration to the next.
+  std::vector<std::unique_ptr<caf::scoped_actor>> registrants;
+  for (int w = 0; w < writers; ++w)
+    registrants.push_back(std::make_unique<caf::scoped_actor>(sys()));
   measure(state, [&](int w, size_t n) {
-    caf::scoped_actor self{sys()};
+    auto& self = *registrants[static_cast<size_t>(w)];
     bool ok = false;
     self->request(reg.actor(), caf::infinite, register_name_atom::value,
                   key_for(n), holders[static_cast<size_t>(w)],
@@ -149,6 +162,15 @@ void register_concurrently(benchmark::State& state) {
   });
   loaded->stop = true;
   report_latency(state, *loaded, "writing");
+  auto health = blocking_registry{sys(), reg}.health_check();
+  if (health) {
+    auto& details = health->details.details;
+    auto batched = caf::get_or(details, "batched_creates", int64_t{0});
+    auto transactions = caf::get_or(details, "create_transactions", int64_t{1});
+    state.counters["creates_per_transaction"] =
+        static_cast<double>(batched) /
+        static_cast<double>(std::max<int64_t>(transactions, 1));
+  }
   stop(reg);
   kill_all(holders);
 }
