@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <utility>
 
 #include <caf/default_attachable.hpp>
@@ -94,9 +95,20 @@ void on_down(registry_pointer self, const caf::down_msg& msg) {
   auto& st = self->state;
   auto& subscribers = st.core->subscribers;
   subscribers.drop(msg.source);
-  if (st.monitored.erase(msg.source) > 0 && !subscribers.empty())
-    notify(self, event_kind::terminated,
-           st.backend().registrations_of(msg.source), msg.reason);
+  if (st.monitored.erase(msg.source) > 0 && !subscribers.empty()) {
+    auto gone = st.backend().registrations_of(msg.source);
+    // A deferred registration that replaces one of these reports the
+    // replaced one only if this report misses it (the backend replaced it
+    // already): each termination is told once.
+    for (auto& [id, x] : st.deferred) {
+      auto& replaced = x.notice.replaced;
+      if (!replaced.empty() && replaced.front().actor.address() == msg.source &&
+          std::any_of(gone.begin(), gone.end(),
+                      [&](const entry& e) { return e.key == x.notice.key; }))
+        replaced.clear();
+    }
+    notify(self, event_kind::terminated, gone, msg.reason);
+  }
   st.backend().unregister_actor(msg.source);
   std::vector<uint64_t> finished;
   for (auto& [ref, job] : st.teardowns)

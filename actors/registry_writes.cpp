@@ -84,9 +84,8 @@ void announce(registry_pointer self, const registration_notice& x) {
     self->monitor(x.who);
   auto& subscribers = st.core->subscribers;
   auto sender = caf::actor_cast<caf::actor>(self);
-  // A holder whose down message came first was reported then.
-  if (!x.replaced.empty() &&
-      st.monitored.count(x.replaced.front().actor.address()) != 0)
+  // Empty if the holder's down message reported it first (`on_down`).
+  if (!x.replaced.empty())
     subscribers.notify(sender, event_kind::terminated, x.replaced,
                        exit_reason_of(x.replaced.front().actor));
   if (x.added) {
