@@ -86,13 +86,13 @@ constexpr auto probe_interval = std::chrono::microseconds(500);
 
 using probe_atom = caf::atom_constant<caf::atom("probe")>;
 
-caf::behavior probe(caf::event_based_actor* self, const registry& reg,
+caf::behavior probe(caf::event_based_actor* self, const caf::actor& target,
                     const registry_key& key, std::shared_ptr<lookup_probe> p,
                     size_t max) {
   self->send(self, probe_atom::value);
   return {[=](probe_atom) {
     auto start = std::chrono::steady_clock::now();
-    self->request(reg.actor(), caf::infinite, lookup_atom::value, key)
+    self->request(target, caf::infinite, lookup_atom::value, key)
         .then([=](const caf::actor&) {
           p->micros.push_back(std::chrono::duration<double, std::micro>(
                                   std::chrono::steady_clock::now() - start)
@@ -107,11 +107,12 @@ caf::behavior probe(caf::event_based_actor* self, const registry& reg,
   }};
 }
 
-/// Starts a `lookup_probe` of `key` in `reg`, making at most `max`.
-std::shared_ptr<lookup_probe> start_probe(const registry& reg,
+/// Starts a `lookup_probe` of `key` at `target` (the registry's actor, or
+/// a bare responder), making at most `max`.
+std::shared_ptr<lookup_probe> start_probe(const caf::actor& target,
                                           const registry_key& key, size_t max) {
   auto p = std::make_shared<lookup_probe>();
-  sys().spawn(probe, reg, key, p, max);
+  sys().spawn(probe, target, key, p, max);
   return p;
 }
 
@@ -136,16 +137,21 @@ void report_latency(benchmark::State& state, lookup_probe& p,
 /// on one node, each awaiting its answer; counter `writes_per_second`.
 /// Counters `lookup_p50_us_*` and `lookup_p99_us_*`: the latency of a
 /// message lookup from an actor, before the writes (`idle`) and while they
-/// run (`writing`).
+/// run (`writing`); `*_bare_*` the same request to a bare responder, the
+/// floor of both on this machine at that moment.
 void register_concurrently(benchmark::State& state) {
   auto reg = spawn_or_throw("etcd");
+  auto bare = caf::actor_cast<caf::actor>(spawn_bare_responder());
   auto holders = spawn_idle_actors(writers);
   auto probed = key_for(std::numeric_limits<uint32_t>::max());
   if (auto err =
           blocking_registry{sys(), reg}.register_name(probed, holders[0]))
     state.SkipWithError(to_string(err).c_str());
-  report_latency(state, *start_probe(reg, probed, idle_lookups), "idle");
-  auto loaded = start_probe(reg, probed, std::numeric_limits<size_t>::max());
+  auto target = caf::actor_cast<caf::actor>(reg.actor());
+  report_latency(state, *start_probe(target, probed, idle_lookups), "idle");
+  report_latency(state, *start_probe(bare, probed, idle_lookups), "bare_idle");
+  auto loaded = start_probe(target, probed, std::numeric_limits<size_t>::max());
+  auto floor = start_probe(bare, probed, std::numeric_limits<size_t>::max());
   // One actor per registrant, each used by its own thread only, as a
   // registrant keeps its actor from one registration to the next.
   std::vector<std::unique_ptr<caf::scoped_actor>> registrants;
@@ -161,7 +167,9 @@ void register_concurrently(benchmark::State& state) {
     return ok;
   });
   loaded->stop = true;
+  floor->stop = true;
   report_latency(state, *loaded, "writing");
+  report_latency(state, *floor, "bare_writing");
   auto health = blocking_registry{sys(), reg}.health_check();
   if (health) {
     auto& details = health->details.details;
@@ -172,6 +180,7 @@ void register_concurrently(benchmark::State& state) {
         static_cast<double>(std::max<int64_t>(transactions, 1));
   }
   stop(reg);
+  stop(bare);
   kill_all(holders);
 }
 
