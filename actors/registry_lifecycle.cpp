@@ -100,11 +100,12 @@ void on_down(registry_pointer self, const caf::down_msg& msg) {
     // A deferred registration that replaces one of these reports the
     // replaced one only if this report misses it (the backend replaced it
     // already): each termination is told once.
-    for (auto& [id, x] : st.deferred) {
-      auto& replaced = x.notice.replaced;
+    for (auto& pending : st.deferred) {
+      auto& notice = pending.second.notice;
+      auto& replaced = notice.replaced;
+      auto reported = [&](const entry& e) { return e.key == notice.key; };
       if (!replaced.empty() && replaced.front().actor.address() == msg.source &&
-          std::any_of(gone.begin(), gone.end(),
-                      [&](const entry& e) { return e.key == x.notice.key; }))
+          std::any_of(gone.begin(), gone.end(), reported))
         replaced.clear();
     }
     notify(self, event_kind::terminated, gone, msg.reason);
