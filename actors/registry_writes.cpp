@@ -47,12 +47,9 @@ std::vector<entry> replaced_by(any_backend& backend, const registry_key& key,
 }
 
 /// Checks `e` for registration and captures in `notice` what the
-/// registration will tell if anybody subscribes now, or `always` (a
-/// deferred registration: a subscriber may come before it completes); an
-/// error refuses it.
+/// registration will tell if anybody subscribes now; an error refuses it.
 caf::error admit_registration(registry_pointer self, entry& e,
-                              registration_notice& notice,
-                              bool always = false) {
+                              registration_notice& notice) {
   auto& st = self->state;
   auto& limits = st.core->limits;
   if (auto err = admit_metadata(e.meta, limits))
@@ -69,7 +66,7 @@ caf::error admit_registration(registry_pointer self, entry& e,
     return err;
   notice.who = e.actor;
   notice.key = e.key;
-  if (always || !st.core->subscribers.empty()) {
+  if (!st.core->subscribers.empty()) {
     notice.added = e;
     notice.before = metadata_of(st.backend(), e.key, e.actor);
     notice.replaced = replaced_by(st.backend(), e.key, e.actor);
@@ -115,7 +112,7 @@ caf::error register_one(registry_pointer self, entry e) {
 caf::result<void> register_deferred(registry_pointer self, entry e) {
   auto& st = self->state;
   registration_notice notice;
-  if (auto err = admit_registration(self, e, notice, true))
+  if (auto err = admit_registration(self, e, notice))
     return err;
   auto id = ++st.core->deferred_writes;
   st.backend().register_name_deferred(
@@ -190,6 +187,12 @@ void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
                      x.subject, err);
     x.promise.deliver(err);
     return;
+  }
+  if (!x.notice.added && !core.subscribers.empty()) {
+    // Subscribed while the registration was under way: its snapshot missed
+    // the name, so this event must not (the state before it is unknown).
+    if (auto now = core.backend->lookup(x.notice.key); now && now->actor == who)
+      x.notice.added = std::move(*now);
   }
   announce(self, x.notice);
   x.promise.deliver(caf::unit);
