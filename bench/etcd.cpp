@@ -35,8 +35,8 @@ registry_key remote_key() {
 
 caf::settings etcd_options(const std::string& prefix) {
   caf::settings result;
-  result.emplace("endpoints",
-                 metadata_value::list{metadata_value{etcd_endpoint()}});
+  // One string of comma-separated URLs: one per member.
+  result.emplace("endpoints", etcd_endpoint());
   result.emplace("prefix", prefix);
   return result;
 }

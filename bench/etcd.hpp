@@ -12,9 +12,10 @@
 
 namespace libregistry::bench {
 
-/// The client URL of the etcd to measure against: the environment variable
-/// LIBREGISTRY_BENCH_ETCD (scripts/with-etcd.sh sets it), or empty, in which
-/// case no benchmark of the etcd backend is registered.
+/// The client URLs of the etcd to measure against, comma-separated (one per
+/// member): the environment variable LIBREGISTRY_BENCH_ETCD
+/// (scripts/with-etcd.sh sets it), or empty, in which case no benchmark of
+/// the etcd backend is registered.
 std::string etcd_endpoint();
 
 /// The backends this run measures: every backend in the catalog, etcd only

@@ -20,6 +20,7 @@
 #include "realistic.hpp"
 #include <libregistry/actors/blocking_registry.hpp>
 #include <libregistry/backends/etcd/detail/etcd_client.hpp>
+#include <libregistry/backends/etcd/detail/etcd_node.hpp>
 #include <libregistry/backends/etcd/detail/stored_entry.hpp>
 
 namespace libregistry::bench {
@@ -190,10 +191,16 @@ void register_concurrently(benchmark::State& state) {
 /// size.
 void put_concurrently(benchmark::State& state) {
   using etcd::detail::etcd_client;
+  // The registry's own reading of the endpoints, so both reach the same
+  // members.
+  auto opts = etcd::detail::node_options_from(backend_options_for("etcd"));
+  if (!opts) {
+    state.SkipWithError(to_string(opts.error()).c_str());
+    return;
+  }
   std::vector<std::unique_ptr<etcd_client>> clients;
   for (int w = 0; w < writers; ++w)
-    clients.push_back(std::make_unique<etcd_client>(
-        etcd::detail::client_options{{etcd_endpoint()}}));
+    clients.push_back(std::make_unique<etcd_client>(opts->client));
   auto value = etcd::detail::encode(
       {"node", 1, "127.0.0.1", 4242, realistic_metadata(1)});
   auto prefix = fresh_prefix();

@@ -13,7 +13,8 @@ cmake -S . -B "$build" >/dev/null
 cmake --build "$build" -j2 --target two_nodes >/dev/null
 
 run() {
-  local endpoints="[\"$LIBREGISTRY_BENCH_ETCD\"]"
+  # One member or several, comma-separated: a list of each.
+  local endpoints="[\"${LIBREGISTRY_BENCH_ETCD//,/\",\"}\"]"
   local node="$1/examples/two_nodes"
   "$node" --role=provider --serve-for=3s --libregistry.backend=etcd \
     "--libregistry.etcd.endpoints=$endpoints" &

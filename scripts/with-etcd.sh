@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs a command beside a throw-away one-member etcd on 127.0.0.1 (data in
-# memory, /dev/shm, where there is one), with LIBREGISTRY_BENCH_ETCD set to
-# its client URL; stops etcd and removes its data afterwards. The
-# benchmarks of the etcd backend run only when that variable is set.
+# Runs a command beside a throw-away etcd on 127.0.0.1 (data in memory,
+# /dev/shm, where there is one), with LIBREGISTRY_BENCH_ETCD set to its
+# client URLs (comma-separated); stops etcd and removes its data afterwards.
+# The benchmarks of the etcd backend run only when that variable is set.
+# LIBREGISTRY_BENCH_ETCD_MEMBERS sets the number of members (default 1; 3
+# for the cluster figures, as in a deployment).
 # Usage: scripts/with-etcd.sh COMMAND [ARGS...]
 set -euo pipefail
 
@@ -23,34 +25,56 @@ pick_port() {
   done
 }
 
-etcd_pid=
+members=${LIBREGISTRY_BENCH_ETCD_MEMBERS:-1}
+case "$members" in
+  '' | *[!0-9]* | 0) echo "LIBREGISTRY_BENCH_ETCD_MEMBERS must be 1 or more" >&2; exit 2 ;;
+esac
+
+etcd_pids=()
+stop_etcd() {
+  local pid
+  for pid in "${etcd_pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for pid in "${etcd_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  etcd_pids=()
+}
 cleanup() {
-  [ -n "$etcd_pid" ] && kill -9 "$etcd_pid" 2>/dev/null || true
-  [ -n "$etcd_pid" ] && wait "$etcd_pid" 2>/dev/null || true
+  stop_etcd
   rm -rf "$dir"
 }
 trap cleanup EXIT
 
-# Starts etcd on fresh ports; true once it answers a health check, false when
-# it exits or stays silent for 10 s.
+# Starts the members on fresh ports; true once every one answers a health
+# check, false when one exits or they stay silent for 10 s.
 start_etcd() {
-  local client peer
-  client=$(pick_port)
-  peer=$(pick_port)
-  while [ "$peer" = "$client" ]; do peer=$(pick_port); done
-  rm -rf "$dir/data"
-  etcd --name bench --data-dir "$dir/data" \
-    --listen-client-urls "http://127.0.0.1:$client" \
-    --advertise-client-urls "http://127.0.0.1:$client" \
-    --listen-peer-urls "http://127.0.0.1:$peer" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
-    --initial-cluster "bench=http://127.0.0.1:$peer" \
-    --initial-cluster-token "bench-$$" \
-    --heartbeat-interval=50 --election-timeout=500 >"$dir/etcd.log" 2>&1 &
-  etcd_pid=$!
-  export LIBREGISTRY_BENCH_ETCD="http://127.0.0.1:$client"
+  local i used=" " p clients=() peers=() cluster=""
+  for i in $(seq "$members"); do
+    for _ in 1 2; do
+      p=$(pick_port)
+      while [[ "$used" == *" $p "* ]]; do p=$(pick_port); done
+      used+="$p "
+      if [ ${#clients[@]} -lt "$i" ]; then clients+=("$p"); else peers+=("$p"); fi
+    done
+    cluster+="${cluster:+,}m$i=http://127.0.0.1:${peers[$((i - 1))]}"
+  done
+  rm -rf "$dir"/data-* "$dir"/etcd-*.log
+  local urls=""
+  for i in $(seq "$members"); do
+    local client=${clients[$((i - 1))]} peer=${peers[$((i - 1))]}
+    etcd --name "m$i" --data-dir "$dir/data-$i" \
+      --listen-client-urls "http://127.0.0.1:$client" \
+      --advertise-client-urls "http://127.0.0.1:$client" \
+      --listen-peer-urls "http://127.0.0.1:$peer" \
+      --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+      --initial-cluster "$cluster" \
+      --initial-cluster-token "bench-$$" \
+      --heartbeat-interval=50 --election-timeout=500 >"$dir/etcd-$i.log" 2>&1 &
+    etcd_pids+=($!)
+    urls+="${urls:+,}http://127.0.0.1:$client"
+  done
+  export LIBREGISTRY_BENCH_ETCD="$urls"
+  local pid
   for _ in $(seq 100); do
-    kill -0 "$etcd_pid" 2>/dev/null || return 1
+    for pid in "${etcd_pids[@]}"; do kill -0 "$pid" 2>/dev/null || return 1; done
     if ETCDCTL_API=3 etcdctl --endpoints="$LIBREGISTRY_BENCH_ETCD" \
       endpoint health >/dev/null 2>&1; then
       return 0
@@ -65,9 +89,8 @@ for attempt in 1 2 3; do
     "$@"
     exit $?
   fi
-  kill -9 "$etcd_pid" 2>/dev/null || true
-  wait "$etcd_pid" 2>/dev/null || true
-  echo "etcd did not start (attempt $attempt of 3); its log:" >&2
-  cat "$dir/etcd.log" >&2
+  stop_etcd
+  echo "etcd did not start (attempt $attempt of 3); its logs:" >&2
+  cat "$dir"/etcd-*.log >&2
 done
 exit 1
