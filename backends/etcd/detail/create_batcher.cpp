@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include <libregistry/backends/etcd/detail/write_outcome.hpp>
 #include <libregistry/errors.hpp>
 
 namespace libregistry::etcd::detail {
@@ -15,7 +16,7 @@ create_batcher::create_batcher(const client_options& opts, size_t workers,
 }
 
 create_batcher::~create_batcher() {
-  stop(make_error(registry_errc::unavailable, "etcd: backend closed"));
+  stop(backend_closed());
 }
 
 void create_batcher::push(pending_create x) {
@@ -52,12 +53,8 @@ void create_batcher::stop(caf::error err) {
     stopped_ = true;
     stop_error_ = err;
     left.swap(queue_);
-    for (auto& x : left) {
-      auto i = pending_.find(x.e.key);
-      if (--i->second == 0)
-        pending_.erase(i);
-      --pending_total_;
-    }
+    for (auto& x : left)
+      release(x.e.key);
   }
   work_cv_.notify_all();
   settled_cv_.notify_all();
@@ -124,11 +121,15 @@ std::vector<pending_create> create_batcher::take() {
 void create_batcher::settle(const std::vector<registry_key>& keys) {
   for (auto& key : keys) {
     in_flight_.erase(key);
-    auto i = pending_.find(key);
-    if (--i->second == 0)
-      pending_.erase(i);
-    --pending_total_;
+    release(key);
   }
+}
+
+void create_batcher::release(const registry_key& key) {
+  auto i = pending_.find(key);
+  if (--i->second == 0)
+    pending_.erase(i);
+  --pending_total_;
 }
 
 } // namespace libregistry::etcd::detail

@@ -85,6 +85,9 @@ private:
   /// Marks the keys of a returned batch settled. Holds `mtx_`.
   void settle(const std::vector<registry_key>& keys);
 
+  /// Counts one registration of `key` as no longer pending. Holds `mtx_`.
+  void release(const registry_key& key);
+
   const size_t max_batch_;
   const runner run_;
   mutable std::mutex mtx_;

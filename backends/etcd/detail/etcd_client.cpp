@@ -123,10 +123,7 @@ etcd_client::etcd_client(client_options opts)
 etcd_client::~etcd_client() = default;
 
 etcd_client::budget::budget(etcd_client& client)
-    : client_(client), outer_(!client.impl_->budget_end) {
-  if (outer_)
-    client_.impl_->budget_end = clock::now() + client_.opts_.request_timeout;
-}
+    : budget(client, clock::time_point::max()) {}
 
 etcd_client::budget::budget(etcd_client& client, clock::time_point end)
     : client_(client), outer_(!client.impl_->budget_end) {

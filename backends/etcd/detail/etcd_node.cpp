@@ -6,6 +6,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/node_id.hpp>
 
+#include <libregistry/backends/etcd/detail/write_outcome.hpp>
 #include <libregistry/errors.hpp>
 #include <libregistry/liveness.hpp>
 
@@ -93,8 +94,7 @@ void etcd_node::close() {
   }
   // Outside the lock: the threads may be waiting for it.
   if (batcher_)
-    batcher_->stop(
-        make_error(registry_errc::unavailable, "etcd: backend closed"));
+    batcher_->stop(backend_closed());
   {
     std::lock_guard<std::mutex> stop{refresh_mtx_};
     refresh_stop_ = true;

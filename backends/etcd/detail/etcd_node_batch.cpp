@@ -31,15 +31,14 @@ void etcd_node::register_batch(std::vector<pending_create>& batch,
   std::vector<pending_create*> one_by_one;
   std::vector<pending_create*> fresh;
   std::vector<create_op> ops;
+  std::vector<stored_entry> values;
   auto end = clock::time_point::max();
   {
     std::lock_guard<std::mutex> guard{write_mtx_};
     auto now = clock::now();
     for (auto& x : batch) {
       if (closed_) {
-        answers.emplace_back(
-            std::move(x.done),
-            make_error(registry_errc::unavailable, "etcd: backend closed"));
+        answers.emplace_back(std::move(x.done), backend_closed());
       } else if (x.deadline <= now) {
         answers.emplace_back(
             std::move(x.done),
@@ -56,8 +55,9 @@ void etcd_node::register_batch(std::vector<pending_create>& batch,
         // While the create is in flight, another node that finds the key
         // asks this node's agent whether its holder lives.
         locals_->add(x.e.actor);
-        ops.push_back({layout_.of(x.e.key), encode(stored(x.e.actor, x.e.meta)),
-                       lease_->id()});
+        values.push_back(stored(x.e.actor, x.e.meta));
+        ops.push_back(
+            {layout_.of(x.e.key), encode(values.back()), lease_->id()});
         // Its event may come before its answer: the watch leaves it to
         // the answer (`in_doubt`).
         creating_.emplace(ops.back().key, ops.back().value);
@@ -89,8 +89,8 @@ void etcd_node::register_batch(std::vector<pending_create>& batch,
                             "; if it did, this node deletes it again before "
                             "its next write"));
       } else if ((*results)[i].created) {
-        apply_created(x.e.key, x.e, stored(x.e.actor, x.e.meta), ops[i].key,
-                      (*results)[i], ops[i].lease);
+        apply_created(x.e.key, x.e, values[i], ops[i].key, (*results)[i],
+                      ops[i].lease);
         answers.emplace_back(std::move(x.done), caf::none);
       } else {
         one_by_one.push_back(&x);

@@ -31,7 +31,7 @@ caf::error etcd_node::register_now(entry e, clock::time_point end) {
   std::lock_guard<std::mutex> guard{write_mtx_};
   etcd_client::budget budget{client_, end};
   if (closed_)
-    return make_error(registry_errc::unavailable, "etcd: backend closed");
+    return backend_closed();
   settle_in_doubt_locked(client_);
   if (!cache_->has_namespace(e.key.ns))
     return make_unknown_namespace(e.key.ns);
@@ -160,7 +160,7 @@ caf::error etcd_node::unregister(const registry_key& key) {
   std::lock_guard<std::mutex> guard{write_mtx_};
   etcd_client::budget budget{client_};
   if (closed_)
-    return make_error(registry_errc::unavailable, "etcd: backend closed");
+    return backend_closed();
   settle_in_doubt_locked(client_);
   int64_t created_at = 0;
   auto mine = local_.find(key);
@@ -198,7 +198,7 @@ caf::error etcd_node::update_metadata(const registry_key& key, metadata meta) {
   std::lock_guard<std::mutex> guard{write_mtx_};
   etcd_client::budget budget{client_};
   if (closed_)
-    return make_error(registry_errc::unavailable, "etcd: backend closed");
+    return backend_closed();
   settle_in_doubt_locked(client_);
   if (!cache_->has_namespace(key.ns))
     return make_unknown_namespace(key.ns);

@@ -6,6 +6,10 @@
 
 namespace libregistry::etcd::detail {
 
+caf::error backend_closed() {
+  return make_error(registry_errc::unavailable, "etcd: backend closed");
+}
+
 bool in_doubt_after(const caf::error& err, const etcd_client& client) {
   return err == make_error(registry_errc::unavailable) &&
          client.last_call_sent();

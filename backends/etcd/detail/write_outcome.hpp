@@ -6,6 +6,9 @@
 
 namespace libregistry::etcd::detail {
 
+/// The error of a write to a node that was closed: `unavailable`.
+caf::error backend_closed();
+
 /// Whether a write that `client` made and that failed with `err` may still
 /// have been applied: etcd did not answer, after the request reached it.
 bool in_doubt_after(const caf::error& err, const etcd_client& client);
