@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include "backend_options.hpp"
 #include "child_process.hpp"
 
 using namespace libregistry::test;
@@ -45,22 +47,31 @@ int exit_status_within(pid_t pid, std::chrono::milliseconds bound) {
   return -1;
 }
 
+/// The forgetful program's command line for `backend`, with the options
+/// the suite runs that backend with.
+std::vector<std::string> command_for(const std::string& backend) {
+  std::vector<std::string> args{LIBREGISTRY_FORGETFUL_PATH,
+                                "--libregistry.backend=" + backend};
+  for (auto& [name, value] : backend_options_for(backend))
+    args.push_back("--libregistry." + backend + "." + name + "=" +
+                   to_string(value));
+  return args;
+}
+
 class lifetime : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(lifetime, a_program_that_never_stops_its_registry_exits) {
   std::FILE* out = std::tmpfile();
   ASSERT_NE(out, nullptr);
-  auto pid = spawn_child({LIBREGISTRY_FORGETFUL_PATH,
-                          std::string{"--libregistry.backend="} + GetParam()},
-                         {-1, fileno(out), -1});
+  auto pid = spawn_child(command_for(GetParam()), {-1, fileno(out), -1});
   ASSERT_GT(pid, 0);
   EXPECT_EQ(exit_status_within(pid, 20s), 0) << "-1: still running after 20 s";
   EXPECT_NE(contents(out).find("ready"), std::string::npos);
   std::fclose(out);
 }
 
-INSTANTIATE_TEST_SUITE_P(in_process_backends, lifetime,
+INSTANTIATE_TEST_SUITE_P(backends, lifetime,
                          ::testing::Values("ets", "optimized_ets",
-                                           "partitioned"));
+                                           "partitioned", "etcd"));
 
 } // namespace
