@@ -1,6 +1,7 @@
 #include <libregistry/metadata.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <ostream>
 #include <vector>
 
@@ -68,9 +69,69 @@ bool has_infinity(const metadata& x) {
   return infinite(static_cast<const metadata_value::dictionary&>(x));
 }
 
+namespace {
+
+/// Bytes of the length that CAF 0.17's binary serializer writes before a
+/// string or sequence (`serializer_impl::begin_sequence`): the length as a
+/// 32-bit varbyte, 7 bits a byte.
+size_t length_prefix(size_t n) {
+  auto x = static_cast<uint32_t>(n);
+  size_t result = 1;
+  for (; x > 0x7f; x >>= 7)
+    ++result;
+  return result;
+}
+
+size_t string_size(const std::string& x) {
+  return length_prefix(x.size()) + x.size();
+}
+
+bool add_wire_size(const metadata_value& x, size_t& total);
+
+bool add_wire_size(const metadata_value::dictionary& xs, size_t& total) {
+  total += length_prefix(xs.size());
+  for (auto& kv : xs) {
+    total += string_size(kv.first);
+    if (!add_wire_size(kv.second, total))
+      return false;
+  }
+  return true;
+}
+
+/// Adds the bytes `x` takes in CAF 0.17's binary format to `total`, without
+/// writing them: the variant's one-byte type tag, then the value (integers,
+/// doubles, atoms and timespans 8 bytes, booleans 1, strings and sequences
+/// their length prefix and contents). False for a URI, whose layout only
+/// the serializer knows.
+bool add_wire_size(const metadata_value& x, size_t& total) {
+  total += 1;
+  if (auto str = caf::get_if<std::string>(&x)) {
+    total += string_size(*str);
+  } else if (auto xs = caf::get_if<metadata_value::list>(&x)) {
+    total += length_prefix(xs->size());
+    for (auto& y : *xs)
+      if (!add_wire_size(y, total))
+        return false;
+  } else if (auto dict = caf::get_if<metadata_value::dictionary>(&x)) {
+    return add_wire_size(*dict, total);
+  } else if (caf::holds_alternative<bool>(x)) {
+    total += 1;
+  } else if (caf::holds_alternative<caf::uri>(x)) {
+    return false;
+  } else {
+    total += 8;
+  }
+  return true;
+}
+
+} // namespace
+
 size_t serialized_size(const metadata& x) {
   if (has_infinity(x))
     return static_cast<size_t>(-1);
+  size_t total = 0;
+  if (add_wire_size(static_cast<const metadata_value::dictionary&>(x), total))
+    return total;
   std::vector<char> buf;
   caf::binary_serializer sink{nullptr, buf};
   // Serializers only read; CAF's inspect interface takes non-const refs.

@@ -137,8 +137,8 @@ void PrintTo(const metadata& x, std::ostream* os);
 
 /// The number of bytes `x` takes in CAF's binary serialization. This is the
 /// size the registry's metadata limit applies to; the largest `size_t` if
-/// `x` cannot be serialized (`has_infinity`). Cost: one
-/// serialization of `x`.
+/// `x` cannot be serialized (`has_infinity`). Cost: one walk over `x`,
+/// counting without writing; a serialization of `x` if it holds a URI.
 size_t serialized_size(const metadata& x);
 
 /// Heap bytes a string holds beyond its own object (none while it fits the

@@ -1,12 +1,16 @@
 // Keys, metadata, limits, errors and health thresholds.
 
+#include <chrono>
+#include <string>
 #include <unordered_set>
+#include <vector>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/uri.hpp>
 #include <gtest/gtest.h>
 
 #include <libregistry/detail/allocation.hpp>
@@ -15,6 +19,7 @@
 #include <libregistry/key.hpp>
 #include <libregistry/limits.hpp>
 #include <libregistry/metadata.hpp>
+#include <libregistry/metadata_builder.hpp>
 
 using namespace libregistry;
 
@@ -65,6 +70,40 @@ TEST(vocabulary, metadata_limit_counts_serialized_bytes) {
   EXPECT_EQ(check_metadata(m, limits),
             make_error(registry_errc::invalid_metadata));
   EXPECT_GT(heap_bytes(m), 1000u);
+}
+
+/// The bytes CAF's binary serializer writes for `x`.
+size_t written_bytes(metadata x) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  EXPECT_FALSE(sink(x));
+  return buf.size();
+}
+
+TEST(vocabulary, serialized_size_counts_what_the_serializer_writes) {
+  using namespace std::chrono_literals;
+  std::vector<metadata> samples{
+      metadata{},
+      metadata{{"n", 7}, {"b", true}, {"d", -0.5}, {"s", ""}},
+      metadata{{"a", metadata_value{caf::atom("imaging")}},
+               {"t", metadata_value{caf::timespan{3s}}}},
+      metadata{{"u", metadata_value{caf::make_uri("tcp://host:4242").value()}}},
+      metadata{{"tags", {"gpu", "ml"}}, {"none", metadata_value::list{}}},
+      metadata{{"deep", metadata{{"inner", metadata{{"x", 1}}}}}},
+  };
+  // Lengths at the edges of the length prefix's bytes: 127 and 128,
+  // 16,383 and 16,384.
+  for (size_t n : {size_t{127}, size_t{128}, size_t{16383}, size_t{16384}}) {
+    samples.push_back(metadata{{std::string(n, 'k'), std::string(n, 'v')}});
+    metadata_value::list xs(n, metadata_value{int64_t{1}});
+    samples.push_back(metadata{{"list", metadata_value{std::move(xs)}}});
+    metadata_builder wide;
+    for (size_t i = 0; i < n; ++i)
+      wide.add(std::to_string(i), false);
+    samples.push_back(wide.build());
+  }
+  for (auto& x : samples)
+    EXPECT_EQ(serialized_size(x), written_bytes(x)) << caf::to_string(x);
 }
 
 TEST(vocabulary, allocated_bytes_round_each_allocation_as_malloc_does) {
