@@ -9,11 +9,14 @@
 // CAF does, so actor handles resolve (without the io module, a handle of
 // another node is refused with an error rather than becoming a proxy).
 // Properties: nothing throws; whatever decodes encodes to bytes that decode
-// to the same bytes again (a fixed point after one round); metadata's
+// to the same bytes again (a fixed point after one round), except for the
+// infinite numbers CAF cannot encode (`encodable`); metadata's
 // serialized size is the bytes it takes, and each of its fields matches
 // itself by `field_matches`.
 
 #include <memory>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include <caf/actor_system.hpp>
@@ -57,12 +60,25 @@ std::vector<char> encode(T& x) {
   return buf;
 }
 
-/// Decodes a `T` from `bytes`; on success, checks the round trip.
+/// Whether CAF 0.17 can encode `x`. Its encoder never ends on an infinite
+/// float or double (`detail::pack754` halves the number until it is below
+/// 2), while its decoder makes infinity of some bit patterns. CAF renders
+/// such a number as `inf`, so a message whose text holds `inf` stays out of
+/// the round trip; a string that holds it too only narrows the check.
+bool encodable(const caf::message& x) {
+  return caf::to_string(x).find("inf") == std::string::npos;
+}
+
+/// Decodes a `T` from `bytes`; on success, checks the round trip of what
+/// CAF can encode.
 template <class T>
 bool decode(const std::string& bytes, T& x) {
   caf::binary_deserializer source{context(), bytes.data(), bytes.size()};
   if (source(x))
     return false;
+  if constexpr (std::is_same_v<T, caf::message>)
+    if (!encodable(x))
+      return true;
   auto once = encode(x);
   T y;
   caf::binary_deserializer again{context(), once.data(), once.size()};
