@@ -216,8 +216,13 @@ std::vector<caf::actor> spawn_idle_actors(size_t n) {
 }
 
 void kill_all(const std::vector<caf::actor>& actors) {
-  for (auto& who : actors)
-    caf::anon_send_exit(who, caf::exit_reason::kill);
+  caf::scoped_actor self{sys()};
+  for (auto& who : actors) {
+    self->monitor(who);
+    self->send_exit(who, caf::exit_reason::kill);
+  }
+  for (size_t i = 0; i < actors.size(); ++i)
+    self->receive([](const caf::down_msg&) {});
 }
 
 void register_bulk(const registry& reg, std::vector<entry> entries) {

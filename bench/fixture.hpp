@@ -107,7 +107,9 @@ void stop(const caf::actor& who);
 /// Spawns `n` actors that idle until killed: holders of fresh names.
 std::vector<caf::actor> spawn_idle_actors(size_t n);
 
-/// Kills `actors` without waiting for them.
+/// Kills `actors` and waits until each has terminated, so that their exits
+/// (and the registry's handling of their down messages) do not run into
+/// the next measurement.
 void kill_all(const std::vector<caf::actor>& actors);
 
 /// Stops `reg` for good and waits until its actor terminated and its
