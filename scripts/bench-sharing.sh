@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark families that depend on CAF's scheduler (the paced
-# writer's, and the requests with their baselines) under CAF's sharing
+# writer's, the requests with their baselines, and the self-registering
+# bursts with theirs) under CAF's sharing
 # policy (LIBREGISTRY_BENCH_SCHEDULER=sharing), writing a JSON result that
 # scripts/bench_report.py renders as a section of its own.
 # Usage: scripts/bench-sharing.sh REGISTRY_BENCH OUT.json [--benchmark_...]
@@ -10,5 +11,5 @@ bench=$1
 out=$2
 shift 2
 LIBREGISTRY_BENCH_SCHEDULER=sharing "$bench" \
-  --benchmark_filter='WhileWriting|^BM_MessageLookup/|^BM_RawMapRequest|^BM_FlatMapRequest|^BM_BareRequestResponse' \
+  --benchmark_filter='WhileWriting|^BM_MessageLookup/|^BM_RawMapRequest|^BM_FlatMapRequest|^BM_BareRequestResponse|^BM_RegisterSelf/|^BM_BareSelfBurst' \
   --benchmark_out="$out" --benchmark_out_format=json "$@"
