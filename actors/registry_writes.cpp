@@ -31,14 +31,17 @@ caf::optional<metadata> metadata_of(any_backend& backend,
   return caf::none;
 }
 
-/// The registration under `key` of a terminated holder other than `who`,
-/// which registering `who` replaces before the registry handled the
-/// holder's down message (whose event would then miss this name).
+/// The registration under `key` of a holder other than `who`, live or not.
+/// A backend replaces a holder only once it has terminated, so if
+/// registering `who` succeeds, the holder terminated before the registry
+/// handled its down message (whose event then misses this name). Taken
+/// whatever the holder's liveness now: it may terminate between this check
+/// and the backend's own.
 std::vector<entry> replaced_by(any_backend& backend, const registry_key& key,
                                const caf::actor& who) {
   std::vector<entry> result;
   auto old = backend.holder(key);
-  if (!old || old == who || !is_terminated(old))
+  if (!old || old == who)
     return result;
   for (auto& x : backend.registrations_of(old.address()))
     if (x.key == key)
@@ -81,8 +84,10 @@ void announce(registry_pointer self, const registration_notice& x) {
     self->monitor(x.who);
   auto& subscribers = st.core->subscribers;
   auto sender = caf::actor_cast<caf::actor>(self);
-  // Empty if the holder's down message reported it first (`on_down`).
-  if (!x.replaced.empty())
+  // Empty if the holder's down message reported it first (`on_down`). A
+  // holder that has not terminated was not replaced: on etcd its name was
+  // freed by another node, whose change the watch reports.
+  if (!x.replaced.empty() && is_terminated(x.replaced.front().actor))
     subscribers.notify(sender, event_kind::terminated, x.replaced,
                        exit_reason_of(x.replaced.front().actor));
   if (x.added) {

@@ -35,8 +35,9 @@ struct registration_notice {
   caf::actor who;
   registry_key key;
   /// The new registration, the metadata `who` had under the key before,
-  /// and the registrations of a terminated holder it replaces: filled
-  /// only if anybody subscribes.
+  /// and the registration of another holder under the key when the request
+  /// was admitted (reported as terminated if the registration replaced it):
+  /// filled only if anybody subscribes.
   caf::optional<entry> added;
   caf::optional<metadata> before;
   std::vector<entry> replaced;
