@@ -36,21 +36,15 @@ uint64_t footprint(const node& x) {
 }
 
 /// Bytes of the table's and the indexes' own structures at their current
-/// capacities, as malloc takes them: slot arrays, the by-actor map's bucket
-/// array and nodes (with their next pointer and cached hash). Cost:
-/// O(shards + namespaces + actors).
+/// capacities, as malloc takes them: slot arrays, and the by-actor index's
+/// slots and the sets of actors with several names. Cost: O(shards +
+/// namespaces + actors).
 uint64_t structure_bytes(const ets_state& st) {
-  using libregistry::detail::allocation_bytes;
   using libregistry::detail::pointer_table_bytes;
   uint64_t result = st.table->slot_bytes();
   for (auto& [ns, nodes] : st.namespaces)
     result += pointer_table_bytes(nodes.capacity());
-  using actor_node = std::pair<const caf::actor_addr, ets_state::node_set>;
-  result += allocation_bytes(st.by_actor.bucket_count() * sizeof(void*));
-  for (auto& [who, nodes] : st.by_actor)
-    result += allocation_bytes(sizeof(actor_node) + 2 * sizeof(void*)) +
-              pointer_table_bytes(nodes.capacity());
-  return result;
+  return result + libregistry::detail::actor_index_bytes(st.by_actor);
 }
 
 /// Drops `x` from the by-actor index.
@@ -235,10 +229,10 @@ write_result<ets_state> backend::unregister_actor(ets_state&& st,
     return {std::move(st), caf::none};
   auto nodes = std::move(i->second);
   st.by_actor.erase(i);
-  for (auto x : nodes) {
+  nodes.for_each([&](const node* x) {
     unlink_namespace(st, *x);
     erase_node(st, *x);
-  }
+  });
   return {std::move(st), caf::none};
 }
 
@@ -246,8 +240,8 @@ std::vector<entry> backend::registrations_of(const ets_state& st,
                                              const caf::actor_addr& who) {
   std::vector<entry> result;
   if (auto i = st.by_actor.find(who); i != st.by_actor.end())
-    for (auto x : i->second)
-      result.emplace_back(to_entry(*x));
+    i->second.for_each(
+        [&](const node* x) { result.emplace_back(to_entry(*x)); });
   return result;
 }
 
@@ -260,7 +254,7 @@ std::vector<caf::actor> backend::actors(const ets_state& st) {
   std::vector<caf::actor> result;
   result.reserve(st.by_actor.size());
   for (auto& [addr, nodes] : st.by_actor)
-    result.push_back((*nodes.begin())->second.actor);
+    result.push_back(nodes.any()->second.actor);
   return result;
 }
 

@@ -10,6 +10,7 @@
 #include <caf/fwd.hpp>
 
 #include <libregistry/backend.hpp>
+#include <libregistry/backends/detail/actor_index.hpp>
 #include <libregistry/backends/ets/detail/shared_table.hpp>
 #include <libregistry/backends/ets/detail/table_observer.hpp>
 
@@ -27,7 +28,7 @@ struct ets_state {
   /// size). `production` is always present.
   std::unordered_map<name_space, node_set> namespaces;
   /// Names per actor, so removing a terminated actor costs O(its names).
-  std::unordered_map<caf::actor_addr, node_set> by_actor;
+  libregistry::detail::actor_index<node> by_actor;
   uint64_t registrations = 0;
   /// Bytes the registrations hold by themselves (nodes, key strings,
   /// metadata); health adds the tables' and indexes' structures.

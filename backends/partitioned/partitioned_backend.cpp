@@ -226,8 +226,9 @@ backend::unregister_actor(partitioned_state&& st, const caf::actor_addr& who) {
     return {std::move(st), caf::none};
   auto names = std::move(i->second);
   st.by_actor.erase(i);
-  for (auto x : names)
+  names.for_each([&](const node* x) {
     remove_member(st, *x, index_of(x->second, who), false);
+  });
   return {std::move(st), caf::none};
 }
 
@@ -235,10 +236,10 @@ std::vector<entry> backend::registrations_of(const partitioned_state& st,
                                              const caf::actor_addr& who) {
   std::vector<entry> result;
   if (auto i = st.by_actor.find(who); i != st.by_actor.end())
-    for (auto x : i->second) {
+    i->second.for_each([&](const node* x) {
       auto& m = x->second[index_of(x->second, who)];
       result.push_back(entry{x->first, m.actor, m.meta});
-    }
+    });
   return result;
 }
 
@@ -254,7 +255,7 @@ std::vector<caf::actor> backend::actors(const partitioned_state& st) {
   std::vector<caf::actor> result;
   result.reserve(st.by_actor.size());
   for (auto& [addr, names] : st.by_actor) {
-    auto& x = **names.begin();
+    auto& x = *names.any();
     result.push_back(x.second[index_of(x.second, addr)].actor);
   }
   return result;

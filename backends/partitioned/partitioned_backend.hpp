@@ -7,11 +7,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include <absl/container/flat_hash_set.h>
 #include <caf/actor_addr.hpp>
 #include <caf/fwd.hpp>
 
 #include <libregistry/backend.hpp>
+#include <libregistry/backends/detail/actor_index.hpp>
 #include <libregistry/backends/partitioned/detail/partition_table.hpp>
 
 namespace libregistry::partitioned {
@@ -37,8 +37,7 @@ struct partitioned_state {
   std::unordered_map<name_space, ns_index> namespaces;
   /// The names each actor is a member under, so removing a terminated actor
   /// costs O(its names and the sizes of their groups).
-  std::unordered_map<caf::actor_addr, absl::flat_hash_set<const node*>>
-      by_actor;
+  libregistry::detail::actor_index<node> by_actor;
   /// Members over all names.
   uint64_t registrations = 0;
   /// Estimated bytes held for all registrations.
