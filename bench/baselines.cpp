@@ -131,10 +131,15 @@ void raw_map_request(benchmark::State& state) {
 /// BM_FlatMapRequest/<entries>: BM_RawMapRequest answered from the flat map
 /// of BM_FlatMapFind: what a flat table would leave of a lookup by message.
 void flat_map_request(benchmark::State& state) {
-  table_requests(state, flat_map_of(static_cast<size_t>(state.range(0))));
+  flat_map_requests(state, flat_map_of(static_cast<size_t>(state.range(0))));
 }
 
 } // namespace
+
+void flat_map_requests(benchmark::State& state,
+                       std::shared_ptr<const flat_map> fx) {
+  table_requests(state, std::move(fx));
+}
 
 void register_baseline_lookups(int64_t entries) {
   register_readers("BM_RawMapFind", entries, raw_map_find);

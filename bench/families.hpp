@@ -28,7 +28,8 @@ void register_metadata_builds();
 /// `backend`.
 void register_writes(const std::string& backend);
 
-/// BM_RealisticDirectLookup and BM_RealisticMessageLookup for `backend` at
+/// BM_RealisticFlatMapFind, BM_RealisticDirectLookup,
+/// BM_RealisticMessageLookup and BM_RealisticFlatMapRequest for `backend` at
 /// `entries`, in the realistic setting (realistic.hpp).
 void register_realistic_lookups(const std::string& backend, int64_t entries);
 

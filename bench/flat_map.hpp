@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <absl/container/flat_hash_set.h>
+#include <benchmark/benchmark.h>
 #include <caf/actor.hpp>
 
 #include <libregistry/backends/detail/compact_key.hpp>
@@ -67,6 +68,11 @@ struct flat_map {
     return i == slots.end() ? caf::actor{} : i->actor;
   }
 };
+
+/// Times lookup requests to an actor answering from `fx`, each beside the
+/// bare request (`paired_lookups`), then stops that actor.
+void flat_map_requests(benchmark::State& state,
+                       std::shared_ptr<const flat_map> fx);
 
 /// The flat map with `n` entries, built on first use (the last one kept;
 /// `shutdown` drops it).

@@ -56,6 +56,16 @@ void message_lookup(benchmark::State& state, const std::string& backend) {
   paired_lookups(state, fx->reg.actor(), fx->keys);
 }
 
+/// BM_RealisticFlatMapRequest/<backend>/<entries>: the request of
+/// BM_RealisticMessageLookup answered by an actor from the flat table of
+/// the same names and actors: what any actor answering with the handle of
+/// an actor of its own pays in this setting, the floor of that lookup.
+void realistic_flat_map_request(benchmark::State& state,
+                                const std::string& backend) {
+  auto fx = fixture_of(backend, state);
+  flat_map_requests(state, std::shared_ptr<const flat_map>(fx, &fx->floor));
+}
+
 /// BM_RealisticDirectLookup/<backend>/<entries>: `registry::lookup` from
 /// the calling thread for random keys, liveness check included, in the
 /// realistic setting; beside BM_FlatMapFind at the same entries.
@@ -133,10 +143,13 @@ void register_realistic_lookups(const std::string& backend, int64_t entries) {
                    bind_backend(realistic_flat_map_find, backend));
   register_readers("BM_RealisticDirectLookup/" + backend, entries,
                    bind_backend(direct_lookup, backend));
-  benchmark::RegisterBenchmark(("BM_RealisticMessageLookup/" + backend).c_str(),
-                               bind_backend(message_lookup, backend))
-      ->Arg(entries)
-      ->UseManualTime();
+  for (auto [name, fn] :
+       {std::pair{"BM_RealisticMessageLookup/", message_lookup},
+        std::pair{"BM_RealisticFlatMapRequest/", realistic_flat_map_request}})
+    benchmark::RegisterBenchmark((name + backend).c_str(),
+                                 bind_backend(fn, backend))
+        ->Arg(entries)
+        ->UseManualTime();
 }
 
 void register_fresh_writes(const std::string& backend) {

@@ -39,6 +39,7 @@ BASELINES = {
     "RealisticDirectLookup": "FlatMapFind",
     "RealisticFlatMapFind": None,
     "RealisticMessageLookup": "BareRequestResponse",
+    "RealisticFlatMapRequest": "BareRequestResponse",
     "RegisterFresh": "BareRequestResponse",
     "EtcdPutConcurrently": None,
     "EtcdRegisterConcurrently": "EtcdPutConcurrently",

@@ -26,6 +26,7 @@ WHAT = {
     "RealisticDirectLookup": "DirectLookup in the realistic setting: one actor per name, two metadata fields (`role`, `zone`)",
     "RealisticFlatMapFind": "FlatMapFind over the names and actors of RealisticDirectLookup's registry (one actor per name): the floor in that setting",
     "RealisticMessageLookup": "MessageLookup in the realistic setting: one actor per name, two metadata fields; counter `paired_ns` is the bare request measured alongside",
+    "RealisticFlatMapRequest": "RealisticMessageLookup's request answered by an actor from the flat map of RealisticFlatMapFind (one actor per name): the floor of a lookup by message in that setting; counter `paired_ns` is the bare request measured alongside",
     "EtcdPutConcurrently": "etcd's own puts: 64 threads, each with a client, put 4,096 keys with a value of a registration's size; counter `writes_per_second`",
     "EtcdRegisterConcurrently": "64 registrants (threads, each with an actor) register 4,096 fresh names with realistic metadata on one etcd node, each awaiting its answer; counter `writes_per_second`, beside EtcdPutConcurrently",
     "RegisterFresh": "one requester registers 100,000 names, each for an actor the registry has not seen (it monitors each); counter `paired_ns` is the same request to a bare actor that answers at once, measured alongside",

@@ -76,8 +76,13 @@ def realistic_rows(results):
     """The targets of the realistic setting (bench/realistic.hpp): one
     actor per name, two metadata fields."""
     for n in sorted({k[2] for k in results if k[0] == "RealisticMessageLookup" and k[1] == "ets"}):
-        yield paired_row(f"RealisticMessageLookup/ets/{n} <= 1.2x the bare request",
-                         get(results, "RealisticMessageLookup", "ets", n), 1.2)
+        ours = get(results, "RealisticMessageLookup", "ets", n)
+        yield paired_row(f"RealisticMessageLookup/ets/{n} <= 1.2x the bare request", ours, 1.2)
+        floor = get(results, "RealisticFlatMapRequest", "ets", n)
+        yield ratio_row(f"RealisticMessageLookup/ets/{n} <= 1.2x the same request answered from "
+                        f"the flat map with one actor per name, RealisticFlatMapRequest/ets/{n} "
+                        "(for reference)", ours, floor, 1.2,
+                        ("that floor against the bare request", paired_ratio(floor)))
         for t in (1, 2):
             threads = " (2 threads)" if t == 2 else ""
             yield ratio_row(f"RealisticDirectLookup/ets/{n}{threads} <= 1.5x FlatMapFind/{n}{threads}",
