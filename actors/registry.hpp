@@ -155,6 +155,19 @@ public:
     return reader_->for_each_member(key, f);
   }
 
+  /// Sends the registration of `who` under `key` with `meta` to the
+  /// registry actor without asking for an answer, and returns at once. The
+  /// registry handles it as `register_name` (the same checks, monitor and
+  /// events) but answers nobody: a refused registration changes nothing
+  /// and is seen only in `metrics()` (by its outcome) and in the log at
+  /// `debug`. Confirm it with `await`, a subscription or a lookup. For
+  /// bursts of actors registering themselves, where an answer per
+  /// registrant costs more than the registration (README, "Choosing a
+  /// scheduler"). Dropped if the registry has stopped. Thread-safe, and
+  /// usable from inside an actor. Cost: one message.
+  void register_unanswered(registry_key key, caf::actor who,
+                           metadata meta = {}) const;
+
   /// What the registry counted since it was spawned (libregistry/metrics.hpp):
   /// requests by kind and outcome, their durations, registrations,
   /// monitored actors, restarts. Read directly, from any thread, without a

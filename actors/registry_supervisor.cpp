@@ -150,6 +150,13 @@ registry_metrics registry::metrics() const {
   return core_->metrics.snapshot(core_->restarts.load());
 }
 
+void registry::register_unanswered(registry_key key, caf::actor who,
+                                   metadata meta) const {
+  if (auto target = actor())
+    caf::anon_send(target, register_name_atom::value, std::move(key),
+                   std::move(who), std::move(meta));
+}
+
 void registry::stop() const {
   caf::anon_send(supervisor_, stop_atom::value);
 }
