@@ -11,5 +11,5 @@ bench=$1
 out=$2
 shift 2
 LIBREGISTRY_BENCH_SCHEDULER=sharing "$bench" \
-  --benchmark_filter='WhileWriting|^BM_MessageLookup/|^BM_RawMapRequest|^BM_FlatMapRequest|^BM_BareRequestResponse|^BM_RegisterSelf/|^BM_BareSelfBurst' \
+  --benchmark_filter='WhileWriting|^BM_MessageLookup/|^BM_RawMapRequest|^BM_FlatMapRequest|^BM_BareRequestResponse|^BM_RegisterSelf/|^BM_RegisterSelfUnanswered/|^BM_BareSelfBurst' \
   --benchmark_out="$out" --benchmark_out_format=json "$@"

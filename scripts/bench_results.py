@@ -45,6 +45,7 @@ BASELINES = {
     "EtcdRegisterConcurrently": "EtcdPutConcurrently",
     "BareSelfBurst": None,
     "RegisterSelf": "BareSelfBurst",
+    "RegisterSelfUnanswered": "BareSelfBurst",
     "MetadataBuilder": None,
     "MetadataEmplace": "MetadataBuilder",
 }

@@ -32,6 +32,7 @@ WHAT = {
     "RegisterFresh": "one requester registers 100,000 names, each for an actor the registry has not seen (it monitors each); counter `paired_ns` is the same request to a bare actor that answers at once, measured alongside",
     "BareSelfBurst": "<actors> actors send a register request at once to a bare typed actor that only answers: the floor of the burst under the run's scheduler",
     "RegisterSelf": "<actors> actors register themselves at once, each under its own name with realistic metadata, at a fresh registry; the time of the whole burst",
+    "RegisterSelfUnanswered": "RegisterSelf with `registry::register_unanswered`: no answer per registrant; the time until the registry counts all <actors> registrations",
     "CrossNodeRoundTrip": "direct lookup of a name another node process registered, then a request to the actor (a proxy) and its answer, from an actor; both nodes on this host",
     "MetadataBuilder": "metadata of <entries> fields given in shuffled key order to `metadata_builder`: sorted, then appended at the map's end, O(n log n)",
     "MetadataEmplace": "the same metadata, one `emplace` per field: caf::dictionary walks the map for each key, O(n^2) in all",
