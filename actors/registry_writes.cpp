@@ -36,13 +36,18 @@ caf::optional<metadata> metadata_of(any_backend& backend,
 /// registering `who` succeeds, the holder terminated before the registry
 /// handled its down message (whose event then misses this name). Taken
 /// whatever the holder's liveness now: it may terminate between this check
-/// and the backend's own.
+/// and the backend's own. Cost: a lookup while the holder lives, else
+/// O(the holder's names).
 std::vector<entry> replaced_by(any_backend& backend, const registry_key& key,
                                const caf::actor& who) {
   std::vector<entry> result;
   auto old = backend.holder(key);
   if (!old || old == who)
     return result;
+  if (auto live = backend.lookup(key); live && live->actor == old) {
+    result.push_back(std::move(*live));
+    return result;
+  }
   for (auto& x : backend.registrations_of(old.address()))
     if (x.key == key)
       result.push_back(std::move(x));
