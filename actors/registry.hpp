@@ -162,9 +162,9 @@ public:
   /// and is seen only in `metrics()` (by its outcome) and in the log at
   /// `debug`. Confirm it with `await`, a subscription or a lookup. For
   /// bursts of actors registering themselves, where an answer per
-  /// registrant costs more than the registration (README, "Choosing a
-  /// scheduler"). Dropped if the registry has stopped. Thread-safe, and
-  /// usable from inside an actor. Cost: one message.
+  /// registrant costs more than the registration (README, Configuration,
+  /// on CAF's scheduler). Dropped if the registry has stopped. Thread-safe,
+  /// and usable from inside an actor. Cost: one message.
   void register_unanswered(registry_key key, caf::actor who,
                            metadata meta = {}) const;
 
