@@ -93,11 +93,13 @@ caf::error check_metadata(const metadata& meta, const registry_limits& limits) {
       todo.push_back({&x, 2});
   if (auto err = check_shape(std::move(todo), limits))
     return err;
-  if (has_infinity(meta))
+  // `serialized_size` walks the metadata once and answers the largest
+  // size for one that holds an infinity, which only then is looked for.
+  auto size = serialized_size(meta);
+  if (size == static_cast<size_t>(-1) && has_infinity(meta))
     return make_error(registry_errc::invalid_metadata,
                       "metadata holds an infinite number, which cannot be "
                       "serialized");
-  auto size = serialized_size(meta);
   if (size > limits.max_metadata_bytes)
     return make_error(registry_errc::invalid_metadata,
                       "metadata of " + std::to_string(size) +

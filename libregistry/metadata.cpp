@@ -102,7 +102,7 @@ bool add_wire_size(const metadata_value::dictionary& xs, size_t& total) {
 /// writing them: the variant's one-byte type tag, then the value (integers,
 /// doubles, atoms and timespans 8 bytes, booleans 1, strings and sequences
 /// their length prefix and contents). False for a URI, whose layout only
-/// the serializer knows.
+/// the serializer knows, and for an infinite double, which it refuses.
 bool add_wire_size(const metadata_value& x, size_t& total) {
   total += 1;
   if (auto str = caf::get_if<std::string>(&x)) {
@@ -118,6 +118,8 @@ bool add_wire_size(const metadata_value& x, size_t& total) {
     total += 1;
   } else if (caf::holds_alternative<caf::uri>(x)) {
     return false;
+  } else if (auto d = caf::get_if<double>(&x); d && std::isinf(*d)) {
+    return false;
   } else {
     total += 8;
   }
@@ -127,11 +129,11 @@ bool add_wire_size(const metadata_value& x, size_t& total) {
 } // namespace
 
 size_t serialized_size(const metadata& x) {
-  if (has_infinity(x))
-    return static_cast<size_t>(-1);
   size_t total = 0;
   if (add_wire_size(static_cast<const metadata_value::dictionary&>(x), total))
     return total;
+  if (has_infinity(x))
+    return static_cast<size_t>(-1);
   std::vector<char> buf;
   caf::binary_serializer sink{nullptr, buf};
   // Serializers only read; CAF's inspect interface takes non-const refs.
