@@ -18,6 +18,7 @@
 #include <libregistry/actors/detail/registry_core.hpp>
 #include <libregistry/actors/registry_actor.hpp>
 #include <libregistry/actors/waiting_list.hpp>
+#include <libregistry/backends/detail/actor_addr_hash.hpp>
 
 namespace libregistry::detail {
 
@@ -58,8 +59,9 @@ struct deferred_registration {
 struct registry_state {
   std::shared_ptr<registry_core> core;
   /// Actors this registry monitors: each registered actor once, until its
-  /// down message arrives.
-  std::unordered_set<caf::actor_addr> monitored;
+  /// down message arrives. A flat set: registering a new actor allocates
+  /// nothing here but the set's growth.
+  actor_addr_set monitored;
   /// Teardowns in progress, by namespace reference.
   std::unordered_map<uint64_t, teardown_job> teardowns;
   /// Await requests waiting for a name.

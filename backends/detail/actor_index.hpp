@@ -6,9 +6,9 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
-#include <absl/hash/hash.h>
 #include <caf/actor_addr.hpp>
 
+#include <libregistry/backends/detail/actor_addr_hash.hpp>
 #include <libregistry/backends/detail/table_bytes.hpp>
 
 namespace libregistry::detail {
@@ -82,15 +82,6 @@ private:
   std::unique_ptr<absl::flat_hash_set<T*>> many_;
 };
 
-/// Hashes an actor's address by its control block. absl's pointer hash
-/// mixes the bits that a plain pointer value (CAF's `std::hash`) leaves
-/// constant: allocations are 16-byte aligned.
-struct actor_addr_hash {
-  size_t operator()(const caf::actor_addr& x) const {
-    return absl::Hash<const void*>{}(x.get());
-  }
-};
-
 /// A backend's per-actor index: each actor's address to the nodes of its
 /// names, so that removing a terminated actor costs O(its names). An actor
 /// under one name costs one slot of the flat map (`slot_bytes`, and its
@@ -98,7 +89,7 @@ struct actor_addr_hash {
 template <class Node>
 using actor_index =
     absl::flat_hash_map<caf::actor_addr, pointer_set<const Node>,
-                        actor_addr_hash>;
+                        actor_addr_hash, actor_addr_eq>;
 
 /// Heap bytes of `index` as malloc takes them: its slot array and the hash
 /// sets of actors with several names. Cost: O(actors).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 
 #include <libregistry/backends/detail/compact_key.hpp>
 #include <libregistry/key.hpp>
@@ -11,6 +12,18 @@ namespace libregistry::detail {
 struct hashed_key {
   size_t hash;
   const registry_key& key;
+};
+
+/// A key to store, with its hash computed already (the `key_hash` of the
+/// key it was built from), so that inserting it hashes nothing: a table
+/// with `key_hash` and `key_eq` probes with it, then builds its node's key
+/// from it, which moves `key` out.
+template <class Key>
+struct hashed_stored_key {
+  size_t hash;
+  Key& key;
+
+  operator Key() && { return std::move(key); }
 };
 
 /// The backends' table hash of a key: absl's, which is fast on short
@@ -28,6 +41,11 @@ struct key_hash {
   size_t operator()(const compact_key& x) const;
 
   size_t operator()(const hashed_key& x) const { return x.hash; }
+
+  template <class Key>
+  size_t operator()(const hashed_stored_key<Key>& x) const {
+    return x.hash;
+  }
 };
 
 /// Key equality between keys of one type, and between a stored key and a
@@ -57,6 +75,16 @@ struct key_eq {
 
   bool operator()(const hashed_key& x, const compact_key& y) const {
     return y.equals(x.key);
+  }
+
+  template <class Key>
+  bool operator()(const Key& x, const hashed_stored_key<Key>& y) const {
+    return (*this)(x, y.key);
+  }
+
+  template <class Key>
+  bool operator()(const hashed_stored_key<Key>& x, const Key& y) const {
+    return (*this)(x.key, y);
   }
 };
 

@@ -92,19 +92,28 @@ public:
 
   // -- the writer only --------------------------------------------------------
 
-  /// The node for `key`, or null. Cost: one probe, no lock.
+  /// The node for `key`, or null. Cost: one hash, one probe, no lock.
   const node* find(const registry_key& key) const {
-    auto h = key_hash{}(key);
-    auto& s = shards_[shard_of_hash(h)];
-    auto i = prefetched_find(s.map, hashed_key{h, key});
+    return find(hashed_key{key_hash{}(key), key});
+  }
+
+  /// `find` with the key's hash computed already. Cost: one probe.
+  const node* find(const hashed_key& key) const {
+    auto& s = shards_[shard_of_hash(key.hash)];
+    auto i = prefetched_find(s.map, key);
     return i == s.map.end() ? nullptr : &*i;
   }
 
-  /// Inserts a key that is not present and returns its node.
-  const node* insert(Key key, Value value) {
-    auto& s = shard_for(key);
+  /// Inserts a key that is not present and returns its node. `hash` is
+  /// `key_hash` of the key (as the `find` before computed it): the insert
+  /// hashes nothing. Cost: one probe and the node's allocation.
+  const node* insert(size_t hash, Key key, Value value) {
+    auto& s = shards_[shard_of_hash(hash)];
     std::unique_lock<std::shared_mutex> guard{s.mtx};
-    return &*s.map.try_emplace(std::move(key), std::move(value)).first;
+    return &*s.map
+                 .try_emplace(hashed_stored_key<Key>{hash, key},
+                              std::move(value))
+                 .first;
   }
 
   /// Calls `f` on the value of an existing node under the exclusive lock of

@@ -6,6 +6,7 @@
 #include <caf/config_option_adder.hpp>
 #include <caf/make_config_option.hpp>
 
+#include <libregistry/backends/detail/key_hash.hpp>
 #include <libregistry/backends/detail/table_bytes.hpp>
 #include <libregistry/checked_option.hpp>
 #include <libregistry/detail/allocation.hpp>
@@ -132,7 +133,8 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
   auto ns = st.namespaces.find(e.key.ns);
   if (ns == st.namespaces.end())
     return {std::move(st), make_unknown_namespace(e.key.ns)};
-  if (auto old = st.table->find(e.key)) {
+  auto hash = libregistry::detail::key_hash{}(e.key);
+  if (auto old = st.table->find(libregistry::detail::hashed_key{hash, e.key})) {
     if (old->second.actor == e.actor) {
       assign_metadata(st, *old, std::move(e.meta));
       return {std::move(st), caf::none};
@@ -144,7 +146,7 @@ write_result<ets_state> backend::register_name(ets_state&& st, entry e) {
   }
   auto addr = e.actor.address();
   auto x =
-      st.table->insert(detail::compact_key{e.key},
+      st.table->insert(hash, detail::compact_key{e.key},
                        detail::slot{std::move(e.actor), std::move(e.meta)});
   ns->second.insert(x);
   st.by_actor[addr].insert(x);

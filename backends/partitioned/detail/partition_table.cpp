@@ -37,7 +37,8 @@ const partition_table::node* partition_table::insert(registry_key key,
                                                      member first) {
   group xs;
   xs.push_back(std::move(first));
-  return sharded_table::insert(std::move(key), std::move(xs));
+  auto hash = libregistry::detail::key_hash{}(key);
+  return sharded_table::insert(hash, std::move(key), std::move(xs));
 }
 
 void partition_table::append(const node& x, member m) {
