@@ -34,7 +34,7 @@ namespace libregistry {
 /// `invalid_metadata` (names and metadata) or `limit_reached` (the rest),
 /// naming the bound and its value, and changes nothing.
 ///
-/// For example `--libregistry.backend=registry
+/// For example `--libregistry.backend=partitioned
 /// --libregistry.partitioned.partitions=8`, or in a config file:
 ///
 /// ```ini

@@ -155,7 +155,7 @@ constexpr registry_errc last_registry_errc = registry_errc::access_denied;
 
 /// Renders a registry error for humans, e.g.
 /// `registry_error(invalid_key, empty service name)` or
-/// `registry_error(already_registered, production/db, 12@host#4242)`.
+/// `registry_error(already_registered, production/db, actor 12)`.
 std::string render_registry_error(uint8_t code, const caf::message& context);
 
 /// Makes `actor_system::render` print registry errors in the shorter form of
