@@ -19,18 +19,6 @@ namespace libregistry::detail {
 
 namespace {
 
-/// The `callback_failed` error for an exception that escaped a handler.
-caf::error thrown(std::exception_ptr x) {
-  try {
-    std::rethrow_exception(std::move(x));
-  } catch (const std::exception& e) {
-    return make_error(registry_errc::callback_failed, e.what());
-  } catch (...) {
-    return make_error(registry_errc::callback_failed,
-                      "a non-standard exception");
-  }
-}
-
 /// What `fn` answers, or `callback_failed` for an exception it throws (a
 /// user's predicate, a backend): the requester's error, not the end of the
 /// registry actor.
@@ -93,9 +81,9 @@ auto on(registry_pointer self, R (*fn)(registry_pointer, Ts...)) {
                          ? metrics_recorder::deferred
                          : metrics_recorder::outcome_of(result.err);
       // A registration the backend defers is counted with its outcome and
-      // its whole duration once it completes (`on_written`).
-      if (!std::is_same_v<Atom, register_name_atom> ||
-          result.flag != caf::rt_delegated)
+      // its whole duration once it completes (`on_written`), a list or find
+      // by the scan worker that answers it.
+      if (!recorded_when_answered<Atom> || result.flag != caf::rt_delegated)
         core.metrics.record(op, outcome,
                             std::chrono::steady_clock::now() - start);
       if constexpr (changes_registrations<Atom>)
@@ -127,8 +115,29 @@ caf::result<bool> registered(registry_pointer self, const registry_key& key) {
   return self->state.core->reader->lookup(key) != nullptr;
 }
 
+/// Whether a list or find of `ns` goes to the scan worker: if the reader
+/// scans, for `production`. A scan reads the whole table, so a test
+/// namespace, small beside it, is listed in the actor from its own index,
+/// at a cost that grows with that namespace only.
+bool scans_off(registry_pointer self, const name_space& ns) {
+  return self->state.scanner && !ns.is_test();
+}
+
+/// Hands a list or find of `ns` to the scan worker, which answers the
+/// requester: the registry actor's part is a check of the namespace, O(1).
+template <class R, class Atom, class... Ts>
+caf::result<R> scan_off(registry_pointer self, Atom atom, const name_space& ns,
+                        Ts&... xs) {
+  if (auto known = self->state.backend().count(ns); !known)
+    return std::move(known.error());
+  return self->delegate(self->state.scanner, atom, ns, std::move(xs)...);
+}
+
 caf::result<std::vector<service_name>> list_services(registry_pointer self,
                                                      const name_space& ns) {
+  if (scans_off(self, ns))
+    return scan_off<std::vector<service_name>>(self, list_services_atom::value,
+                                               ns);
   auto entries = self->state.backend().list_all(ns);
   if (!entries)
     return std::move(entries.error());
@@ -141,15 +150,21 @@ caf::result<std::vector<service_name>> list_services(registry_pointer self,
 
 caf::result<std::vector<entry>>
 list_services_with_metadata(registry_pointer self, const name_space& ns) {
+  if (scans_off(self, ns))
+    return scan_off<std::vector<entry>>(
+        self, list_services_with_metadata_atom::value, ns);
   return reply(self->state.backend().list_all(ns));
 }
 
-caf::result<std::vector<entry>>
-find_by_predicate(registry_pointer self, const name_space& ns,
-                  const metadata_predicate& pred) {
+caf::result<std::vector<entry>> find_by_predicate(registry_pointer self,
+                                                  const name_space& ns,
+                                                  metadata_predicate& pred) {
   if (!pred.test)
     return make_error(registry_errc::invalid_metadata,
                       "empty predicate (predicates do not cross nodes)");
+  if (scans_off(self, ns))
+    return scan_off<std::vector<entry>>(self, find_services_atom::value, ns,
+                                        pred);
   auto entries = self->state.backend().list_all(ns);
   if (!entries)
     return std::move(entries.error());
@@ -162,10 +177,13 @@ find_by_predicate(registry_pointer self, const name_space& ns,
 
 caf::result<std::vector<entry>> find_by_field(registry_pointer self,
                                               const name_space& ns,
-                                              const std::string& field,
+                                              std::string& field,
                                               metadata_value& value) {
   if (auto err = admit_metadata_value(value, self->state.core->limits))
     return err;
+  if (scans_off(self, ns) && !self->state.backend().finds_by_index())
+    return scan_off<std::vector<entry>>(self, find_services_atom::value, ns,
+                                        field, value);
   return reply(self->state.backend().find_by_field(ns, field, value));
 }
 
@@ -249,6 +267,17 @@ caf::result<uint64_t> dispatch(registry_pointer self, const registry_key& key,
 
 } // namespace
 
+caf::error thrown(std::exception_ptr x) {
+  try {
+    std::rethrow_exception(std::move(x));
+  } catch (const std::exception& e) {
+    return make_error(registry_errc::callback_failed, e.what());
+  } catch (...) {
+    return make_error(registry_errc::callback_failed,
+                      "a non-standard exception");
+  }
+}
+
 void report_refused(const logger& log, const char* op, const log_field& subject,
                     const caf::error& err) {
   log_record x{log_level::debug, "request refused", {{"op", op}}};
@@ -280,6 +309,9 @@ registry_impl(registry_pointer self, std::shared_ptr<registry_core> core) {
     refresh_gauges(self);
   });
   self->set_default_handler(caf::drop);
+  if (self->state.core->reader->scans())
+    self->state.scanner =
+        self->spawn<caf::detached>(scan_worker_impl, self->state.core);
   monitor_all(self);
   refresh_gauges(self);
   return {

@@ -4,6 +4,7 @@
 #include <caf/default_attachable.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/sec.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <libregistry/actors/detail/registry_state.hpp>
@@ -20,6 +21,8 @@ registry_state::~registry_state() {
     job.promise.deliver(down);
   for (auto& [id, x] : deferred)
     x.promise.deliver(down);
+  if (scanner)
+    caf::anon_send_exit(scanner, caf::exit_reason::user_shutdown);
 }
 
 caf::error closing_namespace(const name_space& ns) {

@@ -195,7 +195,9 @@ struct backend_base {
   /// Optional. The live registrations of the namespace for which
   /// `field_matches(e.meta, field, value)` holds. Errors:
   /// `invalid_namespace`. Default: filters `list_all`, O(namespace); an
-  /// index makes it O(matches).
+  /// index makes it O(matches). The registry calls it only if the reader
+  /// does not scan (`direct_reader::scans`) or `finds_by_index` holds;
+  /// otherwise its finds scan the reader, off the registry actor.
   static caf::expected<std::vector<entry>>
   find_by_field(const state& st, const name_space& ns, const std::string& field,
                 const metadata_value& value) {
@@ -208,6 +210,11 @@ struct backend_base {
         result.emplace_back(std::move(e));
     return result;
   }
+
+  /// Optional: true if `find_by_field` answers from an index at
+  /// O(matches), so that the registry asks it rather than scanning its
+  /// reader at O(registrations). Default: false.
+  static constexpr bool finds_by_index = false;
 
   // -- groups (duplicate keys) ------------------------------------------------
 

@@ -13,4 +13,13 @@ size_t direct_reader::for_each_member(const registry_key& key,
   return 1;
 }
 
+bool direct_reader::scans() const {
+  return false;
+}
+
+std::vector<entry> direct_reader::scan(const name_space&,
+                                       const metadata_filter&) const {
+  return {};
+}
+
 } // namespace libregistry

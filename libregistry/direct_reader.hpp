@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/optional.hpp>
@@ -50,6 +51,35 @@ public:
   /// with groups override it to copy the member list once under their lock.
   virtual size_t for_each_member(const registry_key& key,
                                  const member_visitor& f) const;
+
+  // -- scans ------------------------------------------------------------------
+
+  /// What a scan keeps of each live registration, judged by its metadata;
+  /// a null filter keeps all. It runs under the reader's locks, so it must
+  /// be quick, must not throw and must not call into the registry:
+  /// `field_matches` is one. A user's predicate is applied to the scan's
+  /// result instead.
+  using metadata_filter = std::function<bool(const metadata&)>;
+
+  /// True if `scan` reads this reader's registrations. The registry then
+  /// runs its lists and finds on a scan, on a worker of its own, so that
+  /// its writes never wait behind them. Default: false.
+  virtual bool scans() const;
+
+  /// The live registrations of `ns` that `keep` keeps, each with its
+  /// metadata, in no particular order. Empty for a namespace the reader
+  /// does not hold, and for a reader that does not scan (`scans`).
+  ///
+  /// Consistency, as an ETS select's: a scan sees every registration that
+  /// existed for its whole run and none that was gone for its whole run;
+  /// one written meanwhile may or may not be seen. Writes acknowledged
+  /// before the scan started are all seen.
+  ///
+  /// Cost: O(registrations of the whole backend) reads, plus a copy of
+  /// each kept registration. A writer waits for a scan at most as long as
+  /// the scan takes over a bounded chunk of registrations.
+  virtual std::vector<entry> scan(const name_space& ns,
+                                  const metadata_filter& keep) const;
 };
 
 } // namespace libregistry

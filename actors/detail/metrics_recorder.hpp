@@ -18,12 +18,13 @@ namespace libregistry::detail {
 /// duration histogram and a counter per outcome but `ok`; the gauges. Held
 /// by the registry core, so a restart of the registry actor keeps them.
 ///
-/// One writer at a time records (the serving registry actor; a restart
-/// hands it on after the previous actor terminated); any thread takes a
-/// snapshot. Every figure is a relaxed atomic. A request answered `ok`
-/// costs two increments, of its duration sum and of its bucket, within
-/// one cache line for durations up to 100 us (`ok` is counted as the
-/// histogram's count minus the other outcomes); any other, one more.
+/// The serving registry actor records (a restart hands it on after the
+/// previous actor terminated), and so does its scan worker for the lists
+/// and finds it answers; any thread takes a snapshot. Every figure is a
+/// relaxed atomic, added to with `fetch_add`, so both may record at once. A
+/// request answered `ok` costs two increments, of its duration sum and of its
+/// bucket, within one cache line for durations up to 100 us (`ok` is counted as
+/// the histogram's count minus the other outcomes); any other, one more.
 class metrics_recorder {
 public:
   /// Outcome slots: `ok`, `deferred`, one per registry error code, `other`.

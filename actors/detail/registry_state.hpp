@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -16,6 +17,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include <libregistry/actors/detail/registry_core.hpp>
+#include <libregistry/actors/detail/scan_worker.hpp>
 #include <libregistry/actors/registry_actor.hpp>
 #include <libregistry/actors/waiting_list.hpp>
 #include <libregistry/backends/detail/actor_addr_hash.hpp>
@@ -68,11 +70,14 @@ struct registry_state {
   waiting_list waiting;
   /// Registrations under way in the backend, by `deferred_writes` number.
   std::unordered_map<uint64_t, deferred_registration> deferred;
+  /// Where lists and finds go if the backend's reader scans; null if not.
+  scan_worker scanner;
 
   /// Answers the requests still waiting (awaits, teardowns, deferred
   /// registrations) with
   /// `sec::request_receiver_down`, as CAF answers requests that reach a
-  /// terminated actor, so their senders can retry with the next one.
+  /// terminated actor, so their senders can retry with the next one; stops
+  /// the scan worker, whose pending requests CAF answers so.
   ~registry_state();
 
   any_backend& backend() { return *core->backend; }
@@ -102,6 +107,11 @@ inline caf::result<void> reply(caf::error&& err) {
     return std::move(err);
   return caf::unit;
 }
+
+/// The `callback_failed` error for an exception that escaped a handler (a
+/// user's predicate, a backend): the requester's error, not the end of the
+/// actor.
+caf::error thrown(std::exception_ptr x);
 
 /// Logs a refused request, or one refused entry of `register_all`, at
 /// `debug`: the operation, its key or namespace (`subject`, unless empty),

@@ -1,11 +1,14 @@
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <utility>
+#include <vector>
 
 #include <absl/container/node_hash_map.h>
 
@@ -25,7 +28,9 @@ namespace libregistry::detail {
 /// `registry_key`, hashed once. For a `Value`, `live_member(const Value&)`
 /// (found by argument-dependent lookup) returns the live registration it
 /// holds, something with `actor` and `meta`, or null: the reads never
-/// return a terminated actor.
+/// return a terminated actor. For scans, `collect_live(key, value, ns, keep,
+/// out)` (also found by argument-dependent lookup) appends the live
+/// registrations of one node that are in `ns` and that `keep` keeps.
 ///
 /// Invariants: exactly one thread (the registry actor) calls the writer
 /// functions, and reads without locking since nobody else mutates; any
@@ -68,6 +73,33 @@ public:
       return caf::none;
     });
   }
+
+  bool scans() const override { return true; }
+
+  std::vector<entry> scan(const name_space& ns,
+                          const metadata_filter& keep) const override {
+    std::vector<entry> result;
+    std::vector<const node*> nodes;
+    for (size_t i = 0; i < count_; ++i) {
+      auto& s = shards_[i];
+      pin_guard pin{s, nodes};
+      for (size_t first = 0; first < nodes.size(); first += scan_chunk) {
+        auto last = std::min(nodes.size(), first + scan_chunk);
+        std::shared_lock<std::shared_mutex> guard{s.mtx};
+        auto unlinked_some = !s.unlinked.empty();
+        for (auto j = first; j < last; ++j) {
+          auto x = nodes[j];
+          if (unlinked_some && !linked(s, *x))
+            continue;
+          collect_live(x->first, x->second, ns, keep, result);
+        }
+      }
+    }
+    return result;
+  }
+
+  /// Nodes a scan reads under one hold of a shard's shared lock.
+  static constexpr size_t scan_chunk = 256;
 
   size_t shard_count() const { return count_; }
 
@@ -125,23 +157,33 @@ public:
     f(const_cast<Value&>(x.second));
   }
 
-  /// Erases an existing node; `x` dangles afterwards.
+  /// Erases an existing node; `x` dangles afterwards (for the writer). The
+  /// node is destroyed after the shard's lock is released, or kept until
+  /// the last scan that pinned its shard ends.
   void erase(const node& x) {
     auto& s = shard_for(x.first);
+    typename map_type::node_type dropped;
     std::unique_lock<std::shared_mutex> guard{s.mtx};
-    // Erase by iterator: erasing by `x.first` would pass a reference into
-    // the node being destroyed.
-    s.map.erase(s.map.find(x.first));
+    // Extract by iterator: by `x.first` would pass a reference into the
+    // node being unlinked.
+    dropped = s.map.extract(s.map.find(x.first));
+    if (s.pins.load(std::memory_order_relaxed) > 0)
+      s.unlinked.push_back(std::move(dropped));
   }
 
   /// Erases everything; the nodes are destroyed after each shard's lock is
-  /// released.
+  /// released, or, in a pinned shard, when its last scan ends.
   void clear() {
     for (size_t i = 0; i < count_; ++i) {
+      auto& s = shards_[i];
       map_type dropped;
-      std::unique_lock<std::shared_mutex> guard{shards_[i].mtx};
-      dropped.swap(shards_[i].map);
-      guard.unlock();
+      std::unique_lock<std::shared_mutex> guard{s.mtx};
+      if (s.pins.load(std::memory_order_relaxed) == 0) {
+        dropped.swap(s.map);
+        continue;
+      }
+      while (!s.map.empty())
+        s.unlinked.push_back(s.map.extract(s.map.begin()));
     }
   }
 
@@ -158,7 +200,48 @@ private:
   struct alignas(64) shard {
     mutable std::shared_mutex mtx;
     map_type map;
+    /// Scans holding addresses of this shard's nodes. Raised under the
+    /// shared lock, lowered and read under the exclusive lock.
+    mutable std::atomic<uint32_t> pins{0};
+    /// Nodes erased while `pins` was above zero, freed when it drops to
+    /// zero. Changed under the exclusive lock only.
+    mutable std::vector<typename map_type::node_type> unlinked;
   };
+
+  /// Pins a shard for its lifetime and fills `nodes` with the addresses of
+  /// the shard's nodes; unpinning frees the nodes unlinked meanwhile, if
+  /// this was the last pin, after the lock is released.
+  class pin_guard {
+  public:
+    pin_guard(shard& s, std::vector<const node*>& nodes) : s_(s) {
+      nodes.clear();
+      std::shared_lock<std::shared_mutex> guard{s.mtx};
+      s.pins.fetch_add(1, std::memory_order_relaxed);
+      nodes.reserve(s.map.size());
+      for (auto& x : s.map)
+        nodes.push_back(&x);
+    }
+
+    pin_guard(const pin_guard&) = delete;
+    pin_guard& operator=(const pin_guard&) = delete;
+
+    ~pin_guard() {
+      std::vector<typename map_type::node_type> freed;
+      std::unique_lock<std::shared_mutex> guard{s_.mtx};
+      if (s_.pins.fetch_sub(1, std::memory_order_relaxed) == 1)
+        freed.swap(s_.unlinked);
+    }
+
+  private:
+    shard& s_;
+  };
+
+  /// Whether `x`, a node of `s` when it was pinned, is still in its map.
+  /// Cost: one probe. Call under `s`'s lock.
+  static bool linked(const shard& s, const node& x) {
+    auto i = s.map.find(x.first);
+    return i != s.map.end() && &*i == &x;
+  }
 
   /// The shard of keys of hash `h`: the top 32 bits scaled to the count, so
   /// any count spreads evenly and the map inside, which places keys by the

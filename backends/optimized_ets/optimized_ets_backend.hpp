@@ -21,10 +21,12 @@ namespace libregistry::optimized_ets {
 /// Options: those of `ets`.
 ///
 /// Costs, beside the ETS backend's: find_by_field O(matches) instead of
-/// O(namespace); register, unregister, update_metadata and each name of
-/// unregister_actor or drop_namespace add O(that registration's metadata)
-/// for the index. Memory: per indexed field value of a registration, one
-/// set slot and one reverse pointer; per distinct field value, one posting.
+/// O(namespace), answered by the registry actor (lists and predicate finds
+/// scan the table off the actor, as the ETS backend's do); register,
+/// unregister, update_metadata and each name of unregister_actor or
+/// drop_namespace add O(that registration's metadata) for the index. Memory:
+/// per indexed field value of a registration, one set slot and one reverse
+/// pointer; per distinct field value, one posting.
 ///
 /// The plan's lookup cache is not built: measured, a cache hit costs what
 /// the table read it saves costs (docs/backends.md).
@@ -34,6 +36,9 @@ namespace libregistry::optimized_ets {
 struct backend : ets::backend {
   /// The ETS backend's state with the metadata index as its observer.
   static caf::expected<state> init(const caf::settings& options);
+
+  /// The index answers finds by field, in the registry actor.
+  static constexpr bool finds_by_index = true;
 
   static caf::expected<std::vector<entry>>
   find_by_field(const state& st, const name_space& ns, const std::string& field,

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include <caf/actor.hpp>
 
@@ -23,6 +24,17 @@ struct slot {
 };
 
 using libregistry::detail::compact_key;
+
+/// Appends the registration of `k` to `out` if it is in `ns`, live, and
+/// kept by `keep` (`sharded_table`'s scans).
+inline void collect_live(const compact_key& k, const slot& x,
+                         const name_space& ns,
+                         const direct_reader::metadata_filter& keep,
+                         std::vector<entry>& out) {
+  if (k.ns() != ns || is_terminated(x.actor) || (keep && !keep(x.meta)))
+    return;
+  out.push_back(entry{k.to_key(), x.actor, x.meta});
+}
 
 /// The live registration `x` holds, or null (`sharded_table`'s reads).
 inline const slot* live_member(const slot& x) {

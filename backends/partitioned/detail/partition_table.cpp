@@ -11,6 +11,17 @@ const member* live_member(const group& xs) {
   return nullptr;
 }
 
+void collect_live(const registry_key& key, const group& xs,
+                  const name_space& ns,
+                  const direct_reader::metadata_filter& keep,
+                  std::vector<entry>& out) {
+  if (key.ns != ns)
+    return;
+  for (auto& m : xs)
+    if (!is_terminated(m.actor) && (!keep || keep(m.meta)))
+      out.push_back(entry{key, m.actor, m.meta});
+}
+
 partition_table::partition_table(size_t partitions)
     : sharded_table(partitions) {}
 

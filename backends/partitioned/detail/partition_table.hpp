@@ -61,4 +61,12 @@ public:
 /// holder that `sharded_table`'s reads answer.
 const member* live_member(const group& xs);
 
+/// Appends the live members of `xs` under `key` that `keep` keeps to
+/// `out`, in the order they joined, if `key` is in `ns` (`sharded_table`'s
+/// scans).
+void collect_live(const registry_key& key, const group& xs,
+                  const name_space& ns,
+                  const direct_reader::metadata_filter& keep,
+                  std::vector<entry>& out);
+
 } // namespace libregistry::partitioned::detail

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/typed_actor.hpp>
+
+#include <libregistry/actors/registry_actor.hpp>
+
+namespace libregistry::detail {
+
+class registry_core;
+
+/// The registry's lists and finds, answered from the backend's reader
+/// (`direct_reader::scan`) on a thread of their own, so that a scan of the
+/// whole table never holds up the registry actor's writes. The registry
+/// actor checks the namespace, then delegates the request: the worker
+/// answers the requester directly, with the answer the registry actor
+/// would have given (registry_actor.hpp), and records it in the core's
+/// metrics.
+///
+/// One worker per registry actor, spawned detached by it and stopped when
+/// it stops; requests are scanned one after another.
+using scan_worker = caf::typed_actor<
+    caf::replies_to<list_services_atom,
+                    name_space>::with<std::vector<service_name>>,
+    caf::replies_to<list_services_with_metadata_atom,
+                    name_space>::with<std::vector<entry>>,
+    caf::replies_to<find_services_atom, name_space,
+                    metadata_predicate>::with<std::vector<entry>>,
+    caf::replies_to<find_services_atom, name_space, std::string,
+                    metadata_value>::with<std::vector<entry>>>;
+
+/// The worker's behavior over `core`'s reader, which must scan.
+scan_worker::behavior_type
+scan_worker_impl(scan_worker::pointer self,
+                 std::shared_ptr<registry_core> core);
+
+} // namespace libregistry::detail
