@@ -33,6 +33,10 @@ void register_writes(const std::string& backend);
 /// `entries`, in the realistic setting (realistic.hpp).
 void register_realistic_lookups(const std::string& backend, int64_t entries);
 
+/// BM_RealisticFind and BM_RegisterDuringScan for `backend` at `entries`,
+/// in the realistic setting.
+void register_realistic_scans(const std::string& backend, int64_t entries);
+
 /// BM_RegisterFresh for `backend`.
 void register_fresh_writes(const std::string& backend);
 

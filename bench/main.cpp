@@ -62,8 +62,10 @@ void register_all() {
       if (bench::is_remote(backend))
         continue;
       bench::register_backend_lookups(backend, entries);
-      if (entries >= bench::realistic_min_entries)
+      if (entries >= bench::realistic_min_entries) {
         bench::register_realistic_lookups(backend, entries);
+        bench::register_realistic_scans(backend, entries);
+      }
     }
   }
   for (auto entries : bench::remote_entry_counts)
