@@ -28,9 +28,13 @@ namespace libregistry::detail {
 /// `registry_key`, hashed once. For a `Value`, `live_member(const Value&)`
 /// (found by argument-dependent lookup) returns the live registration it
 /// holds, something with `actor` and `meta`, or null: the reads never
-/// return a terminated actor. For scans, `collect_live(key, value, ns, keep,
-/// out)` (also found by argument-dependent lookup) appends the live
-/// registrations of one node that are in `ns` and that `keep` keeps.
+/// return a terminated actor. Scans use three more functions found so:
+/// `collect_live(key, value, ns, keep, out)` appends the live registrations
+/// of one node that are in `ns` and that `keep` keeps;
+/// `scan_candidate(key, value, ns, keep)` is false for a node of which
+/// `collect_live` would append nothing for sure, and prefetches what it
+/// will read otherwise; `prefetch_value(value)` prefetches what
+/// `scan_candidate` reads beyond the node.
 ///
 /// Invariants: exactly one thread (the registry actor) calls the writer
 /// functions, and reads without locking since nobody else mutates; any
@@ -80,6 +84,7 @@ public:
                           const metadata_filter& keep) const override {
     std::vector<entry> result;
     std::vector<const node*> nodes;
+    std::vector<const node*> candidates;
     for (size_t i = 0; i < count_; ++i) {
       auto& s = shards_[i];
       pin_guard pin{s, nodes};
@@ -87,12 +92,24 @@ public:
         auto last = std::min(nodes.size(), first + scan_chunk);
         std::shared_lock<std::shared_mutex> guard{s.mtx};
         auto unlinked_some = !s.unlinked.empty();
+        // Two passes over the chunk, so that the misses of both overlap:
+        // the nodes (fetched two steps ahead) and what their values point
+        // to (one step ahead), then what the candidates' registrations
+        // point to (fetched by the first pass).
+        candidates.clear();
         for (auto j = first; j < last; ++j) {
+          if (j + 2 * scan_prefetch < last)
+            __builtin_prefetch(nodes[j + 2 * scan_prefetch]);
+          if (j + scan_prefetch < last &&
+              (!unlinked_some || linked(s, *nodes[j + scan_prefetch])))
+            prefetch_value(nodes[j + scan_prefetch]->second);
           auto x = nodes[j];
-          if (unlinked_some && !linked(s, *x))
-            continue;
-          collect_live(x->first, x->second, ns, keep, result);
+          if ((!unlinked_some || linked(s, *x)) &&
+              scan_candidate(x->first, x->second, ns, keep))
+            candidates.push_back(x);
         }
+        for (auto x : candidates)
+          collect_live(x->first, x->second, ns, keep, result);
       }
     }
     return result;
@@ -100,6 +117,9 @@ public:
 
   /// Nodes a scan reads under one hold of a shard's shared lock.
   static constexpr size_t scan_chunk = 256;
+
+  /// How far ahead of the node it reads a scan prefetches.
+  static constexpr size_t scan_prefetch = 8;
 
   size_t shard_count() const { return count_; }
 

@@ -18,7 +18,7 @@ void collect_live(const registry_key& key, const group& xs,
   if (key.ns != ns)
     return;
   for (auto& m : xs)
-    if (!is_terminated(m.actor) && (!keep || keep(m.meta)))
+    if ((!keep || keep(m.meta)) && !is_terminated(m.actor))
       out.push_back(entry{key, m.actor, m.meta});
 }
 

@@ -61,6 +61,20 @@ public:
 /// holder that `sharded_table`'s reads answer.
 const member* live_member(const group& xs);
 
+/// Prefetches the first member of a group (`sharded_table`'s scans).
+inline void prefetch_value(const group& xs) {
+  if (!xs.empty())
+    __builtin_prefetch(xs.data());
+}
+
+/// Whether `key` is in `ns` (`sharded_table`'s scans): the members are
+/// filtered by `collect_live`.
+inline bool scan_candidate(const registry_key& key, const group&,
+                           const name_space& ns,
+                           const direct_reader::metadata_filter&) {
+  return key.ns == ns;
+}
+
 /// Appends the live members of `xs` under `key` that `keep` keeps to
 /// `out`, in the order they joined, if `key` is in `ns` (`sharded_table`'s
 /// scans).
