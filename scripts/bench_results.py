@@ -48,11 +48,14 @@ BASELINES = {
     "RegisterSelfUnanswered": "BareSelfBurst",
     "MetadataBuilder": None,
     "MetadataEmplace": "MetadataBuilder",
+    "RealisticFind": None,
+    "RegisterDuringScan": None,
 }
 
 COUNTERS = ["bytes_per_entry", "estimated_bytes_per_entry", "writes_per_second", "paired_ns",
             "lookup_p50_us_idle", "lookup_p99_us_idle", "lookup_p50_us_writing",
-            "lookup_p99_us_writing"]
+            "lookup_p99_us_writing", "p50_us", "p99_us", "max_us", "idle_p50_us",
+            "idle_max_us"]
 
 
 def parse_name(run_name):

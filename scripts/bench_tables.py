@@ -30,6 +30,8 @@ WHAT = {
     "EtcdPutConcurrently": "etcd's own puts: 64 threads, each with a client, put 4,096 keys with a value of a registration's size; counter `writes_per_second`",
     "EtcdRegisterConcurrently": "64 registrants (threads, each with an actor) register 4,096 fresh names with realistic metadata on one etcd node, each awaiting its answer; counter `writes_per_second`, beside EtcdPutConcurrently",
     "RegisterFresh": "one requester registers 100,000 names, each for an actor the registry has not seen (it monitors each); counter `paired_ns` is the same request to a bare actor that answers at once, measured alongside",
+    "RealisticFind": "a find request by field matching one name in eight (12,500 of 100,000) in the realistic setting, each answer awaited; on `ets` and `partitioned` it runs on the registry's scan worker, on `optimized_ets` on its index in the registry actor",
+    "RegisterDuringScan": "registrations of a new name, each answered, while another thread keeps listing every name with its metadata; counters: `p50_us`, `p99_us`, `max_us` of those issued during a list, `idle_p50_us`, `idle_max_us` of as many issued the same way before the lists began",
     "BareSelfBurst": "<actors> actors send a register request at once to a bare typed actor that only answers: the floor of the burst under the run's scheduler",
     "RegisterSelf": "<actors> actors register themselves at once, each under its own name with realistic metadata, at a fresh registry; the time of the whole burst",
     "RegisterSelfUnanswered": "RegisterSelf with `registry::register_unanswered`: no answer per registrant; the time until the registry counts all <actors> registrations",

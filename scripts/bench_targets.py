@@ -121,6 +121,26 @@ def burst_rows(results):
                "PASS" if rate >= ELIXIR_BURST_RATE else "MISS")
 
 
+def scan_rows(results):
+    """Finds and lists off the registry actor (bench/scans.cpp): a find with
+    12,500 matches among 100,000 names, and registrations answered while
+    every one of 1,000,000 names is listed."""
+    name = "RealisticFind/ets/100000 (12,500 matches) <= 11 ms (half of Elixir's select)"
+    row = get(results, "RealisticFind", "ets", 100000)
+    yield (name, fmt_time(row["ns"]) if row else "not measured",
+           "PASS" if row and row["ns"] <= 11e6 else "MISS")
+    name = "RegisterDuringScan/ets/1000000: registrations during a full list, p99 < 1 ms"
+    row = get(results, "RegisterDuringScan", "ets", 1000000)
+    if not row or "p99_us" not in row:
+        yield (name, "not measured", "MISS")
+        return
+    yield (name,
+           f"p50 {row['p50_us']:.0f} us, p99 {row['p99_us']:.0f} us, max {row['max_us']:.0f} us; "
+           f"before the lists began: p50 {row.get('idle_p50_us', 0):.0f} us, "
+           f"max {row.get('idle_max_us', 0):.0f} us",
+           "PASS" if row["p99_us"] < 1000 else "MISS")
+
+
 def lookup_under_writes_rows(row):
     """The message lookup's latency while 64 registrants write to etcd,
     within 2x of the same without writes (counters of
@@ -169,6 +189,7 @@ def targets(results, backends):
                         "EtcdPutConcurrently/64, etcd's own (time <= 0.5x)",
                         etcd_writes, get(results, "EtcdPutConcurrently", None, 64), 0.5)
         yield from lookup_under_writes_rows(etcd_writes)
+    yield from scan_rows(results)
     name = "FindByMetadata/optimized_ets/1000000 < 10 us"
     if "optimized_ets" in backends:
         yield limit_row(name, get(results, "FindByMetadata", "optimized_ets", m), 10e3)
