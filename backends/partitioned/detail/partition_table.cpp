@@ -1,5 +1,7 @@
 #include <libregistry/backends/partitioned/detail/partition_table.hpp>
 
+#include <caf/actor_cast.hpp>
+
 #include <libregistry/liveness.hpp>
 
 namespace libregistry::partitioned::detail {
@@ -9,6 +11,22 @@ const member* live_member(const group& xs) {
     if (!is_terminated(m.actor))
       return &m;
   return nullptr;
+}
+
+bool scan_candidate(const registry_key& key, const group& xs,
+                    const name_space& ns,
+                    const direct_reader::metadata_filter& keep) {
+  if (key.ns != ns)
+    return false;
+  auto result = false;
+  for (auto& m : xs) {
+    if (keep && !keep(m.meta))
+      continue;
+    __builtin_prefetch(caf::actor_cast<caf::actor_control_block*>(m.actor));
+    __builtin_prefetch(caf::actor_cast<caf::abstract_actor*>(m.actor));
+    result = true;
+  }
+  return result;
 }
 
 void collect_live(const registry_key& key, const group& xs,

@@ -67,13 +67,12 @@ inline void prefetch_value(const group& xs) {
     __builtin_prefetch(xs.data());
 }
 
-/// Whether `key` is in `ns` (`sharded_table`'s scans): the members are
-/// filtered by `collect_live`.
-inline bool scan_candidate(const registry_key& key, const group&,
-                           const name_space& ns,
-                           const direct_reader::metadata_filter&) {
-  return key.ns == ns;
-}
+/// Whether `key` is in `ns` and `keep` keeps one of its members; if so,
+/// prefetches what `collect_live` reads of their actors (`sharded_table`'s
+/// scans).
+bool scan_candidate(const registry_key& key, const group& xs,
+                    const name_space& ns,
+                    const direct_reader::metadata_filter& keep);
 
 /// Appends the live members of `xs` under `key` that `keep` keeps to
 /// `out`, in the order they joined, if `key` is in `ns` (`sharded_table`'s
