@@ -115,12 +115,25 @@ caf::result<bool> registered(registry_pointer self, const registry_key& key) {
   return self->state.core->reader->lookup(key) != nullptr;
 }
 
-/// Whether a list or find of `ns` goes to the scan worker: if the reader
+/// Registrations that a list or find reads at most to run in the registry
+/// actor rather than on its scan worker: about one chunk of a scan
+/// (`sharded_table::scan_chunk`), which a write may wait for anyway, and
+/// the request is spared the worker's wake-up.
+constexpr size_t inline_scan_limit = 256;
+
+/// Whether a list or find of `ns` may go to the scan worker: if the reader
 /// scans, for `production`. A scan reads the whole table, so a test
 /// namespace, small beside it, is listed in the actor from its own index,
 /// at a cost that grows with that namespace only.
 bool scans_off(registry_pointer self, const name_space& ns) {
   return self->state.scanner && !ns.is_test();
+}
+
+/// `scans_off`, for a list or find whose cost is a scan of the whole table:
+/// true unless the table is small.
+bool whole_scan_off(registry_pointer self, const name_space& ns) {
+  return scans_off(self, ns) &&
+         self->state.backend().counts().registrations > inline_scan_limit;
 }
 
 /// Hands a list or find of `ns` to the scan worker, which answers the
@@ -135,7 +148,7 @@ caf::result<R> scan_off(registry_pointer self, Atom atom, const name_space& ns,
 
 caf::result<std::vector<service_name>> list_services(registry_pointer self,
                                                      const name_space& ns) {
-  if (scans_off(self, ns))
+  if (whole_scan_off(self, ns))
     return scan_off<std::vector<service_name>>(self, list_services_atom::value,
                                                ns);
   auto entries = self->state.backend().list_all(ns);
@@ -150,7 +163,7 @@ caf::result<std::vector<service_name>> list_services(registry_pointer self,
 
 caf::result<std::vector<entry>>
 list_services_with_metadata(registry_pointer self, const name_space& ns) {
-  if (scans_off(self, ns))
+  if (whole_scan_off(self, ns))
     return scan_off<std::vector<entry>>(
         self, list_services_with_metadata_atom::value, ns);
   return reply(self->state.backend().list_all(ns));
@@ -181,9 +194,19 @@ caf::result<std::vector<entry>> find_by_field(registry_pointer self,
                                               metadata_value& value) {
   if (auto err = admit_metadata_value(value, self->state.core->limits))
     return err;
-  if (scans_off(self, ns) && !self->state.backend().finds_by_index())
-    return scan_off<std::vector<entry>>(self, find_services_atom::value, ns,
-                                        field, value);
+  if (scans_off(self, ns)) {
+    auto job = self->state.backend().find_by_field_job(ns, field, value);
+    if (!job)
+      return std::move(job.error());
+    if (job->run && job->reads <= inline_scan_limit)
+      return job->run();
+    if (job->run)
+      return self->delegate(self->state.scanner, find_services_atom::value, ns,
+                            prepared_find{std::move(*job)});
+    if (whole_scan_off(self, ns))
+      return scan_off<std::vector<entry>>(self, find_services_atom::value, ns,
+                                          field, value);
+  }
   return reply(self->state.backend().find_by_field(ns, field, value));
 }
 

@@ -56,8 +56,9 @@ public:
   virtual caf::expected<std::vector<entry>>
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const = 0;
-  /// The backend's `finds_by_index`.
-  virtual bool finds_by_index() const = 0;
+  virtual caf::expected<scan_job>
+  find_by_field_job(const name_space& ns, const std::string& field,
+                    const metadata_value& value) const = 0;
   virtual caf::expected<std::vector<entry>>
   members(const registry_key& key) const = 0;
   virtual caf::actor holder(const registry_key& key) const = 0;
@@ -101,7 +102,7 @@ public:
     return keep(B::register_name(std::move(state_), std::move(e)));
   }
   bool defers_registrations() const override { return B::defers_registrations; }
-  bool finds_by_index() const override { return B::finds_by_index; }
+
   void register_name_deferred(entry e, write_done done) override {
     if constexpr (B::defers_registrations) {
       if (!e.actor)
@@ -159,6 +160,11 @@ public:
   find_by_field(const name_space& ns, const std::string& field,
                 const metadata_value& value) const override {
     return B::find_by_field(state_, ns, field, value);
+  }
+  caf::expected<scan_job>
+  find_by_field_job(const name_space& ns, const std::string& field,
+                    const metadata_value& value) const override {
+    return B::find_by_field_job(state_, ns, field, value);
   }
   caf::expected<std::vector<entry>>
   members(const registry_key& key) const override {

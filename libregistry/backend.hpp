@@ -37,6 +37,15 @@ struct write_result {
 /// any thread.
 using write_done = std::function<void(caf::error)>;
 
+/// The rest of a read that the registry actor prepared (`find_by_field_job`).
+struct scan_job {
+  /// Run once, by any thread, later; returns the registrations found. Null:
+  /// no job.
+  std::function<std::vector<entry>()> run;
+  /// How many registrations `run` reads at most.
+  size_t reads = 0;
+};
+
 /// The contract of a backend, stated once: every operation the registry
 /// actor calls, with its cost, its errors and what it may assume.
 ///
@@ -196,8 +205,8 @@ struct backend_base {
   /// `field_matches(e.meta, field, value)` holds. Errors:
   /// `invalid_namespace`. Default: filters `list_all`, O(namespace); an
   /// index makes it O(matches). The registry calls it only if the reader
-  /// does not scan (`direct_reader::scans`) or `finds_by_index` holds;
-  /// otherwise its finds scan the reader, off the registry actor.
+  /// does not scan (`direct_reader::scans`); otherwise its finds scan the
+  /// reader, or run `find_by_field_job`, off the registry actor.
   static caf::expected<std::vector<entry>>
   find_by_field(const state& st, const name_space& ns, const std::string& field,
                 const metadata_value& value) {
@@ -211,10 +220,23 @@ struct backend_base {
     return result;
   }
 
-  /// Optional: true if `find_by_field` answers from an index at
-  /// O(matches), so that the registry asks it rather than scanning its
-  /// reader at O(registrations). Default: false.
-  static constexpr bool finds_by_index = false;
+  /// Optional, for backends whose reader scans and whose `find_by_field`
+  /// answers from an index: that find in two parts. This part runs in the
+  /// registry actor and picks the matches, at O(matches) (addresses, say);
+  /// the job it returns copies them, on the registry's scan worker, and
+  /// must be safe to run while the registry writes (`sharded_table`'s
+  /// `picked_nodes` is such a job's state). Errors: `invalid_namespace`.
+  /// Default: a null job (`run` empty), and the registry scans the reader
+  /// instead, at O(registrations).
+  static caf::expected<scan_job>
+  find_by_field_job(const state& st, const name_space& ns,
+                    const std::string& field, const metadata_value& value) {
+    static_cast<void>(st);
+    static_cast<void>(ns);
+    static_cast<void>(field);
+    static_cast<void>(value);
+    return scan_job{};
+  }
 
   // -- groups (duplicate keys) ------------------------------------------------
 

@@ -118,14 +118,20 @@ TEST_P(scans_off_the_actor, namespaces_and_errors_stay_as_in_the_actor) {
 }
 
 TEST_P(scans_off_the_actor, the_worker_counts_what_it_answers) {
-  ASSERT_FALSE(
-      client.register_name(key("svc"), fx.worker(), meta("role", "a")));
-  ASSERT_TRUE(client.list_services(prod));
-  ASSERT_TRUE(client.find_services(prod, "role", metadata_value{"a"}));
+  // More names than the registry lists or finds in its own actor.
+  auto w = fx.worker();
+  for (int i = 0; i < 300; ++i)
+    ASSERT_FALSE(client.register_name(key("s" + std::to_string(i)), w,
+                                      meta("role", "a")));
+  ASSERT_EQ(client.list_services(prod).value().size(), 300u);
+  ASSERT_EQ(
+      client.find_services(prod, "role", metadata_value{"a"}).value().size(),
+      300u);
   auto m = fx.reg().metrics();
   EXPECT_EQ(m.count("list_services", "ok"), 1u);
   EXPECT_EQ(m.count("list_services", "deferred"), 0u);
   EXPECT_EQ(m.count("find_services", "ok"), 1u);
+  EXPECT_EQ(m.count("find_services", "deferred"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(scanning_backends, scans_off_the_actor,

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -154,6 +155,57 @@ INSTANTIATE_TEST_SUITE_P(scanning_backends, table_scan,
                          ::testing::Values("ets", "optimized_ets",
                                            "partitioned"));
 
+/// optimized_ets's find by field in two parts: the matches picked now, from
+/// the index, and copied later.
+class picked_find : public table_scan {};
+
+TEST_P(picked_find, copies_what_is_left_of_the_matches_it_picked) {
+  auto b = make();
+  auto w = worker();
+  for (int i = 0; i < 600; ++i)
+    ASSERT_FALSE(b->register_name(
+        {key("s" + std::to_string(i)), w, meta("role", i % 2 ? "x" : "y")}));
+  auto job = b->find_by_field_job(prod, "role", metadata_value{"x"});
+  ASSERT_TRUE(job) << to_string(job.error());
+  ASSERT_TRUE(job->run);
+  EXPECT_EQ(job->reads, 300u);
+  // Removed after the pick: the job skips them, and frees nothing it reads.
+  for (int i = 1; i < 600; i += 4)
+    ASSERT_FALSE(b->unregister(key("s" + std::to_string(i))));
+  ASSERT_FALSE(b->update_metadata(key("s3"), meta("role", "z")));
+  auto found = job->run();
+  std::set<std::string> expected;
+  for (int i = 3; i < 600; i += 4)
+    if (i != 3)
+      expected.insert("s" + std::to_string(i));
+  std::set<std::string> names;
+  for (auto& e : found)
+    names.insert(e.key.service.name);
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(found.size(), expected.size());
+}
+
+TEST_P(picked_find, a_job_outlives_the_backend_and_finds_nothing) {
+  auto b = make();
+  auto w = worker();
+  ASSERT_FALSE(b->register_name({key("a"), w, meta("role", "x")}));
+  auto job = b->find_by_field_job(prod, "role", metadata_value{"x"});
+  ASSERT_TRUE(job && job->run);
+  b.reset();
+  EXPECT_TRUE(job->run().empty());
+}
+
+TEST_P(picked_find, refuses_an_unknown_namespace) {
+  auto b = make();
+  auto job = b->find_by_field_job(name_space{namespace_kind::test, 9}, "role",
+                                  metadata_value{"x"});
+  ASSERT_FALSE(job);
+  EXPECT_TRUE(is(job.error(), registry_errc::invalid_namespace));
+}
+
+INSTANTIATE_TEST_SUITE_P(indexed_backend, picked_find,
+                         ::testing::Values("optimized_ets"));
+
 TEST(table_scan_default, a_reader_that_does_not_scan_says_so) {
   suite_backends();
   caf::actor_system_config cfg;
@@ -162,6 +214,10 @@ TEST(table_scan_default, a_reader_that_does_not_scan_says_so) {
   ASSERT_TRUE(b) << sys.render(b.error());
   EXPECT_FALSE((*b)->reader()->scans());
   EXPECT_TRUE((*b)->reader()->scan(prod, nullptr).empty());
+  auto job =
+      (*b)->find_by_field_job(prod, "role", metadata_value{std::string{"x"}});
+  ASSERT_TRUE(job);
+  EXPECT_FALSE(job->run);
 }
 
 } // namespace

@@ -6,12 +6,6 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 #include <libregistry/actors/detail/registry_state.hpp>
 #include <libregistry/actors/detail/request_kinds.hpp>
 
@@ -44,24 +38,10 @@ auto timed(registry_core& core, const name_space& ns, F scan)
   return err;
 }
 
-/// Lowers the calling thread's scheduling priority, so that where cores
-/// are scarce a scan yields them to the registry actor and its requesters
-/// rather than delaying their writes. Linux only; elsewhere a no-op.
-void yield_to_writers() {
-#ifdef __linux__
-  // The niceness of the worker's thread: below that of every default one.
-  constexpr int scan_niceness = 10;
-  auto tid = static_cast<id_t>(syscall(SYS_gettid));
-  static_cast<void>(setpriority(PRIO_PROCESS, tid, scan_niceness));
-#endif
-}
-
 } // namespace
 
 scan_worker::behavior_type
 scan_worker_impl(scan_worker::pointer, std::shared_ptr<registry_core> core) {
-  // A detached actor makes its behavior on its own thread.
-  yield_to_writers();
   return {
       [core](list_services_atom atom, const name_space& ns) {
         return timed<decltype(atom)>(*core, ns, [&] {
@@ -93,6 +73,10 @@ scan_worker_impl(scan_worker::pointer, std::shared_ptr<registry_core> core) {
             return field_matches(m, field, value);
           });
         });
+      },
+      [core](find_services_atom atom, const name_space& ns,
+             const prepared_find& find) {
+        return timed<decltype(atom)>(*core, ns, [&] { return find.job.run(); });
       },
   };
 }

@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <caf/meta/type_name.hpp>
 #include <caf/typed_actor.hpp>
+
+#include <libregistry/backend.hpp>
 
 #include <libregistry/actors/registry_actor.hpp>
 
@@ -22,6 +25,17 @@ class registry_core;
 ///
 /// One worker per registry actor, spawned detached by it and stopped when
 /// it stops; requests are scanned one after another.
+/// A find by field that the backend prepared in the registry actor
+/// (`find_by_field_job`), for the worker to run. Local only.
+struct prepared_find {
+  scan_job job;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prepared_find&) {
+  return f(caf::meta::type_name("prepared_find"));
+}
+
 using scan_worker = caf::typed_actor<
     caf::replies_to<list_services_atom,
                     name_space>::with<std::vector<service_name>>,
@@ -30,7 +44,9 @@ using scan_worker = caf::typed_actor<
     caf::replies_to<find_services_atom, name_space,
                     metadata_predicate>::with<std::vector<entry>>,
     caf::replies_to<find_services_atom, name_space, std::string,
-                    metadata_value>::with<std::vector<entry>>>;
+                    metadata_value>::with<std::vector<entry>>,
+    caf::replies_to<find_services_atom, name_space,
+                    prepared_find>::with<std::vector<entry>>>;
 
 /// The worker's behavior over `core`'s reader, which must scan.
 scan_worker::behavior_type

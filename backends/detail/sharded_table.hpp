@@ -88,32 +88,54 @@ public:
     for (size_t i = 0; i < count_; ++i) {
       auto& s = shards_[i];
       pin_guard pin{s, nodes};
-      for (size_t first = 0; first < nodes.size(); first += scan_chunk) {
-        auto last = std::min(nodes.size(), first + scan_chunk);
-        std::shared_lock<std::shared_mutex> guard{s.mtx};
-        auto unlinked_some = !s.unlinked.empty();
-        // Two passes over the chunk, so that the misses of both overlap:
-        // the nodes (fetched two steps ahead) and what their values point
-        // to (one step ahead), then what the candidates' registrations
-        // point to (fetched by the first pass).
-        candidates.clear();
-        for (auto j = first; j < last; ++j) {
-          if (j + 2 * scan_prefetch < last)
-            __builtin_prefetch(nodes[j + 2 * scan_prefetch]);
-          if (j + scan_prefetch < last &&
-              (!unlinked_some || linked(s, *nodes[j + scan_prefetch])))
-            prefetch_value(nodes[j + scan_prefetch]->second);
-          auto x = nodes[j];
-          if ((!unlinked_some || linked(s, *x)) &&
-              scan_candidate(x->first, x->second, ns, keep))
-            candidates.push_back(x);
-        }
-        for (auto x : candidates)
-          collect_live(x->first, x->second, ns, keep, result);
-      }
+      read_nodes(s, nodes, ns, keep, candidates, result);
     }
     return result;
   }
+
+  /// Nodes that the writer picked (the matches of an index, say), read by
+  /// any thread later as `scan` reads the whole table: every shard stays
+  /// pinned while this object lives, so no picked node is freed, and one
+  /// erased meanwhile is skipped.
+  class picked_nodes {
+  public:
+    /// Pins every shard of `table`. Call on the writer's thread while each
+    /// of `nodes` is in the table. Cost: O(shards) lock holds.
+    picked_nodes(std::shared_ptr<const sharded_table> table,
+                 std::vector<const node*> nodes)
+        : table_(std::move(table)), nodes_(std::move(nodes)) {
+      for (size_t i = 0; i < table_->count_; ++i)
+        pin(table_->shards_[i]);
+    }
+
+    picked_nodes(const picked_nodes&) = delete;
+    picked_nodes& operator=(const picked_nodes&) = delete;
+
+    ~picked_nodes() {
+      for (size_t i = 0; i < table_->count_; ++i)
+        unpin(table_->shards_[i]);
+    }
+
+    /// The live registrations of the picked nodes in `ns` that `keep`
+    /// keeps. Cost: a hash of each node's key, then as `scan`, over the
+    /// picked nodes only.
+    std::vector<entry> collect(const name_space& ns,
+                               const metadata_filter& keep) const {
+      auto& t = *table_;
+      std::vector<std::vector<const node*>> by_shard(t.count_);
+      for (auto x : nodes_)
+        by_shard[t.shard_of_hash(key_hash{}(x->first))].push_back(x);
+      std::vector<entry> result;
+      std::vector<const node*> candidates;
+      for (size_t i = 0; i < t.count_; ++i)
+        t.read_nodes(t.shards_[i], by_shard[i], ns, keep, candidates, result);
+      return result;
+    }
+
+  private:
+    std::shared_ptr<const sharded_table> table_;
+    std::vector<const node*> nodes_;
+  };
 
   /// Nodes a scan reads under one hold of a shard's shared lock.
   static constexpr size_t scan_chunk = 256;
@@ -228,9 +250,23 @@ private:
     mutable std::vector<typename map_type::node_type> unlinked;
   };
 
+  /// Pins `s`: until `unpin`, no node of it is freed. Any thread.
+  static void pin(shard& s) {
+    std::shared_lock<std::shared_mutex> guard{s.mtx};
+    s.pins.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  /// Undoes one `pin`; the last one frees the nodes unlinked meanwhile,
+  /// after the lock is released.
+  static void unpin(shard& s) {
+    std::vector<typename map_type::node_type> freed;
+    std::unique_lock<std::shared_mutex> guard{s.mtx};
+    if (s.pins.fetch_sub(1, std::memory_order_relaxed) == 1)
+      freed.swap(s.unlinked);
+  }
+
   /// Pins a shard for its lifetime and fills `nodes` with the addresses of
-  /// the shard's nodes; unpinning frees the nodes unlinked meanwhile, if
-  /// this was the last pin, after the lock is released.
+  /// the shard's nodes.
   class pin_guard {
   public:
     pin_guard(shard& s, std::vector<const node*>& nodes) : s_(s) {
@@ -245,16 +281,42 @@ private:
     pin_guard(const pin_guard&) = delete;
     pin_guard& operator=(const pin_guard&) = delete;
 
-    ~pin_guard() {
-      std::vector<typename map_type::node_type> freed;
-      std::unique_lock<std::shared_mutex> guard{s_.mtx};
-      if (s_.pins.fetch_sub(1, std::memory_order_relaxed) == 1)
-        freed.swap(s_.unlinked);
-    }
+    ~pin_guard() { unpin(s_); }
 
   private:
     shard& s_;
   };
+
+  /// Appends what `collect_live` appends for each of `nodes`, nodes of the
+  /// pinned shard `s`, skipping those unlinked since. Reads them in chunks
+  /// of `scan_chunk`, each under the shared lock, in two passes so that
+  /// the misses of each overlap: the nodes (fetched two steps ahead) and
+  /// what their values point to (one step ahead), then what the
+  /// candidates' registrations point to (fetched by the first pass).
+  void read_nodes(const shard& s, const std::vector<const node*>& nodes,
+                  const name_space& ns, const metadata_filter& keep,
+                  std::vector<const node*>& candidates,
+                  std::vector<entry>& out) const {
+    for (size_t first = 0; first < nodes.size(); first += scan_chunk) {
+      auto last = std::min(nodes.size(), first + scan_chunk);
+      std::shared_lock<std::shared_mutex> guard{s.mtx};
+      auto unlinked_some = !s.unlinked.empty();
+      candidates.clear();
+      for (auto j = first; j < last; ++j) {
+        if (j + 2 * scan_prefetch < last)
+          __builtin_prefetch(nodes[j + 2 * scan_prefetch]);
+        if (j + scan_prefetch < last &&
+            (!unlinked_some || linked(s, *nodes[j + scan_prefetch])))
+          prefetch_value(nodes[j + scan_prefetch]->second);
+        auto x = nodes[j];
+        if ((!unlinked_some || linked(s, *x)) &&
+            scan_candidate(x->first, x->second, ns, keep))
+          candidates.push_back(x);
+      }
+      for (auto x : candidates)
+        collect_live(x->first, x->second, ns, keep, out);
+    }
+  }
 
   /// Whether `x`, a node of `s` when it was pinned, is still in its map.
   /// Cost: one probe. Call under `s`'s lock.

@@ -63,6 +63,25 @@ backend::find_by_field(const state& st, const name_space& ns,
   return result;
 }
 
+caf::expected<scan_job>
+backend::find_by_field_job(const state& st, const name_space& ns,
+                           const std::string& field,
+                           const metadata_value& value) {
+  using picked = ets::detail::shared_table::picked_nodes;
+  if (st.namespaces.count(ns) == 0)
+    return make_unknown_namespace(ns);
+  std::vector<const ets::detail::shared_table::node*> nodes;
+  if (auto candidates = index_of(st).find(ns, field, value))
+    nodes.assign(candidates->begin(), candidates->end());
+  auto reads = nodes.size();
+  auto matches = std::make_shared<picked>(st.table, std::move(nodes));
+  auto run = [matches, ns, field, value] {
+    return matches->collect(
+        ns, [&](const metadata& m) { return field_matches(m, field, value); });
+  };
+  return scan_job{std::move(run), reads};
+}
+
 backend_health backend::health_check(const state& st) {
   auto result = ets::backend::health_check(st);
   auto& index = index_of(st);

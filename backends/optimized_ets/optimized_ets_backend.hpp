@@ -21,8 +21,9 @@ namespace libregistry::optimized_ets {
 /// Options: those of `ets`.
 ///
 /// Costs, beside the ETS backend's: find_by_field O(matches) instead of
-/// O(namespace), answered by the registry actor (lists and predicate finds
-/// scan the table off the actor, as the ETS backend's do); register,
+/// O(namespace); in `production` the registry actor only picks the
+/// matches' addresses (`find_by_field_job`) and its scan worker copies
+/// them; register,
 /// unregister, update_metadata and each name of unregister_actor or
 /// drop_namespace add O(that registration's metadata) for the index. Memory:
 /// per indexed field value of a registration, one set slot and one reverse
@@ -37,12 +38,16 @@ struct backend : ets::backend {
   /// The ETS backend's state with the metadata index as its observer.
   static caf::expected<state> init(const caf::settings& options);
 
-  /// The index answers finds by field, in the registry actor.
-  static constexpr bool finds_by_index = true;
-
   static caf::expected<std::vector<entry>>
   find_by_field(const state& st, const name_space& ns, const std::string& field,
                 const metadata_value& value);
+
+  /// The index picks the matches in the registry actor, O(matches)
+  /// addresses; the job copies them on the registry's scan worker.
+  static caf::expected<scan_job> find_by_field_job(const state& st,
+                                                   const name_space& ns,
+                                                   const std::string& field,
+                                                   const metadata_value& value);
 
   static backend_health health_check(const state& st);
 };
