@@ -154,11 +154,7 @@ caf::result<std::vector<service_name>> list_services(registry_pointer self,
   auto entries = self->state.backend().list_all(ns);
   if (!entries)
     return std::move(entries.error());
-  std::vector<service_name> names;
-  names.reserve(entries->size());
-  for (auto& e : *entries)
-    names.emplace_back(std::move(e.key.service));
-  return names;
+  return names_of(std::move(*entries));
 }
 
 caf::result<std::vector<entry>>
@@ -181,11 +177,7 @@ caf::result<std::vector<entry>> find_by_predicate(registry_pointer self,
   auto entries = self->state.backend().list_all(ns);
   if (!entries)
     return std::move(entries.error());
-  std::vector<entry> result;
-  for (auto& e : *entries)
-    if (pred.test(e.meta))
-      result.emplace_back(std::move(e));
-  return result;
+  return satisfying(std::move(*entries), pred);
 }
 
 caf::result<std::vector<entry>> find_by_field(registry_pointer self,

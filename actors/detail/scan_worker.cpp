@@ -40,15 +40,29 @@ auto timed(registry_core& core, const name_space& ns, F scan)
 
 } // namespace
 
+std::vector<service_name> names_of(std::vector<entry> xs) {
+  std::vector<service_name> names;
+  names.reserve(xs.size());
+  for (auto& e : xs)
+    names.emplace_back(std::move(e.key.service));
+  return names;
+}
+
+std::vector<entry> satisfying(std::vector<entry> xs,
+                              const metadata_predicate& pred) {
+  std::vector<entry> result;
+  for (auto& e : xs)
+    if (pred.test(e.meta))
+      result.emplace_back(std::move(e));
+  return result;
+}
+
 scan_worker::behavior_type
 scan_worker_impl(scan_worker::pointer, std::shared_ptr<registry_core> core) {
   return {
       [core](list_services_atom atom, const name_space& ns) {
         return timed<decltype(atom)>(*core, ns, [&] {
-          std::vector<service_name> names;
-          for (auto& e : core->reader->scan(ns, nullptr))
-            names.emplace_back(std::move(e.key.service));
-          return names;
+          return names_of(core->reader->scan(ns, nullptr));
         });
       },
       [core](list_services_with_metadata_atom atom, const name_space& ns) {
@@ -57,13 +71,9 @@ scan_worker_impl(scan_worker::pointer, std::shared_ptr<registry_core> core) {
       },
       [core](find_services_atom atom, const name_space& ns,
              const metadata_predicate& pred) {
+        // The user's predicate runs here, outside the reader's locks.
         return timed<decltype(atom)>(*core, ns, [&] {
-          // The user's predicate runs here, outside the reader's locks.
-          std::vector<entry> result;
-          for (auto& e : core->reader->scan(ns, nullptr))
-            if (pred.test(e.meta))
-              result.emplace_back(std::move(e));
-          return result;
+          return satisfying(core->reader->scan(ns, nullptr), pred);
         });
       },
       [core](find_services_atom atom, const name_space& ns,

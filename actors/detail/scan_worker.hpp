@@ -7,24 +7,13 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/typed_actor.hpp>
 
-#include <libregistry/backend.hpp>
-
 #include <libregistry/actors/registry_actor.hpp>
+#include <libregistry/backend.hpp>
 
 namespace libregistry::detail {
 
 class registry_core;
 
-/// The registry's lists and finds, answered from the backend's reader
-/// (`direct_reader::scan`) on a thread of their own, so that a scan of the
-/// whole table never holds up the registry actor's writes. The registry
-/// actor checks the namespace, then delegates the request: the worker
-/// answers the requester directly, with the answer the registry actor
-/// would have given (registry_actor.hpp), and records it in the core's
-/// metrics.
-///
-/// One worker per registry actor, spawned detached by it and stopped when
-/// it stops; requests are scanned one after another.
 /// A find by field that the backend prepared in the registry actor
 /// (`find_by_field_job`), for the worker to run. Local only.
 struct prepared_find {
@@ -36,6 +25,16 @@ typename Inspector::result_type inspect(Inspector& f, prepared_find&) {
   return f(caf::meta::type_name("prepared_find"));
 }
 
+/// The registry's lists and finds, answered from the backend's reader
+/// (`direct_reader::scan`) on a thread of their own, so that a scan of the
+/// whole table never holds up the registry actor's writes. The registry
+/// actor checks the namespace, then delegates the request: the worker
+/// answers the requester directly, with the answer the registry actor
+/// would have given (registry_actor.hpp), and records it in the core's
+/// metrics.
+///
+/// One worker per registry actor, spawned detached by it and stopped when
+/// it stops; requests are scanned one after another.
 using scan_worker = caf::typed_actor<
     caf::replies_to<list_services_atom,
                     name_space>::with<std::vector<service_name>>,
@@ -47,6 +46,14 @@ using scan_worker = caf::typed_actor<
                     metadata_value>::with<std::vector<entry>>,
     caf::replies_to<find_services_atom, name_space,
                     prepared_find>::with<std::vector<entry>>>;
+
+/// The names of `xs`, in their order.
+std::vector<service_name> names_of(std::vector<entry> xs);
+
+/// The entries of `xs` whose metadata satisfy `pred`, in their order. Runs
+/// the user's predicate, which may throw.
+std::vector<entry> satisfying(std::vector<entry> xs,
+                              const metadata_predicate& pred);
 
 /// The worker's behavior over `core`'s reader, which must scan.
 scan_worker::behavior_type

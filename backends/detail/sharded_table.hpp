@@ -29,12 +29,13 @@ namespace libregistry::detail {
 /// (found by argument-dependent lookup) returns the live registration it
 /// holds, something with `actor` and `meta`, or null: the reads never
 /// return a terminated actor. Scans use three more functions found so:
-/// `collect_live(key, value, ns, keep, out)` appends the live registrations
-/// of one node that are in `ns` and that `keep` keeps;
-/// `scan_candidate(key, value, ns, keep)` is false for a node of which
-/// `collect_live` would append nothing for sure, and prefetches what it
-/// will read otherwise; `prefetch_value(value)` prefetches what
-/// `scan_candidate` reads beyond the node.
+/// `scan_candidate(key, value, ns, keep)` is true for a node in `ns` with a
+/// registration that `keep` keeps, and then prefetches what `collect_live`
+/// reads; `collect_live(key, value, keep, out)`, called for such nodes
+/// only, appends their live registrations that `keep` keeps (a value
+/// holding one registration was judged whole by `scan_candidate`);
+/// `prefetch_value(value)` prefetches what `scan_candidate` reads beyond
+/// the node.
 ///
 /// Invariants: exactly one thread (the registry actor) calls the writer
 /// functions, and reads without locking since nobody else mutates; any
@@ -314,7 +315,7 @@ private:
           candidates.push_back(x);
       }
       for (auto x : candidates)
-        collect_live(x->first, x->second, ns, keep, out);
+        collect_live(x->first, x->second, keep, out);
     }
   }
 

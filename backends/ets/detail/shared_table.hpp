@@ -54,16 +54,14 @@ inline bool scan_candidate(const compact_key& k, const slot& x,
   return true;
 }
 
-/// Appends the registration of `k` to `out` if it is in `ns`, live, and
-/// kept by `keep` (`sharded_table`'s scans).
+/// Appends the registration of `k` to `out` if its actor is live: a
+/// candidate (`scan_candidate`) is in the namespace and kept already
+/// (`sharded_table`'s scans).
 inline void collect_live(const compact_key& k, const slot& x,
-                         const name_space& ns,
-                         const direct_reader::metadata_filter& keep,
+                         const direct_reader::metadata_filter&,
                          std::vector<entry>& out) {
-  // The liveness check last: it reads the actor, a cache miss of its own.
-  if (k.ns() != ns || (keep && !keep(x.meta)) || is_terminated(x.actor))
-    return;
-  out.push_back(entry{k.to_key(), x.actor, x.meta});
+  if (!is_terminated(x.actor))
+    out.push_back(entry{k.to_key(), x.actor, x.meta});
 }
 
 /// The live registration `x` holds, or null (`sharded_table`'s reads).

@@ -30,11 +30,8 @@ bool scan_candidate(const registry_key& key, const group& xs,
 }
 
 void collect_live(const registry_key& key, const group& xs,
-                  const name_space& ns,
                   const direct_reader::metadata_filter& keep,
                   std::vector<entry>& out) {
-  if (key.ns != ns)
-    return;
   for (auto& m : xs)
     if ((!keep || keep(m.meta)) && !is_terminated(m.actor))
       out.push_back(entry{key, m.actor, m.meta});

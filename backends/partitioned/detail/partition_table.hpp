@@ -75,10 +75,9 @@ bool scan_candidate(const registry_key& key, const group& xs,
                     const direct_reader::metadata_filter& keep);
 
 /// Appends the live members of `xs` under `key` that `keep` keeps to
-/// `out`, in the order they joined, if `key` is in `ns` (`sharded_table`'s
-/// scans).
+/// `out`, in the order they joined (`sharded_table`'s scans, for a
+/// candidate: `key` is in the namespace).
 void collect_live(const registry_key& key, const group& xs,
-                  const name_space& ns,
                   const direct_reader::metadata_filter& keep,
                   std::vector<entry>& out);
 
