@@ -87,25 +87,6 @@ caf::expected<std::vector<entry>> covered(any_backend& backend,
   return xs;
 }
 
-/// Drops from `xs` the registrations whose deferred write is still under
-/// way (`registry_state::deferred`): the backend may show them already,
-/// but their event is still to come, to this subscriber too, and a name
-/// must reach it once. Cost: O(deferred + xs).
-void drop_pending(const registry_state& st, std::vector<entry>& xs) {
-  if (st.deferred.empty() || xs.empty())
-    return;
-  std::unordered_map<registry_key, caf::actor_addr> pending;
-  for (auto& [id, x] : st.deferred)
-    pending.emplace(x.notice.key, x.notice.who.address());
-  xs.erase(std::remove_if(xs.begin(), xs.end(),
-                          [&](const entry& e) {
-                            auto i = pending.find(e.key);
-                            return i != pending.end() &&
-                                   i->second == e.actor.address();
-                          }),
-           xs.end());
-}
-
 } // namespace
 
 caf::result<std::vector<entry>> subscribe(registry_pointer self,
@@ -133,7 +114,7 @@ caf::result<std::vector<entry>> subscribe(registry_pointer self,
     if (!xs)
       return std::move(xs.error());
     current = std::move(*xs);
-    drop_pending(st, current);
+    as_of_last_event(st, filter, current);
   } else if (auto n = st.backend().count(filter.ns); !n) {
     return std::move(n.error());
   }

@@ -111,6 +111,20 @@ void on_down(registry_pointer self, const caf::down_msg& msg) {
           std::any_of(gone.begin(), gone.end(), reported))
         replaced.clear();
     }
+    // An unregistration or update under way no longer reports the names
+    // this termination reports.
+    if (st.deferred_changes > 0)
+      for (auto& [id, x] : st.deferred)
+        x.before.erase(
+            std::remove_if(x.before.begin(), x.before.end(),
+                           [&](const entry& e) {
+                             return e.actor.address() == msg.source &&
+                                    std::any_of(gone.begin(), gone.end(),
+                                                [&](const entry& g) {
+                                                  return g.key == e.key;
+                                                });
+                           }),
+            x.before.end());
     notify(self, event_kind::terminated, gone, msg.reason);
   }
   st.backend().unregister_actor(msg.source);

@@ -82,7 +82,50 @@ caf::error admit_registration(registry_pointer self, entry& e,
   return caf::none;
 }
 
-/// Monitors the registered actor once and tells subscribers and waiters.
+/// Validates and registers one entry, monitoring its actor once.
+caf::error register_one(registry_pointer self, entry e) {
+  registration_notice notice;
+  if (auto err = admit_registration(self, e, notice))
+    return err;
+  if (auto err = self->state.backend().register_name(std::move(e)))
+    return err;
+  announce(self, notice);
+  return caf::none;
+}
+
+/// Replaces the metadata under `key` (admitted already) and tells the
+/// subscribers, whose field conditions may have held before the change or
+/// hold after it.
+caf::error update_one(registry_pointer self, const registry_key& key,
+                      metadata meta) {
+  auto& st = self->state;
+  auto& backend = st.backend();
+  caf::optional<entry> before;
+  if (!st.core->subscribers.empty())
+    before = backend.lookup(key);
+  if (auto err = backend.update_metadata(key, std::move(meta)))
+    return err;
+  if (before)
+    if (auto now = backend.lookup(key))
+      st.core->subscribers.notify_changed(caf::actor_cast<caf::actor>(self),
+                                          event_kind::metadata_updated, *now,
+                                          before->meta);
+  return caf::none;
+}
+
+} // namespace
+
+caf::result<void> register_name(registry_pointer self, registry_key& key,
+                                caf::actor& who, metadata& meta) {
+  entry e{std::move(key), std::move(who), std::move(meta)};
+  if (!self->state.backend().defers_registrations())
+    return reply(register_one(self, std::move(e)));
+  registration_notice notice;
+  if (auto err = admit_registration(self, e, notice))
+    return err;
+  return register_deferred(self, std::move(e), std::move(notice));
+}
+
 void announce(registry_pointer self, const registration_notice& x) {
   auto& st = self->state;
   if (st.monitored.insert(x.who.address()).second)
@@ -106,108 +149,6 @@ void announce(registry_pointer self, const registration_notice& x) {
     st.waiting.deliver(x.key, x.who);
 }
 
-/// Validates and registers one entry, monitoring its actor once.
-caf::error register_one(registry_pointer self, entry e) {
-  registration_notice notice;
-  if (auto err = admit_registration(self, e, notice))
-    return err;
-  if (auto err = self->state.backend().register_name(std::move(e)))
-    return err;
-  announce(self, notice);
-  return caf::none;
-}
-
-/// Starts a registration the backend completes later; `on_written`
-/// answers it.
-caf::result<void> register_deferred(registry_pointer self, entry e) {
-  auto& st = self->state;
-  registration_notice notice;
-  if (auto err = admit_registration(self, e, notice))
-    return err;
-  auto id = ++st.core->deferred_writes;
-  st.backend().register_name_deferred(
-      std::move(e),
-      [slot = st.core->serving, id, who = notice.who](caf::error err) {
-        // The actor serving when it completes answers it, or monitors the
-        // actor if an earlier one started it.
-        if (auto serving = slot->current())
-          caf::anon_send(serving, written_atom::value, id, who, std::move(err));
-      });
-  // `done` only sends a message, handled after this one: the promise is in
-  // place by then.
-  auto& x = st.deferred[id];
-  x.notice = std::move(notice);
-  x.promise = self->make_response_promise();
-  x.started = std::chrono::steady_clock::now();
-  if (st.core->log.enabled(log_level::debug))
-    x.subject = {"key", to_string(x.notice.key)};
-  return x.promise;
-}
-
-/// Replaces the metadata under `key` and tells the subscribers, whose
-/// field conditions may have held before the change or hold after it.
-caf::error update_one(registry_pointer self, const registry_key& key,
-                      metadata meta) {
-  auto& st = self->state;
-  if (auto err = admit_metadata(meta, st.core->limits))
-    return err;
-  auto& backend = st.backend();
-  caf::optional<entry> before;
-  if (!st.core->subscribers.empty())
-    before = backend.lookup(key);
-  if (auto err = backend.update_metadata(key, std::move(meta)))
-    return err;
-  if (before)
-    if (auto now = backend.lookup(key))
-      st.core->subscribers.notify_changed(caf::actor_cast<caf::actor>(self),
-                                          event_kind::metadata_updated, *now,
-                                          before->meta);
-  return caf::none;
-}
-
-} // namespace
-
-caf::result<void> register_name(registry_pointer self, registry_key& key,
-                                caf::actor& who, metadata& meta) {
-  entry e{std::move(key), std::move(who), std::move(meta)};
-  if (self->state.backend().defers_registrations())
-    return register_deferred(self, std::move(e));
-  return reply(register_one(self, std::move(e)));
-}
-
-void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
-                const caf::error& err) {
-  auto& st = self->state;
-  auto i = st.deferred.find(id);
-  if (i == st.deferred.end()) {
-    if (!err && who && st.monitored.insert(who.address()).second)
-      self->monitor(who);
-    return;
-  }
-  auto x = std::move(i->second);
-  st.deferred.erase(i);
-  auto& core = *st.core;
-  core.metrics.record(request_index<register_name_atom>(),
-                      metrics_recorder::outcome_of(err),
-                      std::chrono::steady_clock::now() - x.started);
-  if (err) {
-    if (core.log.enabled(log_level::debug))
-      report_refused(core.log,
-                     request_names[request_index<register_name_atom>()],
-                     x.subject, err);
-    x.promise.deliver(err);
-    return;
-  }
-  if (!x.notice.added && !core.subscribers.empty()) {
-    // Subscribed while the registration was under way: its snapshot missed
-    // the name, so this event must not (the state before it is unknown).
-    if (auto now = core.backend->lookup(x.notice.key); now && now->actor == who)
-      x.notice.added = std::move(*now);
-  }
-  announce(self, x.notice);
-  x.promise.deliver(caf::unit);
-}
-
 caf::result<std::vector<caf::error>> register_all(registry_pointer self,
                                                   std::vector<entry>& entries) {
   auto& log = self->state.core->log;
@@ -225,6 +166,8 @@ caf::result<std::vector<caf::error>> register_all(registry_pointer self,
 }
 
 caf::result<void> unregister(registry_pointer self, const registry_key& key) {
+  if (self->state.backend().defers_unregister_and_update())
+    return unregister_deferred(self, key);
   auto removed = removal_events(self, key);
   if (auto err = self->state.backend().unregister(key))
     return err;
@@ -234,6 +177,11 @@ caf::result<void> unregister(registry_pointer self, const registry_key& key) {
 
 caf::result<void> update_metadata(registry_pointer self,
                                   const registry_key& key, metadata& meta) {
+  auto& st = self->state;
+  if (auto err = admit_metadata(meta, st.core->limits))
+    return err;
+  if (st.backend().defers_unregister_and_update())
+    return update_deferred(self, key, std::move(meta));
   return reply(update_one(self, key, std::move(meta)));
 }
 

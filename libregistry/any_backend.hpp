@@ -37,6 +37,15 @@ public:
   virtual void register_name_deferred(entry e, write_done done) = 0;
   virtual caf::error unregister(const registry_key& key) = 0;
   virtual caf::error update_metadata(const registry_key& key, metadata m) = 0;
+  /// The backend's `defers_unregister_and_update`.
+  virtual bool defers_unregister_and_update() const = 0;
+  /// `unregister_deferred` and `update_metadata_deferred`; for a backend
+  /// that does not defer them, `unregister` and `update_metadata` answered
+  /// through `done` at once.
+  virtual void unregister_deferred(const registry_key& key,
+                                   write_done done) = 0;
+  virtual void update_metadata_deferred(const registry_key& key, metadata m,
+                                        write_done done) = 0;
   virtual caf::error unregister_actor(const caf::actor_addr& who) = 0;
   virtual caf::error create_namespace(const name_space& ns) = 0;
   virtual caf::error drop_namespace(const name_space& ns) = 0;
@@ -117,6 +126,22 @@ public:
   }
   caf::error update_metadata(const registry_key& key, metadata m) override {
     return keep(B::update_metadata(std::move(state_), key, std::move(m)));
+  }
+  bool defers_unregister_and_update() const override {
+    return B::defers_unregister_and_update;
+  }
+  void unregister_deferred(const registry_key& key, write_done done) override {
+    if constexpr (B::defers_unregister_and_update)
+      B::unregister_deferred(state_, key, std::move(done));
+    else
+      done(unregister(key));
+  }
+  void update_metadata_deferred(const registry_key& key, metadata m,
+                                write_done done) override {
+    if constexpr (B::defers_unregister_and_update)
+      B::update_metadata_deferred(state_, key, std::move(m), std::move(done));
+    else
+      done(update_metadata(key, std::move(m)));
   }
   caf::error unregister_actor(const caf::actor_addr& who) override {
     return keep(B::unregister_actor(std::move(state_), who));

@@ -133,6 +133,28 @@ struct backend_base {
   static write_result<state> unregister(state&& st,
                                         const registry_key& key) = delete;
 
+  /// Optional, for backends whose writes wait on a remote store: true if
+  /// `unregister_deferred` and `update_metadata_deferred` replace
+  /// `unregister` and `update_metadata` for the registry's requests, so the
+  /// registry actor serves other requests while they are under way. The
+  /// same rules as for `register_name_deferred` hold: `done` is called
+  /// exactly once, from any thread, also when the backend closes first;
+  /// once it is called, reads see the outcome; and the writes of one key
+  /// take effect in the order they were started, whichever of them are
+  /// deferred. Default: false.
+  static constexpr bool defers_unregister_and_update = false;
+
+  /// Required if `defers_unregister_and_update`. Starts `unregister(key)`
+  /// and returns at once; calls `done` with its outcome.
+  static void unregister_deferred(state& st, const registry_key& key,
+                                  write_done done) = delete;
+
+  /// Required if `defers_unregister_and_update`. Starts
+  /// `update_metadata(key, meta)` and returns at once; calls `done` with its
+  /// outcome (the same errors).
+  static void update_metadata_deferred(state& st, const registry_key& key,
+                                       metadata meta, write_done done) = delete;
+
   /// Required. Replaces the whole metadata under `key`. Errors: `not_found`
   /// for a name no live actor holds; `unsupported` for a backend whose keys
   /// hold groups. Expected cost: O(1) plus the metadata's size.

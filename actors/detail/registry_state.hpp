@@ -46,10 +46,21 @@ struct registration_notice {
   std::vector<entry> replaced;
 };
 
-/// A registration that a backend applies while the registry serves on
-/// (`defers_registrations`), and whom to answer.
-struct deferred_registration {
+/// A write that a backend applies while the registry serves on
+/// (`defers_registrations`, `defers_unregister_and_update`), and whom to
+/// answer.
+struct deferred_write {
+  /// The request: `register_name`, `unregister` or `update_metadata`, as
+  /// its index in `request_atoms`.
+  size_t op = 0;
+  registry_key key;
+  /// A registration's events.
   registration_notice notice;
+  /// The live registrations under `key` that an unregistration removes, or
+  /// the one whose metadata an update replaces, as the subscribers last
+  /// heard of them: taken when the request was admitted, and completed by
+  /// the registrations of `key` that were applied before this write.
+  std::vector<entry> before;
   caf::response_promise promise;
   std::chrono::steady_clock::time_point started;
   /// The key as a log field, if debug records are written.
@@ -68,13 +79,15 @@ struct registry_state {
   std::unordered_map<uint64_t, teardown_job> teardowns;
   /// Await requests waiting for a name.
   waiting_list waiting;
-  /// Registrations under way in the backend, by `deferred_writes` number.
-  std::unordered_map<uint64_t, deferred_registration> deferred;
+  /// Writes under way in the backend, by `deferred_writes` number.
+  std::unordered_map<uint64_t, deferred_write> deferred;
+  /// How many of `deferred` are unregistrations or updates.
+  size_t deferred_changes = 0;
   /// Where lists and finds go if the backend's reader scans; null if not.
   scan_worker scanner;
 
   /// Answers the requests still waiting (awaits, teardowns, deferred
-  /// registrations) with
+  /// writes) with
   /// `sec::request_receiver_down`, as CAF answers requests that reach a
   /// terminated actor, so their senders can retry with the next one; stops
   /// the scan worker, whose pending requests CAF answers so.
@@ -126,13 +139,40 @@ void report_refused(const logger& log, const char* op, const log_field& subject,
 caf::result<void> register_name(registry_pointer self, registry_key& key,
                                 caf::actor& who, metadata& meta);
 
-/// A registration the backend (`defers_registrations`) completed: answers
-/// its requester and, if applied, monitors the actor and tells subscribers
-/// and waiters. One that an earlier registry actor started has nobody to
-/// answer here (that actor answered `request_receiver_down`): its actor is
-/// monitored all the same.
+// -- deferred writes (registry_deferred.cpp)
+// ------------------------------------------------------------------------
+
+/// A registration the backend applies later (`defers_registrations`):
+/// `on_written` answers it. `e` is admitted already, and `notice` holds its
+/// events.
+caf::result<void> register_deferred(registry_pointer self, entry e,
+                                    registration_notice notice);
+
+/// An unregistration or an update the backend applies later
+/// (`defers_unregister_and_update`): `on_written` answers it.
+caf::result<void> unregister_deferred(registry_pointer self,
+                                      const registry_key& key);
+caf::result<void> update_deferred(registry_pointer self,
+                                  const registry_key& key, metadata meta);
+
+/// A write the backend completed: answers its requester and, if applied,
+/// tells subscribers and waiters and, for a registration, monitors the
+/// actor. One that an earlier registry actor started has nobody to answer
+/// here (that actor answered `request_receiver_down`): the actor of a
+/// registration is monitored all the same.
 void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
                 const caf::error& err);
+
+/// Turns `xs`, the registrations a new subscription with `filter` covers
+/// now, into what its events so far have told: the names whose deferred
+/// writes are under way are as before their first such write, since each
+/// write's event is still to come, to this subscriber too. Cost: O(deferred
+/// + xs).
+void as_of_last_event(const registry_state& st, const subscription& filter,
+                      std::vector<entry>& xs);
+
+/// Monitors a registered actor once and tells subscribers and waiters.
+void announce(registry_pointer self, const registration_notice& x);
 
 caf::result<std::vector<caf::error>> register_all(registry_pointer self,
                                                   std::vector<entry>& entries);

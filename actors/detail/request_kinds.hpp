@@ -77,11 +77,13 @@ inline constexpr bool changes_registrations =
     std::is_same_v<Atom, external_atom> || std::is_same_v<Atom, written_atom>;
 
 /// True for the requests that, when the registry actor delegates them, are
-/// counted in the metrics where they are answered: deferred registrations
+/// counted in the metrics where they are answered: deferred writes
 /// (`on_written`) and the lists and finds of the scan worker.
 template <class Atom>
 inline constexpr bool recorded_when_answered =
     std::is_same_v<Atom, register_name_atom> ||
+    std::is_same_v<Atom, unregister_atom> ||
+    std::is_same_v<Atom, update_metadata_atom> ||
     std::is_same_v<Atom, list_services_atom> ||
     std::is_same_v<Atom, list_services_with_metadata_atom> ||
     std::is_same_v<Atom, find_services_atom>;
