@@ -14,6 +14,7 @@
 #include "etcd_cluster.hpp"
 #include "etcd_proxy.hpp"
 #include "registry_fixture.hpp"
+#include <libregistry/event.hpp>
 
 using namespace std::chrono_literals;
 using namespace libregistry;
@@ -97,6 +98,36 @@ TEST_F(etcd_writes, lookups_are_answered_while_a_registration_waits) {
       << to_string(outcome);
 }
 
+TEST_F(etcd_writes, lookups_are_answered_while_removals_and_updates_wait) {
+  registry_fixture fx{options()};
+  auto w = fx.worker();
+  for (auto name : {"held", "removed", "updated"})
+    ASSERT_FALSE(fx.client().register_name(key(name), w));
+  proxy.set(etcd_proxy::traffic::requests, etcd_proxy::mode::mute);
+  caf::scoped_actor self{fx.sys()};
+  auto reg = fx.reg().actor();
+  auto removal =
+      self->request(reg, caf::infinite, unregister_atom::value, key("removed"));
+  auto update = self->request(reg, caf::infinite, update_metadata_atom::value,
+                              key("updated"), test::meta("v", 2));
+  // Both wait for etcd's answer, which the proxy drops; the registry actor
+  // answers lookups meanwhile.
+  for (int i = 0; i < 10; ++i) {
+    auto found = fx.client().lookup(key("held"));
+    ASSERT_TRUE(found);
+    EXPECT_EQ(*found, w);
+  }
+  EXPECT_FALSE(self->has_next_message())
+      << "the lookups waited for the writes to complete";
+  for (auto* pending : {&removal, &update})
+    pending->receive([] { ADD_FAILURE() << "applied without etcd's answer"; },
+                     [](caf::error& err) {
+                       EXPECT_TRUE(is(err, registry_errc::unavailable))
+                           << to_string(err);
+                     });
+  proxy.set(etcd_proxy::traffic::requests, etcd_proxy::mode::pass);
+}
+
 TEST_F(etcd_writes, concurrent_registrations_share_transactions) {
   constexpr size_t n = 300;
   registry_fixture fx{options()};
@@ -146,19 +177,32 @@ TEST_F(etcd_writes, the_writes_of_one_name_keep_their_order) {
   auto w = fx.worker();
   auto reg = fx.reg().actor();
   caf::scoped_actor self{fx.sys()};
+  caf::scoped_actor events{fx.sys()};
+  ASSERT_TRUE(fx.client().subscribe(
+      events, subscription::to_namespace(name_space::production())));
   for (int round = 0; round < 20; ++round) {
     auto name = "order" + std::to_string(round);
-    // Sent back to back: the unregistration must not overtake the
-    // registration still waiting for etcd.
+    // Sent back to back: the update and the unregistration must not
+    // overtake the registration still waiting for etcd.
     auto first = self->request(reg, caf::infinite, register_name_atom::value,
                                key(name), w, metadata{});
-    auto second =
+    auto second = self->request(reg, caf::infinite, update_metadata_atom::value,
+                                key(name), test::meta("round", round));
+    auto third =
         self->request(reg, caf::infinite, unregister_atom::value, key(name));
-    first.receive([] {},
-                  [](caf::error& err) { ADD_FAILURE() << to_string(err); });
-    second.receive([] {},
-                   [](caf::error& err) { ADD_FAILURE() << to_string(err); });
+    for (auto* pending : {&first, &second, &third})
+      pending->receive([] {},
+                       [&](caf::error& err) {
+                         ADD_FAILURE() << name << ": " << to_string(err);
+                       });
     EXPECT_EQ(fx.reg().lookup(key(name)), nullptr) << name;
+    // And the subscriber hears of each, in that order.
+    for (auto kind : {event_kind::registered, event_kind::metadata_updated,
+                      event_kind::unregistered}) {
+      auto ev = test::next_event(events);
+      EXPECT_EQ(ev.kind, kind) << name;
+      EXPECT_EQ(ev.key, key(name));
+    }
   }
   EXPECT_EQ(fx.client().count_services(name_space::production()).value(), 0u);
 }

@@ -208,6 +208,16 @@ write_result<etcd_state> backend::unregister(etcd_state&& st,
                [&](detail::etcd_node& n) { return n.unregister(key); });
 }
 
+void backend::unregister_deferred(etcd_state& st, const registry_key& key,
+                                  write_done done) {
+  st.node->unregister_deferred(key, std::move(done));
+}
+
+void backend::update_metadata_deferred(etcd_state& st, const registry_key& key,
+                                       metadata meta, write_done done) {
+  st.node->update_deferred(key, std::move(meta), std::move(done));
+}
+
 caf::expected<std::vector<entry>> backend::list_all(const etcd_state& st,
                                                     const name_space& ns) {
   return st.node->cache().list(ns);

@@ -48,8 +48,12 @@ struct etcd_state {
 ///   one transaction (each with its own condition and outcome), with up to
 ///   4 transactions in flight; the requester is answered when its
 ///   transaction completed. Health reports `create_transactions` and
-///   `batched_creates`. The other writes block the registry actor for one
-///   etcd round trip, after the queued registrations of their key. Without
+///   `batched_creates`. Unregistrations and metadata updates do not block
+///   it either: they take the same queue, each in its own transaction, so
+///   the writes of one name apply in the order they were asked for. The
+///   other writes block the registry actor, after the queued writes of
+///   their keys: removing a terminated actor's names for one etcd round
+///   trip per name, dropping a test namespace for one. Without
 ///   a quorum a write fails with `unavailable` within the request timeout,
 ///   saying whether its outcome is in doubt, and reads keep answering from
 ///   the cache.
@@ -103,6 +107,14 @@ struct backend : backend_base<backend, etcd_state> {
   static caf::optional<entry> lookup(const state& st, const registry_key& key);
 
   static write_result<state> unregister(state&& st, const registry_key& key);
+
+  static constexpr bool defers_unregister_and_update = true;
+
+  static void unregister_deferred(state& st, const registry_key& key,
+                                  write_done done);
+
+  static void update_metadata_deferred(state& st, const registry_key& key,
+                                       metadata meta, write_done done);
 
   static caf::expected<std::vector<entry>> list_all(const state& st,
                                                     const name_space& ns);

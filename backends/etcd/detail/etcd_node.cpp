@@ -61,10 +61,10 @@ caf::error etcd_node::start_parts() {
     close();
     return std::move(revision.error());
   }
-  batcher_ = std::make_unique<create_batcher>(
+  batcher_ = std::make_unique<write_batcher>(
       opts_.client, write_transactions, max_batch,
-      [this](std::vector<pending_create>& batch, etcd_client& client) {
-        register_batch(batch, client);
+      [this](std::vector<pending_write>& batch, etcd_client& client) {
+        write_batch(batch, client);
       });
   watch_ = std::make_unique<etcd_watch>(
       opts_.client, layout_.names(), etcd_client::prefix_end(layout_.names()),

@@ -20,13 +20,13 @@
 #include <caf/expected.hpp>
 #include <caf/fwd.hpp>
 
-#include <libregistry/backends/etcd/detail/create_batcher.hpp>
 #include <libregistry/backends/etcd/detail/etcd_client.hpp>
 #include <libregistry/backends/etcd/detail/etcd_watch.hpp>
 #include <libregistry/backends/etcd/detail/key_layout.hpp>
 #include <libregistry/backends/etcd/detail/name_cache.hpp>
 #include <libregistry/backends/etcd/detail/node_agent.hpp>
 #include <libregistry/backends/etcd/detail/node_lease.hpp>
+#include <libregistry/backends/etcd/detail/write_batcher.hpp>
 #include <libregistry/entry.hpp>
 #include <libregistry/external_change.hpp>
 #include <libregistry/health.hpp>
@@ -58,14 +58,16 @@ caf::expected<node_options> node_options_from(const caf::settings& options);
 /// `write_transactions` worker threads, batched with the others queued
 /// meanwhile into one transaction of up to `max_batch` nested creates, so
 /// the registry actor does not wait for etcd and a transaction's round
-/// trip carries many registrations. The other writes are synchronous etcd
-/// transactions: each blocks its caller for one round trip to the leader,
-/// after the queued registrations of its key (or, to drop a namespace, all
-/// of them). A write changes nothing here unless etcd committed it; a
-/// committed write is applied to the cache before its caller is told, so
-/// the node reads its own writes. Reads come from the cache only. The
-/// bookkeeping of writes is guarded by one mutex, never held across a
-/// batch's round trip; the cache has its own lock.
+/// trip carries many registrations. `unregister_deferred` and
+/// `update_deferred` go through the same queue, so the writes of one key
+/// keep their order; a worker sends each of them as its own transaction.
+/// The other writes are synchronous etcd transactions: each blocks its
+/// caller for one round trip to the leader, after the queued writes of its
+/// key (or, to drop a namespace, all of them). A write changes nothing here
+/// unless etcd committed it; a committed write is applied to the cache before
+/// its caller is told, so the node reads its own writes. Reads come from the
+/// cache only. The bookkeeping of writes is guarded by one mutex, never held
+/// across a batch's round trip; the cache has its own lock.
 class etcd_node {
 public:
   using clock = std::chrono::steady_clock;
@@ -92,7 +94,13 @@ public:
   /// outcome from a worker thread, within the request timeout of now.
   void register_deferred(entry e, write_done done);
   caf::error unregister(const registry_key& key);
+  /// Queues the removal of `key` and returns; `done` gets `unregister`'s
+  /// outcome from a worker thread, within the request timeout of now.
+  void unregister_deferred(const registry_key& key, write_done done);
   caf::error update_metadata(const registry_key& key, metadata meta);
+  /// Queues the update and returns; `done` gets `update_metadata`'s outcome
+  /// from a worker thread, within the request timeout of now.
+  void update_deferred(const registry_key& key, metadata meta, write_done done);
   caf::error create_namespace(const name_space& ns);
   caf::error drop_namespace(const name_space& ns);
   caf::error unregister_actor(const caf::actor_addr& who);
@@ -157,10 +165,22 @@ private:
   /// its calls bounded by `end`.
   caf::error register_now(entry e, clock::time_point end);
 
-  /// Worker thread: registers `batch` (distinct keys) with `client`, fresh
-  /// names in one transaction, the others one by one (`register_now`), and
-  /// answers each.
-  void register_batch(std::vector<pending_create>& batch, etcd_client& client);
+  /// `unregister` and `update_metadata` without waiting for the queued
+  /// writes of the key, their calls bounded by `end`.
+  caf::error unregister_now(const registry_key& key, clock::time_point end);
+  caf::error update_now(const registry_key& key, metadata meta,
+                        clock::time_point end);
+
+  /// Queues a write of `kind` whose caller's timeout starts now.
+  void queue(write_kind kind, entry e, write_done done);
+
+  /// Worker thread: applies `batch` (distinct keys) with `client`, creates
+  /// of fresh names in one transaction, the other writes one by one
+  /// (`apply_now`), and answers each.
+  void write_batch(std::vector<pending_write>& batch, etcd_client& client);
+
+  /// The outcome of one queued write, sent on its own.
+  caf::error apply_now(pending_write& x);
 
   /// Records a create etcd acknowledged (`res`) of `key` for `e` under
   /// `lease`: this node's registration, in the cache, no longer in doubt.
@@ -308,7 +328,7 @@ private:
   std::unordered_set<caf::actor_addr> cleanup_pending_;
 
   /// Set once the parts started; stopped by `close`.
-  std::unique_ptr<create_batcher> batcher_;
+  std::unique_ptr<write_batcher> batcher_;
   std::unique_ptr<node_lease> lease_;
   std::unique_ptr<etcd_watch> watch_;
   std::mutex refresh_mtx_;

@@ -1,5 +1,5 @@
-// The batched registrations of an etcd node: queued by the registry actor,
-// sent by the batcher's workers, several names per transaction.
+// The queued writes of an etcd node: queued by the registry actor, sent by
+// the batcher's workers, several registrations per transaction.
 
 #include <libregistry/backends/etcd/detail/etcd_node.hpp>
 
@@ -18,18 +18,46 @@ using answer = std::pair<write_done, caf::error>;
 
 } // namespace
 
-void etcd_node::register_deferred(entry e, write_done done) {
+void etcd_node::queue(write_kind kind, entry e, write_done done) {
   auto deadline = clock::now() + opts_.client.request_timeout;
-  batcher_->push({std::move(e), std::move(done), deadline});
+  batcher_->push({kind, std::move(e), std::move(done), deadline});
 }
 
-void etcd_node::register_batch(std::vector<pending_create>& batch,
-                               etcd_client& client) {
+void etcd_node::register_deferred(entry e, write_done done) {
+  queue(write_kind::create, std::move(e), std::move(done));
+}
+
+void etcd_node::unregister_deferred(const registry_key& key, write_done done) {
+  queue(write_kind::erase, entry{key, caf::actor{}, metadata{}},
+        std::move(done));
+}
+
+void etcd_node::update_deferred(const registry_key& key, metadata meta,
+                                write_done done) {
+  queue(write_kind::update, entry{key, caf::actor{}, std::move(meta)},
+        std::move(done));
+}
+
+caf::error etcd_node::apply_now(pending_write& x) {
+  switch (x.kind) {
+  case write_kind::create:
+    return register_now(std::move(x.e), x.deadline);
+  case write_kind::erase:
+    return unregister_now(x.e.key, x.deadline);
+  case write_kind::update:
+    break;
+  }
+  return update_now(x.e.key, std::move(x.e.meta), x.deadline);
+}
+
+void etcd_node::write_batch(std::vector<pending_write>& batch,
+                            etcd_client& client) {
   std::vector<answer> answers;
-  // Names this node holds already (the same actor again, or a stale
-  // registration) and names another holds: `register_now` settles them.
-  std::vector<pending_create*> one_by_one;
-  std::vector<pending_create*> fresh;
+  // Removals, updates, names this node holds already (the same actor
+  // again, or a stale registration) and names another holds: `apply_now`
+  // settles them.
+  std::vector<pending_write*> one_by_one;
+  std::vector<pending_write*> fresh;
   std::vector<create_op> ops;
   std::vector<stored_entry> values;
   auto end = clock::time_point::max();
@@ -46,6 +74,8 @@ void etcd_node::register_batch(std::vector<pending_create>& batch,
                        "etcd: the request timeout passed while earlier "
                        "transactions were under way; not applied: etcd did "
                        "not receive it"));
+      } else if (x.kind != write_kind::create) {
+        one_by_one.push_back(&x);
       } else if (!cache_->has_namespace(x.e.key.ns)) {
         answers.emplace_back(std::move(x.done),
                              make_unknown_namespace(x.e.key.ns));
@@ -101,7 +131,7 @@ void etcd_node::register_batch(std::vector<pending_create>& batch,
   for (auto& [done, err] : answers)
     done(std::move(err));
   for (auto* x : one_by_one)
-    x->done(register_now(std::move(x->e), x->deadline));
+    x->done(apply_now(*x));
 }
 
 } // namespace libregistry::etcd::detail

@@ -157,8 +157,13 @@ caf::expected<caf::actor> etcd_node::holder_handle(const registry_key& key,
 
 caf::error etcd_node::unregister(const registry_key& key) {
   batcher_->wait_for(key);
+  return unregister_now(key, clock::now() + opts_.client.request_timeout);
+}
+
+caf::error etcd_node::unregister_now(const registry_key& key,
+                                     clock::time_point end) {
   std::lock_guard<std::mutex> guard{write_mtx_};
-  etcd_client::budget budget{client_};
+  etcd_client::budget budget{client_, end};
   if (closed_)
     return backend_closed();
   settle_in_doubt_locked(client_);
@@ -195,8 +200,14 @@ caf::error etcd_node::unregister(const registry_key& key) {
 
 caf::error etcd_node::update_metadata(const registry_key& key, metadata meta) {
   batcher_->wait_for(key);
+  return update_now(key, std::move(meta),
+                    clock::now() + opts_.client.request_timeout);
+}
+
+caf::error etcd_node::update_now(const registry_key& key, metadata meta,
+                                 clock::time_point end) {
   std::lock_guard<std::mutex> guard{write_mtx_};
-  etcd_client::budget budget{client_};
+  etcd_client::budget budget{client_, end};
   if (closed_)
     return backend_closed();
   settle_in_doubt_locked(client_);

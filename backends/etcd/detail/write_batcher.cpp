@@ -1,5 +1,6 @@
-#include <libregistry/backends/etcd/detail/create_batcher.hpp>
+#include <libregistry/backends/etcd/detail/write_batcher.hpp>
 
+#include <algorithm>
 #include <utility>
 
 #include <libregistry/backends/etcd/detail/write_outcome.hpp>
@@ -7,19 +8,19 @@
 
 namespace libregistry::etcd::detail {
 
-create_batcher::create_batcher(const client_options& opts, size_t workers,
-                               size_t max_batch, runner run)
+write_batcher::write_batcher(const client_options& opts, size_t workers,
+                             size_t max_batch, runner run)
     : max_batch_(max_batch), run_(std::move(run)) {
   workers_.reserve(workers);
   for (size_t i = 0; i < workers; ++i)
     workers_.emplace_back([this, opts] { work(opts); });
 }
 
-create_batcher::~create_batcher() {
+write_batcher::~write_batcher() {
   stop(backend_closed());
 }
 
-void create_batcher::push(pending_create x) {
+void write_batcher::push(pending_write x) {
   std::unique_lock<std::mutex> guard{mtx_};
   if (stopped_) {
     auto err = stop_error_;
@@ -34,18 +35,18 @@ void create_batcher::push(pending_create x) {
   work_cv_.notify_one();
 }
 
-void create_batcher::wait_for(const registry_key& key) {
+void write_batcher::wait_for(const registry_key& key) {
   std::unique_lock<std::mutex> guard{mtx_};
   settled_cv_.wait(guard, [&] { return pending_.count(key) == 0; });
 }
 
-void create_batcher::wait_for_all() {
+void write_batcher::wait_for_all() {
   std::unique_lock<std::mutex> guard{mtx_};
   settled_cv_.wait(guard, [&] { return pending_total_ == 0; });
 }
 
-void create_batcher::stop(caf::error err) {
-  std::deque<pending_create> left;
+void write_batcher::stop(caf::error err) {
+  std::deque<pending_write> left;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     if (stopped_)
@@ -64,17 +65,17 @@ void create_batcher::stop(caf::error err) {
     x.done(err);
 }
 
-uint64_t create_batcher::batches() const {
+uint64_t write_batcher::batches() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return batches_;
 }
 
-uint64_t create_batcher::batched() const {
+uint64_t write_batcher::batched() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return batched_;
 }
 
-void create_batcher::work(const client_options& opts) {
+void write_batcher::work(const client_options& opts) {
   etcd_client client{opts};
   std::unique_lock<std::mutex> guard{mtx_};
   for (;;) {
@@ -86,8 +87,12 @@ void create_batcher::work(const client_options& opts) {
     keys.reserve(batch.size());
     for (auto& x : batch)
       keys.push_back(x.e.key);
-    ++batches_;
-    batched_ += batch.size();
+    auto creates = static_cast<uint64_t>(
+        std::count_if(batch.begin(), batch.end(), [](const pending_write& x) {
+          return x.kind == write_kind::create;
+        }));
+    batches_ += creates > 0 ? 1 : 0;
+    batched_ += creates;
     guard.unlock();
     run_(batch, client);
     guard.lock();
@@ -98,16 +103,16 @@ void create_batcher::work(const client_options& opts) {
   }
 }
 
-bool create_batcher::ready() const {
+bool write_batcher::ready() const {
   for (auto& x : queue_)
     if (in_flight_.count(x.e.key) == 0)
       return true;
   return false;
 }
 
-std::vector<pending_create> create_batcher::take() {
-  std::vector<pending_create> batch;
-  std::deque<pending_create> rest;
+std::vector<pending_write> write_batcher::take() {
+  std::vector<pending_write> batch;
+  std::deque<pending_write> rest;
   for (auto& x : queue_) {
     if (batch.size() < max_batch_ && in_flight_.insert(x.e.key).second)
       batch.push_back(std::move(x));
@@ -118,14 +123,14 @@ std::vector<pending_create> create_batcher::take() {
   return batch;
 }
 
-void create_batcher::settle(const std::vector<registry_key>& keys) {
+void write_batcher::settle(const std::vector<registry_key>& keys) {
   for (auto& key : keys) {
     in_flight_.erase(key);
     release(key);
   }
 }
 
-void create_batcher::release(const registry_key& key) {
+void write_batcher::release(const registry_key& key) {
   auto i = pending_.find(key);
   if (--i->second == 0)
     pending_.erase(i);

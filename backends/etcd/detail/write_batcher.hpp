@@ -19,42 +19,54 @@
 
 namespace libregistry::etcd::detail {
 
-/// A registration waiting for its transaction, and whom to tell.
-struct pending_create {
+/// What a queued write does to its key.
+enum class write_kind : uint8_t {
+  /// Registers `e` (`register_name`).
+  create,
+  /// Removes `e.key` (`unregister`); `e.actor` and `e.meta` are unused.
+  erase,
+  /// Replaces the metadata under `e.key` with `e.meta` (`update_metadata`);
+  /// `e.actor` is unused.
+  update,
+};
+
+/// A write waiting for its transaction, and whom to tell.
+struct pending_write {
+  write_kind kind;
   entry e;
   write_done done;
   /// When its caller's request timeout ends: past it, it is not sent.
   std::chrono::steady_clock::time_point deadline;
 };
 
-/// Queues registrations and hands them in batches to worker threads, each
-/// with its own etcd client, so that several transactions are in flight at
-/// once and none of them runs on the caller's thread.
+/// Queues writes and hands them in batches to worker threads, each with
+/// its own etcd client, so that several transactions are in flight at once
+/// and none of them runs on the caller's thread. The runner sends a batch's
+/// creates in one transaction and its other writes one by one.
 ///
 /// Invariants: a batch holds distinct keys, and no key is in two batches
-/// in flight; keys are taken in the order they were queued, so two
-/// registrations of one key run one after the other. A key is *pending*
-/// from `push` until its batch returned; the node's other writes of that
-/// key wait for it (`wait_for`), so they apply in the order requested.
-class create_batcher {
+/// in flight; keys are taken in the order they were queued, so two writes
+/// of one key run one after the other. A key is *pending* from `push`
+/// until its batch returned; the node's synchronous writes of that key wait
+/// for it (`wait_for`), so they apply in the order requested.
+class write_batcher {
 public:
   /// Runs one batch with `client`: calls each entry's `done` once.
-  using runner =
-      std::function<void(std::vector<pending_create>&, etcd_client&)>;
+  using runner = std::function<void(std::vector<pending_write>&, etcd_client&)>;
 
   /// Starts `workers` threads taking up to `max_batch` entries each.
-  create_batcher(const client_options& opts, size_t workers, size_t max_batch,
-                 runner run);
+  write_batcher(const client_options& opts, size_t workers, size_t max_batch,
+                runner run);
 
   /// Stops (see `stop`) with `unavailable`.
-  ~create_batcher();
+  ~write_batcher();
 
-  create_batcher(const create_batcher&) = delete;
-  create_batcher& operator=(const create_batcher&) = delete;
+  write_batcher(const write_batcher&) = delete;
+  write_batcher& operator=(const write_batcher&) = delete;
 
   /// Queues `x`; after `stop`, answers it with the stop's error at once.
   /// Cost: O(1) under the batcher's lock.
-  void push(pending_create x);
+  void push(pending_write x);
 
   /// Blocks until no registration of `key` is queued or in flight.
   void wait_for(const registry_key& key);
@@ -67,7 +79,8 @@ public:
   /// worker takes.
   void stop(caf::error err);
 
-  /// Transactions sent and registrations they carried, since the start.
+  /// Batches that carried creates, and the creates they carried, since the
+  /// start.
   uint64_t batches() const;
   uint64_t batched() const;
 
@@ -77,7 +90,7 @@ private:
   /// Moves up to `max_batch_` queued entries whose keys are not in flight
   /// out of the queue, marking their keys in flight. Holds `mtx_`. Cost:
   /// O(queue).
-  std::vector<pending_create> take();
+  std::vector<pending_write> take();
 
   /// True if `take` would find an entry. Holds `mtx_`. Cost: O(queue).
   bool ready() const;
@@ -93,7 +106,7 @@ private:
   mutable std::mutex mtx_;
   std::condition_variable work_cv_;
   std::condition_variable settled_cv_;
-  std::deque<pending_create> queue_;
+  std::deque<pending_write> queue_;
   std::unordered_set<registry_key> in_flight_;
   /// Queued or in flight, by key: how many.
   std::unordered_map<registry_key, size_t> pending_;
