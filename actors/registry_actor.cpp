@@ -84,8 +84,8 @@ auto on(registry_pointer self, R (*fn)(registry_pointer, Ts...)) {
       // its whole duration once it completes (`on_written`), a list or find
       // by the scan worker that answers it.
       if (!recorded_when_answered<Atom> || result.flag != caf::rt_delegated)
-        core.metrics.record(op, outcome,
-                            std::chrono::steady_clock::now() - start);
+        core.metrics->record(op, outcome,
+                             std::chrono::steady_clock::now() - start);
       if constexpr (changes_registrations<Atom>)
         refresh_gauges(self);
       if (result.flag == caf::rt_error && core.log.enabled(log_level::debug))

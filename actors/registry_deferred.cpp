@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include <caf/mailbox_element.hpp>
 #include <caf/send.hpp>
 
 #include <libregistry/actors/detail/registry_state.hpp>
@@ -30,17 +31,27 @@ std::pair<deferred_write&, write_done> start(registry_pointer self, size_t op,
   x.op = op;
   x.key = key;
   x.promise = self->make_response_promise();
-  x.started = std::chrono::steady_clock::now();
+  x.answer = std::make_shared<deferred_answer>();
+  x.answer->op = op;
+  x.answer->started = std::chrono::steady_clock::now();
+  x.answer->metrics = st.core->metrics;
+  x.answer->registry = caf::actor_cast<caf::strong_actor_ptr>(self);
+  if (x.promise.stages().empty() && !x.promise.async())
+    x.answer->requester = x.promise.source();
+  x.answer->id = x.promise.id();
   if (st.core->log.enabled(log_level::debug))
     x.subject = {"key", to_string(key)};
   if (op != registration_op)
     ++st.deferred_changes;
-  // The actor serving when it completes answers it, or monitors the actor
-  // if an earlier one started it. `done` only sends a message, handled
-  // after this one: the promise is in place by then.
-  write_done done = [slot = st.core->serving, id, who](caf::error err) {
+  // The actor serving when it completes tells subscribers and waiters, or
+  // monitors the actor if an earlier one started it. The requester hears
+  // of it after that actor was told, so a request it sends next finds the
+  // write's effects in place.
+  write_done done = [slot = st.core->serving, id, who,
+                     answer = x.answer](caf::error err) {
     if (auto serving = slot->current())
-      caf::anon_send(serving, written_atom::value, id, who, std::move(err));
+      caf::anon_send(serving, written_atom::value, id, who, err);
+    answer->give(std::move(err));
   };
   return {x, std::move(done)};
 }
@@ -69,6 +80,18 @@ void hand_on(registry_state& st, uint64_t id, const registration_notice& x) {
   }
 }
 
+/// Counts and answers `x` from the registry actor, unless the backend's
+/// thread did.
+void answer(deferred_write& x, const caf::error& err) {
+  if (!x.answer->take())
+    return;
+  x.answer->record(err);
+  if (err)
+    x.promise.deliver(err);
+  else
+    x.promise.deliver(caf::unit);
+}
+
 /// Sends the events of an applied unregistration or update.
 void tell_change(registry_pointer self, const deferred_write& x) {
   auto& st = self->state;
@@ -77,18 +100,36 @@ void tell_change(registry_pointer self, const deferred_write& x) {
       notify(self, event_kind::unregistered, x.before);
     return;
   }
-  auto now = st.backend().lookup(x.key);
-  if (!now)
-    return;
+  // Told as applied, whatever later writes of the name changed since: their
+  // events follow.
   auto sender = caf::actor_cast<caf::actor>(self);
-  if (x.before.empty())
-    st.core->subscribers.notify(sender, event_kind::metadata_updated, {*now});
-  else
-    st.core->subscribers.notify_changed(sender, event_kind::metadata_updated,
-                                        *now, x.before.front().meta);
+  auto& subscribers = st.core->subscribers;
+  if (!x.before.empty()) {
+    auto& old = x.before.front();
+    subscribers.notify_changed(sender, event_kind::metadata_updated,
+                               {x.key, old.actor, x.updated}, old.meta);
+  } else if (auto now = st.backend().lookup(x.key)) {
+    // Its holder's registration was not told yet when it was asked for.
+    subscribers.notify(sender, event_kind::metadata_updated, {*now});
+  }
 }
 
 } // namespace
+
+void deferred_answer::record(const caf::error& err) const {
+  metrics->record(op, metrics_recorder::outcome_of(err),
+                  std::chrono::steady_clock::now() - started);
+}
+
+void deferred_answer::give(caf::error err) {
+  if (!requester || !take())
+    return;
+  record(err);
+  auto msg = err ? caf::make_message(std::move(err)) : caf::make_message();
+  requester->enqueue(
+      caf::make_mailbox_element(registry, id.response_id(), {}, std::move(msg)),
+      nullptr);
+}
 
 caf::result<void> register_deferred(registry_pointer self, entry e,
                                     registration_notice notice) {
@@ -116,6 +157,7 @@ caf::result<void> update_deferred(registry_pointer self,
   auto& backend = self->state.backend();
   if (auto now = backend.lookup(key))
     x.before.push_back(std::move(*now));
+  x.updated = meta;
   auto promise = x.promise;
   backend.update_metadata_deferred(key, std::move(meta), std::move(done));
   return promise;
@@ -135,17 +177,15 @@ void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
   if (x.op != registration_op)
     --st.deferred_changes;
   auto& core = *st.core;
-  core.metrics.record(x.op, metrics_recorder::outcome_of(err),
-                      std::chrono::steady_clock::now() - x.started);
   if (err) {
     if (core.log.enabled(log_level::debug))
       report_refused(core.log, request_names[x.op], x.subject, err);
-    x.promise.deliver(err);
+    answer(x, err);
     return;
   }
   if (x.op != registration_op) {
     tell_change(self, x);
-    x.promise.deliver(caf::unit);
+    answer(x, caf::none);
     return;
   }
   if (!x.notice.added && (!core.subscribers.empty() || st.deferred_changes)) {
@@ -158,7 +198,7 @@ void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
   if (x.notice.added)
     hand_on(st, id, x.notice);
   announce(self, x.notice);
-  x.promise.deliver(caf::unit);
+  answer(x, caf::none);
 }
 
 void as_of_last_event(const registry_state& st, const subscription& filter,

@@ -20,7 +20,8 @@ registry_state::~registry_state() {
   for (auto& [ref, job] : teardowns)
     job.promise.deliver(down);
   for (auto& [id, x] : deferred)
-    x.promise.deliver(down);
+    if (x.answer->take())
+      x.promise.deliver(down);
   if (scanner)
     caf::anon_send_exit(scanner, caf::exit_reason::user_shutdown);
 }
@@ -73,8 +74,8 @@ void forget_monitors_of(registry_core& core, const caf::actor_addr& dead) {
 void refresh_gauges(registry_pointer self) {
   auto& st = self->state;
   try {
-    st.core->metrics.set_gauges(st.backend().counts().registrations,
-                                st.monitored.size());
+    st.core->metrics->set_gauges(st.backend().counts().registrations,
+                                 st.monitored.size());
   } catch (...) {
     // The gauges stay one change behind until the next write.
   }

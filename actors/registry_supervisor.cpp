@@ -147,7 +147,7 @@ registry_actor registry::next_actor(const registry_actor& previous,
 }
 
 registry_metrics registry::metrics() const {
-  return core_->metrics.snapshot(core_->restarts.load());
+  return core_->metrics->snapshot(core_->restarts.load());
 }
 
 void registry::register_unanswered(registry_key key, caf::actor who,

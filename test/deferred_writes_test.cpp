@@ -44,9 +44,10 @@ public:
     held_.push_back(std::move(x));
   }
 
-  /// Applies the writes held back, if `late`, and reports every outcome,
-  /// in the order the writes were started. Call while the registry handles
-  /// no request.
+  /// Applies the writes held back, if `late`, then reports every outcome,
+  /// in the order the writes were started: the registry hears of each
+  /// write after the backend shows the later ones too. Call while the
+  /// registry handles no request.
   void open() {
     std::vector<held> xs;
     {
@@ -54,7 +55,10 @@ public:
       xs.swap(held_);
     }
     for (auto& x : xs)
-      x.done(x.apply ? x.apply() : std::move(x.err));
+      if (x.apply)
+        x.err = x.apply();
+    for (auto& x : xs)
+      x.done(std::move(x.err));
   }
 
   size_t held_writes() {
@@ -132,7 +136,14 @@ protected:
     writes.late = false;
   }
 
-  /// Sends a request to the registry and waits until its write is held.
+  /// Returns once the registry actor handled what was sent to it before:
+  /// the test may apply held writes from then on, as the actor would.
+  void settled() {
+    EXPECT_TRUE(fx.client().count_services(name_space::production()));
+  }
+
+  /// Sends a request to the registry and waits until its write is held
+  /// and its handler returned.
   template <class... Ts>
   auto start(Ts&&... xs) {
     auto before = writes.held_writes();
@@ -140,6 +151,7 @@ protected:
         self->request(fx.reg().actor(), caf::infinite, std::forward<Ts>(xs)...);
     EXPECT_TRUE(registry_fixture::eventually(
         [&] { return writes.held_writes() > before; }));
+    settled();
     return pending;
   }
 
@@ -180,6 +192,7 @@ protected:
     caf::anon_send_exit(holder, caf::exit_reason::kill);
     EXPECT_TRUE(registry_fixture::eventually(
         [&] { return fx.reg().metrics().monitored_actors == 0; }));
+    settled();
     writes.open();
     writes.late = false;
     pending.receive([] {},
@@ -294,6 +307,24 @@ TEST_F(deferred_writes, a_removal_started_during_the_registration_reports_it) {
   EXPECT_EQ(ev.kind, event_kind::unregistered);
   EXPECT_EQ(ev.key, key("svc"));
   EXPECT_EQ(fx.reg().lookup(key("svc")), nullptr);
+}
+
+TEST_F(deferred_writes, an_update_the_removal_overtook_is_still_told) {
+  registered("svc", w, meta("v", 1));
+  subscribe_all();
+  writes.late = true;
+  auto first = start(update_metadata_atom::value, key("svc"), meta("v", 2));
+  auto second = start(unregister_atom::value, key("svc"));
+  writes.open();
+  for (auto* pending : {&first, &second})
+    pending->receive([] {},
+                     [](caf::error& err) { ADD_FAILURE() << to_string(err); });
+  auto ev = next_event(events);
+  EXPECT_EQ(ev.kind, event_kind::metadata_updated);
+  EXPECT_EQ(ev.meta, meta("v", 2));
+  ev = next_event(events);
+  EXPECT_EQ(ev.kind, event_kind::unregistered);
+  EXPECT_EQ(ev.key, key("svc"));
 }
 
 TEST_F(deferred_writes, a_deferred_write_is_counted_once_with_its_outcome) {

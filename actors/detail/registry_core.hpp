@@ -46,8 +46,11 @@ public:
   /// Registry actors started after the first; the supervisor counts them,
   /// any thread reads them.
   std::atomic<uint64_t> restarts{0};
-  /// What the serving registry actor counts; any thread reads it.
-  metrics_recorder metrics;
+  /// What the serving registry actor counts; any thread reads it. Shared
+  /// with the backend's threads, which count the deferred writes they
+  /// answer.
+  const std::shared_ptr<metrics_recorder> metrics =
+      std::make_shared<metrics_recorder>();
 
   /// Which actor serves; the backend's threads hold it, not the core.
   const std::shared_ptr<serving_slot> serving =

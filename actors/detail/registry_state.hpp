@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -10,6 +11,7 @@
 
 #include <caf/fwd.hpp>
 #include <caf/make_message.hpp>
+#include <caf/message_id.hpp>
 #include <caf/response_promise.hpp>
 #include <caf/result.hpp>
 #include <caf/stateful_actor.hpp>
@@ -46,6 +48,34 @@ struct registration_notice {
   std::vector<entry> replaced;
 };
 
+/// The answer to a deferred write's requester, given once: by the thread
+/// that completed the write, so that waking the requester does not hold up
+/// the registry actor, or by the actor through its promise (if the request
+/// was forwarded to it or sent without awaiting an answer, or if the actor
+/// terminates first).
+struct deferred_answer {
+  std::atomic<bool> given{false};
+  /// The request, as its index in `request_atoms`, and when it came.
+  size_t op = 0;
+  std::chrono::steady_clock::time_point started;
+  /// Where the answer is counted, once, by whoever gives it.
+  std::shared_ptr<metrics_recorder> metrics;
+  caf::strong_actor_ptr registry;
+  /// Null if only the actor answers.
+  caf::strong_actor_ptr requester;
+  caf::message_id id;
+
+  /// True for the first caller only, which must answer.
+  bool take() { return !given.exchange(true); }
+
+  /// Counts the request with its outcome `err` and its duration so far.
+  void record(const caf::error& err) const;
+
+  /// Counts and answers `err` (none: done) to the requester from any
+  /// thread, unless only the actor answers or the answer was given.
+  void give(caf::error err);
+};
+
 /// A write that a backend applies while the registry serves on
 /// (`defers_registrations`, `defers_unregister_and_update`), and whom to
 /// answer.
@@ -61,8 +91,12 @@ struct deferred_write {
   /// heard of them: taken when the request was admitted, and completed by
   /// the registrations of `key` that were applied before this write.
   std::vector<entry> before;
+  /// An update's new metadata.
+  metadata updated;
   caf::response_promise promise;
-  std::chrono::steady_clock::time_point started;
+  /// Shared with the backend's callback; the promise is delivered only if
+  /// `answer->take()`.
+  std::shared_ptr<deferred_answer> answer;
   /// The key as a log field, if debug records are written.
   log_field subject;
 };

@@ -24,14 +24,14 @@ auto timed(registry_core& core, const name_space& ns, F scan)
   caf::error err;
   try {
     auto result = scan();
-    core.metrics.record(op, metrics_recorder::ok,
-                        std::chrono::steady_clock::now() - start);
+    core.metrics->record(op, metrics_recorder::ok,
+                         std::chrono::steady_clock::now() - start);
     return result;
   } catch (...) {
     err = thrown(std::current_exception());
   }
-  core.metrics.record(op, metrics_recorder::outcome_of(err),
-                      std::chrono::steady_clock::now() - start);
+  core.metrics->record(op, metrics_recorder::outcome_of(err),
+                       std::chrono::steady_clock::now() - start);
   if (core.log.enabled(log_level::debug))
     report_refused(core.log, request_names[op], {"namespace", to_string(ns)},
                    err);
