@@ -1,6 +1,7 @@
 #include <libregistry/backends/etcd/detail/write_batcher.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include <libregistry/backends/etcd/detail/write_outcome.hpp>
@@ -21,27 +22,36 @@ write_batcher::~write_batcher() {
 }
 
 void write_batcher::push(pending_write x) {
-  std::unique_lock<std::mutex> guard{mtx_};
-  if (stopped_) {
-    auto err = stop_error_;
-    guard.unlock();
-    x.done(std::move(err));
+  if (stopped_flag_.load()) {
+    x.done(stop_error_);
     return;
   }
-  ++pending_[x.e.key];
-  ++pending_total_;
-  queue_.push_back(std::move(x));
-  guard.unlock();
-  work_cv_.notify_one();
+  auto node = new inbound{std::move(x), inbox_.load()};
+  while (!inbox_.compare_exchange_weak(node->next, node)) {
+    // `node->next` now holds the current head: try again.
+  }
+  // `stop` may have taken the inbox before this push: answer what it left.
+  if (stopped_flag_.load()) {
+    answer_inbox(stop_error_);
+    return;
+  }
+  // A worker that sleeps without a timeout counted itself before its last
+  // look at the inbox: it saw this write, or is counted here.
+  if (sleepers_.load() > 0) {
+    { std::lock_guard<std::mutex> guard{mtx_}; }
+    work_cv_.notify_one();
+  }
 }
 
 void write_batcher::wait_for(const registry_key& key) {
   std::unique_lock<std::mutex> guard{mtx_};
+  drain_inbox();
   settled_cv_.wait(guard, [&] { return pending_.count(key) == 0; });
 }
 
 void write_batcher::wait_for_all() {
   std::unique_lock<std::mutex> guard{mtx_};
+  drain_inbox();
   settled_cv_.wait(guard, [&] { return pending_total_ == 0; });
 }
 
@@ -53,6 +63,8 @@ void write_batcher::stop(caf::error err) {
       return;
     stopped_ = true;
     stop_error_ = err;
+    stopped_flag_.store(true);
+    drain_inbox();
     left.swap(queue_);
     for (auto& x : left)
       release(x.e.key);
@@ -63,6 +75,7 @@ void write_batcher::stop(caf::error err) {
     w.join();
   for (auto& x : left)
     x.done(err);
+  answer_inbox(err);
 }
 
 uint64_t write_batcher::batches() const {
@@ -78,10 +91,25 @@ uint64_t write_batcher::batched() const {
 void write_batcher::work(const client_options& opts) {
   etcd_client client{opts};
   std::unique_lock<std::mutex> guard{mtx_};
+  size_t idle_looks = 0;
   for (;;) {
-    work_cv_.wait(guard, [this] { return stopped_ || ready(); });
+    drain_inbox();
     if (stopped_)
       return;
+    if (!ready()) {
+      if (idle_looks++ < idle_polls) {
+        // Without the pusher's notice, which would hold it up.
+        work_cv_.wait_for(guard, idle_poll);
+        continue;
+      }
+      ++sleepers_;
+      drain_inbox();
+      if (!stopped_ && !ready())
+        work_cv_.wait(guard);
+      --sleepers_;
+      continue;
+    }
+    idle_looks = 0;
     auto batch = take();
     std::vector<registry_key> keys;
     keys.reserve(batch.size());
@@ -100,6 +128,27 @@ void write_batcher::work(const client_options& opts) {
     settled_cv_.notify_all();
     // Entries held back behind these keys may go now.
     work_cv_.notify_all();
+  }
+}
+
+void write_batcher::drain_inbox() {
+  auto head = inbox_.exchange(nullptr);
+  std::vector<inbound*> pushed; // newest first
+  for (; head != nullptr; head = head->next)
+    pushed.push_back(head);
+  for (auto i = pushed.rbegin(); i != pushed.rend(); ++i) {
+    std::unique_ptr<inbound> x{*i};
+    ++pending_[x->x.e.key];
+    ++pending_total_;
+    queue_.push_back(std::move(x->x));
+  }
+}
+
+void write_batcher::answer_inbox(const caf::error& err) {
+  for (auto head = inbox_.exchange(nullptr); head != nullptr;) {
+    std::unique_ptr<inbound> x{head};
+    head = head->next;
+    x->x.done(err);
   }
 }
 

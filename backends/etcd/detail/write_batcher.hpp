@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -65,7 +66,10 @@ public:
   write_batcher& operator=(const write_batcher&) = delete;
 
   /// Queues `x`; after `stop`, answers it with the stop's error at once.
-  /// Cost: O(1) under the batcher's lock.
+  /// Cost: O(1), without a lock, and without waking a worker while one
+  /// still looks for work by itself (`idle_polls`): the caller, the
+  /// registry actor, is not held up by a worker that holds the lock, nor
+  /// by the worker it wakes.
   void push(pending_write x);
 
   /// Blocks until no registration of `key` is queued or in flight.
@@ -84,8 +88,26 @@ public:
   uint64_t batches() const;
   uint64_t batched() const;
 
+  /// A worker without work looks for it `idle_polls` times, `idle_poll`
+  /// apart, before it sleeps until a push wakes it.
+  static constexpr size_t idle_polls = 10;
+  static constexpr std::chrono::microseconds idle_poll{200};
+
 private:
+  /// A pushed write, on its way to `queue_`.
+  struct inbound {
+    pending_write x;
+    inbound* next;
+  };
+
   void work(const client_options& opts);
+
+  /// Moves the pushed writes to `queue_`, in the order they were pushed,
+  /// counting them pending. Holds `mtx_`.
+  void drain_inbox();
+
+  /// Answers the pushed writes with `err`.
+  void answer_inbox(const caf::error& err);
 
   /// Moves up to `max_batch_` queued entries whose keys are not in flight
   /// out of the queue, marking their keys in flight. Holds `mtx_`. Cost:
@@ -112,7 +134,14 @@ private:
   std::unordered_map<registry_key, size_t> pending_;
   size_t pending_total_ = 0;
   bool stopped_ = false;
+  /// Written before `stopped_flag_`, then never again.
   caf::error stop_error_;
+  /// `stopped_`, for `push`.
+  std::atomic<bool> stopped_flag_{false};
+  /// Pushed writes, newest first.
+  std::atomic<inbound*> inbox_{nullptr};
+  /// Workers waiting for a push to wake them.
+  std::atomic<size_t> sleepers_{0};
   uint64_t batches_ = 0;
   uint64_t batched_ = 0;
   std::vector<std::thread> workers_;
