@@ -20,8 +20,8 @@ constexpr size_t registration_op = request_index<register_name_atom>();
 constexpr size_t unregistration_op = request_index<unregister_atom>();
 constexpr size_t update_op = request_index<update_metadata_atom>();
 
-/// Keeps a deferred write of `op` under `key` and returns its number and
-/// the callback that reports its outcome.
+/// Keeps a deferred write of `op` under `key` and returns it with the
+/// callback that reports its outcome.
 std::pair<deferred_write&, write_done> start(registry_pointer self, size_t op,
                                              const registry_key& key,
                                              const caf::actor& who) {
@@ -211,7 +211,6 @@ void as_of_last_event(const registry_state& st, const subscription& filter,
   for (auto& [id, x] : st.deferred)
     if (auto [i, added] = first.emplace(x.key, id); !added && id < i->second)
       i->second = id;
-  std::vector<entry> restored;
   xs.erase(std::remove_if(xs.begin(), xs.end(),
                           [&](const entry& e) {
                             auto i = first.find(e.key);

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <unordered_map>
 #include <utility>
 
 #include <libregistry/actors/detail/registry_state.hpp>
