@@ -21,24 +21,30 @@ constexpr size_t unregistration_op = request_index<unregister_atom>();
 constexpr size_t update_op = request_index<update_metadata_atom>();
 
 /// Keeps a deferred write of `op` under `key` and returns it with the
-/// callback that reports its outcome.
-std::pair<deferred_write&, write_done> start(registry_pointer self, size_t op,
-                                             const registry_key& key,
-                                             const caf::actor& who) {
+/// callback that reports its outcome. It answers the current request
+/// unless `then` is set.
+std::pair<deferred_write&, write_done>
+start(registry_pointer self, size_t op, const registry_key& key,
+      const caf::actor& who,
+      std::function<void(const caf::error&)> then = nullptr) {
   auto& st = self->state;
   auto id = ++st.core->deferred_writes;
   auto& x = st.deferred[id];
   x.op = op;
   x.key = key;
-  x.promise = self->make_response_promise();
   x.answer = std::make_shared<deferred_answer>();
   x.answer->op = op;
   x.answer->started = std::chrono::steady_clock::now();
   x.answer->metrics = st.core->metrics;
   x.answer->registry = caf::actor_cast<caf::strong_actor_ptr>(self);
-  if (x.promise.stages().empty() && !x.promise.async())
-    x.answer->requester = x.promise.source();
-  x.answer->id = x.promise.id();
+  if (then) {
+    x.then = std::move(then);
+  } else {
+    x.promise = self->make_response_promise();
+    if (x.promise.stages().empty() && !x.promise.async())
+      x.answer->requester = x.promise.source();
+    x.answer->id = x.promise.id();
+  }
   if (st.core->log.enabled(log_level::debug))
     x.subject = {"key", to_string(key)};
   if (op != registration_op)
@@ -80,16 +86,27 @@ void hand_on(registry_state& st, uint64_t id, const registration_notice& x) {
   }
 }
 
-/// Counts and answers `x` from the registry actor, unless the backend's
-/// thread did.
-void answer(deferred_write& x, const caf::error& err) {
+/// Counts and answers `x`, unless the backend's thread did.
+void tell(deferred_write& x, const caf::error& err) {
   if (!x.answer->take())
     return;
+  if (x.then) {
+    x.then(err);
+    return;
+  }
   x.answer->record(err);
   if (err)
     x.promise.deliver(err);
   else
     x.promise.deliver(caf::unit);
+}
+
+/// Counts and answers `x` from the registry actor, unless the backend's
+/// thread did, then runs what waited for it.
+void answer(deferred_write& x, const caf::error& err) {
+  tell(x, err);
+  for (auto& f : x.after)
+    f(caf::none);
 }
 
 /// Sends the events of an applied unregistration or update.
@@ -138,6 +155,15 @@ caf::result<void> register_deferred(registry_pointer self, entry e,
   auto promise = x.promise;
   self->state.backend().register_name_deferred(std::move(e), std::move(done));
   return promise;
+}
+
+void register_deferred_then(registry_pointer self, entry e,
+                            registration_notice notice,
+                            std::function<void(const caf::error&)> then) {
+  auto [x, done] =
+      start(self, registration_op, e.key, notice.who, std::move(then));
+  x.notice = std::move(notice);
+  self->state.backend().register_name_deferred(std::move(e), std::move(done));
 }
 
 caf::result<void> unregister_deferred(registry_pointer self,

@@ -19,9 +19,16 @@ registry_state::~registry_state() {
   waiting.fail_all(down);
   for (auto& [ref, job] : teardowns)
     job.promise.deliver(down);
-  for (auto& [id, x] : deferred)
-    if (x.answer->take())
-      x.promise.deliver(down);
+  for (auto& [id, x] : deferred) {
+    if (x.answer->take()) {
+      if (x.then)
+        x.then(down);
+      else
+        x.promise.deliver(down);
+    }
+    for (auto& f : x.after)
+      f(down);
+  }
   if (scanner)
     caf::anon_send_exit(scanner, caf::exit_reason::user_shutdown);
 }
@@ -128,7 +135,9 @@ void on_down(registry_pointer self, const caf::down_msg& msg) {
             x.before.end());
     notify(self, event_kind::terminated, gone, msg.reason);
   }
-  st.backend().unregister_actor(msg.source);
+  // Reads leave the names out from here on; a store that removes them later
+  // retries a failed removal itself, so the outcome needs no answer.
+  st.backend().unregister_actor_deferred(msg.source, [](caf::error) {});
   std::vector<uint64_t> finished;
   for (auto& [ref, job] : st.teardowns)
     if (job.waiting.erase(msg.source) > 0 && job.waiting.empty())

@@ -3,12 +3,9 @@
 // in registry_actor.cpp.
 
 #include <chrono>
-#include <exception>
 #include <string>
 #include <utility>
 
-#include <caf/actor_system.hpp>
-#include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 
 #include <libregistry/actors/detail/registry_state.hpp>
@@ -54,8 +51,28 @@ std::vector<entry> replaced_by(any_backend& backend, const registry_key& key,
   return result;
 }
 
-/// Checks `e` for registration and captures in `notice` what the
-/// registration will tell if anybody subscribes now; an error refuses it.
+/// Replaces the metadata under `key` (admitted already) and tells the
+/// subscribers, whose field conditions may have held before the change or
+/// hold after it.
+caf::error update_one(registry_pointer self, const registry_key& key,
+                      metadata meta) {
+  auto& st = self->state;
+  auto& backend = st.backend();
+  caf::optional<entry> before;
+  if (!st.core->subscribers.empty())
+    before = backend.lookup(key);
+  if (auto err = backend.update_metadata(key, std::move(meta)))
+    return err;
+  if (before)
+    if (auto now = backend.lookup(key))
+      st.core->subscribers.notify_changed(caf::actor_cast<caf::actor>(self),
+                                          event_kind::metadata_updated, *now,
+                                          before->meta);
+  return caf::none;
+}
+
+} // namespace
+
 caf::error admit_registration(registry_pointer self, entry& e,
                               registration_notice& notice) {
   auto& st = self->state;
@@ -82,7 +99,6 @@ caf::error admit_registration(registry_pointer self, entry& e,
   return caf::none;
 }
 
-/// Validates and registers one entry, monitoring its actor once.
 caf::error register_one(registry_pointer self, entry e) {
   registration_notice notice;
   if (auto err = admit_registration(self, e, notice))
@@ -92,28 +108,6 @@ caf::error register_one(registry_pointer self, entry e) {
   announce(self, notice);
   return caf::none;
 }
-
-/// Replaces the metadata under `key` (admitted already) and tells the
-/// subscribers, whose field conditions may have held before the change or
-/// hold after it.
-caf::error update_one(registry_pointer self, const registry_key& key,
-                      metadata meta) {
-  auto& st = self->state;
-  auto& backend = st.backend();
-  caf::optional<entry> before;
-  if (!st.core->subscribers.empty())
-    before = backend.lookup(key);
-  if (auto err = backend.update_metadata(key, std::move(meta)))
-    return err;
-  if (before)
-    if (auto now = backend.lookup(key))
-      st.core->subscribers.notify_changed(caf::actor_cast<caf::actor>(self),
-                                          event_kind::metadata_updated, *now,
-                                          before->meta);
-  return caf::none;
-}
-
-} // namespace
 
 caf::result<void> register_name(registry_pointer self, registry_key& key,
                                 caf::actor& who, metadata& meta) {
@@ -149,20 +143,57 @@ void announce(registry_pointer self, const registration_notice& x) {
     st.waiting.deliver(x.key, x.who);
 }
 
+namespace {
+
+/// The outcomes of a `register_all` whose registrations the backend
+/// applies later, answered once the last is known.
+struct register_all_outcome {
+  std::vector<caf::error> results;
+  size_t left = 0;
+  caf::response_promise promise;
+
+  void settle(size_t i, const caf::error& err) {
+    results[i] = err;
+    if (--left == 0)
+      promise.deliver(std::move(results));
+  }
+};
+
+} // namespace
+
 caf::result<std::vector<caf::error>> register_all(registry_pointer self,
                                                   std::vector<entry>& entries) {
   auto& log = self->state.core->log;
-  std::vector<caf::error> result;
-  result.reserve(entries.size());
-  for (auto& e : entries) {
+  auto deferred = self->state.backend().defers_registrations();
+  auto all = std::make_shared<register_all_outcome>();
+  all->results.resize(entries.size());
+  all->left = entries.size();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto& e = entries[i];
     log_field subject;
     if (log.enabled(log_level::debug))
       subject = {"key", to_string(e.key)};
-    result.emplace_back(register_one(self, std::move(e)));
-    if (result.back() && log.enabled(log_level::debug))
-      report_refused(log, "register_all", subject, result.back());
+    caf::error err;
+    if (!deferred) {
+      err = register_one(self, std::move(e));
+    } else if (registration_notice notice;
+               !(err = admit_registration(self, e, notice))) {
+      // Answered with the others once the backend applied it.
+      register_deferred_then(
+          self, std::move(e), std::move(notice),
+          [all, i](const caf::error& outcome) { all->settle(i, outcome); });
+      continue;
+    }
+    if (err && log.enabled(log_level::debug))
+      report_refused(log, "register_all", subject, err);
+    all->results[i] = std::move(err);
+    --all->left;
   }
-  return result;
+  if (all->left == 0)
+    return std::move(all->results);
+  // The deferred entries are answered in later messages: none before this.
+  all->promise = self->make_response_promise();
+  return all->promise;
 }
 
 caf::result<void> unregister(registry_pointer self, const registry_key& key) {
@@ -194,57 +225,6 @@ caf::result<void> leave(registry_pointer self, const registry_key& key,
     return err;
   notify(self, event_kind::unregistered, removed);
   return caf::unit;
-}
-
-/// Spawns and registers one actor, or answers the live holder of the name
-/// (when `reuse`) or `already_registered`. Everything that can refuse the
-/// registration is checked before `fn` runs, so a refused request spawns
-/// nothing.
-caf::result<caf::actor> spawn_registered(registry_pointer self,
-                                         registry_key& key, metadata& meta,
-                                         const spawner& fn, bool reuse) {
-  auto& st = self->state;
-  if (auto err = admit_metadata(meta, st.core->limits))
-    return err;
-  if (!fn.spawn)
-    return make_error(registry_errc::invalid_actor,
-                      "empty spawner (spawners do not cross nodes)");
-  if (auto err = check_target(st, key))
-    return err;
-  if (auto holder = st.core->reader->lookup(key)) {
-    if (reuse)
-      return holder;
-    return make_already_registered(key, std::move(holder));
-  }
-  // The new actor does not exist yet, so it would add a registration.
-  if (auto err = check_room_for_name(st, key, nullptr))
-    return err;
-  caf::actor hdl;
-  // User code runs inside the registry here; its exception is the
-  // requester's error, not a crash of the registry.
-  try {
-    hdl = fn.spawn(self->system());
-  } catch (const std::exception& e) {
-    return make_error(registry_errc::invalid_actor,
-                      std::string{"the spawner threw: "} + e.what());
-  } catch (...) {
-    return make_error(registry_errc::invalid_actor,
-                      "the spawner threw a non-standard exception");
-  }
-  if (!hdl)
-    return make_error(registry_errc::invalid_actor,
-                      "the spawner returned no actor");
-  if (auto err =
-          register_one(self, entry{std::move(key), hdl, std::move(meta)})) {
-    caf::anon_send_exit(hdl, caf::exit_reason::kill);
-    // Across nodes another node may have taken the name after the check
-    // above (this node had not seen it yet): lookup-or-spawn answers that
-    // holder, as it would have had this node known it.
-    if (auto holder = holder_of(err); reuse && holder)
-      return holder;
-    return err;
-  }
-  return hdl;
 }
 
 caf::result<name_space> create_test_namespace(registry_pointer self) {

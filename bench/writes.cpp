@@ -91,11 +91,15 @@ void update_metadata(benchmark::State& state, const std::string& backend) {
 /// BM_DeathCleanup/<backend>/<actors>: the time from stopping <actors>
 /// registered actors (one name each, in a fresh test namespace) until the
 /// registry holds none of their names, polled with count requests. Spawning
-/// and registering are not timed (manual time).
+/// and registering are not timed (manual time). Over etcd, `store_ms` is
+/// the time until etcd holds none of them either (the node's
+/// `local_registrations`, polled with health checks): other nodes see the
+/// names until then.
 void death_cleanup(benchmark::State& state, const std::string& backend) {
   auto reg = spawn_or_throw(backend);
   auto n = static_cast<size_t>(state.range(0));
   caf::scoped_actor self{sys()};
+  double stored_ms = 0;
   for (auto _ : state) {
     auto ns = ask<name_space>(self, reg, create_test_namespace_atom::value);
     auto actors = spawn_idle_actors(n);
@@ -111,8 +115,23 @@ void death_cleanup(benchmark::State& state, const std::string& backend) {
     std::chrono::duration<double> elapsed =
         std::chrono::steady_clock::now() - start;
     state.SetIterationTime(elapsed.count());
+    if (is_remote(backend)) {
+      auto held = [&] {
+        auto health = ask<health_report>(self, reg, health_check_atom::value);
+        return caf::get_or(health.details.details, "local_registrations",
+                           int64_t{0});
+      };
+      while (held() > 0)
+        ; // Polls until etcd has every removal.
+      std::chrono::duration<double, std::milli> stored =
+          std::chrono::steady_clock::now() - start;
+      stored_ms += stored.count();
+    }
     ask<uint64_t>(self, reg, teardown_atom::value, ns);
   }
+  if (is_remote(backend))
+    state.counters["store_ms"] =
+        benchmark::Counter(stored_ms, benchmark::Counter::kAvgIterations);
   stop(reg);
 }
 

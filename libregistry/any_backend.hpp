@@ -47,6 +47,10 @@ public:
   virtual void update_metadata_deferred(const registry_key& key, metadata m,
                                         write_done done) = 0;
   virtual caf::error unregister_actor(const caf::actor_addr& who) = 0;
+  /// `unregister_actor_deferred`; for a backend that does not defer it,
+  /// `unregister_actor` answered through `done` at once.
+  virtual void unregister_actor_deferred(const caf::actor_addr& who,
+                                         write_done done) = 0;
   virtual caf::error create_namespace(const name_space& ns) = 0;
   virtual caf::error drop_namespace(const name_space& ns) = 0;
   virtual caf::error leave(const registry_key& key,
@@ -145,6 +149,13 @@ public:
   }
   caf::error unregister_actor(const caf::actor_addr& who) override {
     return keep(B::unregister_actor(std::move(state_), who));
+  }
+  void unregister_actor_deferred(const caf::actor_addr& who,
+                                 write_done done) override {
+    if constexpr (B::defers_actor_cleanup)
+      B::unregister_actor_deferred(state_, who, std::move(done));
+    else
+      done(unregister_actor(who));
   }
   caf::error create_namespace(const name_space& ns) override {
     return keep(B::create_namespace(std::move(state_), ns));

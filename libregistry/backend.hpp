@@ -166,6 +166,21 @@ struct backend_base {
   static write_result<state>
   unregister_actor(state&& st, const caf::actor_addr& who) = delete;
 
+  /// Optional, for backends whose removals wait for a store: whether
+  /// `unregister_actor_deferred` removes a terminated actor's names without
+  /// blocking the registry actor. Default: false.
+  static constexpr bool defers_actor_cleanup = false;
+
+  /// Required if `defers_actor_cleanup`. Starts `unregister_actor(who)` and
+  /// returns at once. From the return on, reads and counts leave `who`'s
+  /// names out, as after `unregister_actor`; the store may still hold them
+  /// until `done` is called with the outcome, exactly once, from any
+  /// thread, also when the backend closes first. A later write of one of
+  /// those names takes effect after their removal. A removal that failed
+  /// is the backend's to retry, and its `health_check` says how many wait.
+  static void unregister_actor_deferred(state& st, const caf::actor_addr& who,
+                                        write_done done) = delete;
+
   /// Required. Adds an empty test namespace. Errors: `invalid_namespace` for
   /// one that is not a test namespace or that it holds already
   /// (`check_new_namespace`, <libregistry/errors.hpp>).

@@ -345,3 +345,57 @@ TEST_F(deferred_writes, a_deferred_write_is_counted_once_with_its_outcome) {
 }
 
 } // namespace
+
+namespace {
+
+/// A spawner that counts its calls.
+spawner counted(std::atomic<int>& calls) {
+  return spawner{[&calls](caf::actor_system& sys) {
+    ++calls;
+    return sys.spawn([] { return caf::behavior{[](int x) { return x; }}; });
+  }};
+}
+
+/// A lookup_or_spawn of "svc" sent while `w`'s registration of it waits.
+class deferred_spawn : public deferred_writes {
+protected:
+  /// The registration's and the spawn's pending answers; `calls` counts
+  /// the spawner's calls.
+  auto spawn_behind_registration(std::atomic<int>& calls) {
+    writes.late = true;
+    auto registration =
+        start(register_name_atom::value, key("svc"), w, metadata{});
+    auto spawn = self->request(fx.reg().actor(), caf::infinite,
+                               spawn_registered_atom::value, key("svc"),
+                               metadata{}, counted(calls), true);
+    settled();
+    return std::make_pair(std::move(registration), std::move(spawn));
+  }
+};
+
+} // namespace
+
+TEST_F(deferred_spawn, lookup_or_spawn_waits_for_a_registration_under_way) {
+  std::atomic<int> calls{0};
+  auto [registration, spawn] = spawn_behind_registration(calls);
+  EXPECT_EQ(calls.load(), 0) << "spawned while the name was being taken";
+  writes.open();
+  registration.receive(
+      [] {}, [](caf::error& err) { ADD_FAILURE() << to_string(err); });
+  spawn.receive([&](caf::actor& x) { EXPECT_EQ(x, w); },
+                [](caf::error& err) { ADD_FAILURE() << to_string(err); });
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST_F(deferred_spawn, a_waiting_lookup_or_spawn_hears_of_the_registry_stop) {
+  std::atomic<int> calls{0};
+  auto [registration, spawn] = spawn_behind_registration(calls);
+  fx.stop_registry();
+  spawn.receive([](caf::actor&) { ADD_FAILURE() << "answered an actor"; },
+                [](caf::error& err) {
+                  EXPECT_EQ(err, caf::sec::request_receiver_down)
+                      << to_string(err);
+                });
+  EXPECT_EQ(calls.load(), 0);
+  registration.receive([] {}, [](caf::error&) {});
+}

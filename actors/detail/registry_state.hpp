@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -97,6 +98,14 @@ struct deferred_write {
   /// Shared with the backend's callback; the promise is delivered only if
   /// `answer->take()`.
   std::shared_ptr<deferred_answer> answer;
+  /// Set for a registration that is one part of a request
+  /// (`register_all`, `spawn_registered`): told the outcome instead of
+  /// `promise`, in the registry actor, once.
+  std::function<void(const caf::error&)> then;
+  /// Called once this write's outcome is told: with none from the registry
+  /// actor, or with the error the write's requester got if the actor
+  /// terminates first (then it must not touch the actor).
+  std::vector<std::function<void(const caf::error&)>> after;
   /// The key as a log field, if debug records are written.
   log_field subject;
 };
@@ -173,6 +182,15 @@ void report_refused(const logger& log, const char* op, const log_field& subject,
 caf::result<void> register_name(registry_pointer self, registry_key& key,
                                 caf::actor& who, metadata& meta);
 
+/// Checks `e` for registration and captures in `notice` what the
+/// registration will tell if anybody subscribes now; an error refuses it.
+caf::error admit_registration(registry_pointer self, entry& e,
+                              registration_notice& notice);
+
+/// Validates and registers one entry with the backend's synchronous call,
+/// monitoring its actor once.
+caf::error register_one(registry_pointer self, entry e);
+
 // -- deferred writes (registry_deferred.cpp)
 // ------------------------------------------------------------------------
 
@@ -181,6 +199,13 @@ caf::result<void> register_name(registry_pointer self, registry_key& key,
 /// events.
 caf::result<void> register_deferred(registry_pointer self, entry e,
                                     registration_notice notice);
+
+/// A registration the backend applies later as one part of a request:
+/// `on_written` tells `then` its outcome, in the registry actor, where it
+/// would answer a registration of its own.
+void register_deferred_then(registry_pointer self, entry e,
+                            registration_notice notice,
+                            std::function<void(const caf::error&)> then);
 
 /// An unregistration or an update the backend applies later
 /// (`defers_unregister_and_update`): `on_written` answers it.
@@ -219,14 +244,19 @@ caf::result<void> update_metadata(registry_pointer self,
 caf::result<void> leave(registry_pointer self, const registry_key& key,
                         const caf::actor& who);
 
+caf::result<name_space> create_test_namespace(registry_pointer self);
+
+// -- spawn-and-register (registry_spawn.cpp)
+// ------------------------------------------------------------------------
+
 /// Everything that can refuse the registration is checked before `fn`
 /// runs, so a refused request spawns nothing; an exception of `fn` is the
-/// requester's error.
+/// requester's error. While a registration of `key` is under way in the
+/// backend, the request waits for it, so that it spawns only if that
+/// registration failed.
 caf::result<caf::actor> spawn_registered(registry_pointer self,
                                          registry_key& key, metadata& meta,
                                          const spawner& fn, bool reuse);
-
-caf::result<name_space> create_test_namespace(registry_pointer self);
 
 // -- events (registry_events.cpp)
 // ----------------------------------------------

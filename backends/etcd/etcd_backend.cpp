@@ -255,6 +255,12 @@ write_result<etcd_state> backend::unregister_actor(etcd_state&& st,
                [&](detail::etcd_node& n) { return n.unregister_actor(who); });
 }
 
+void backend::unregister_actor_deferred(etcd_state& st,
+                                        const caf::actor_addr& who,
+                                        write_done done) {
+  st.node->unregister_actor_deferred(who, std::move(done));
+}
+
 std::vector<caf::actor> backend::actors(const etcd_state& st) {
   return st.node->actors();
 }

@@ -50,10 +50,12 @@ struct etcd_state {
 ///   transaction completed. Health reports `create_transactions` and
 ///   `batched_creates`. Unregistrations and metadata updates do not block
 ///   it either: they take the same queue, each in its own transaction, so
-///   the writes of one name apply in the order they were asked for. The
-///   other writes block the registry actor, after the queued writes of
-///   their keys: removing a terminated actor's names for one etcd round
-///   trip per name, dropping a test namespace for one. Without
+///   the writes of one name apply in the order they were asked for. A
+///   terminated actor's names leave the cache at once and etcd with the
+///   next transaction: the removals of the names queued meanwhile go
+///   together, up to 100 in one transaction; one that fails is retried
+///   once etcd answers again. Dropping a test namespace blocks the
+///   registry actor for one round trip, after the queued writes. Without
 ///   a quorum a write fails with `unavailable` within the request timeout,
 ///   saying whether its outcome is in doubt, and reads keep answering from
 ///   the cache.
@@ -89,8 +91,9 @@ struct etcd_state {
 /// Costs: writes one etcd transaction (two to replace a gone holder);
 /// lookup two hash probes under a shared lock; list_all and find_by_field
 /// O(size of the namespace); unregister_actor one transaction per name of
-/// the actor; health_check O(registrations) plus one status request per
-/// endpoint (each bounded by 500 ms).
+/// the actor, its deferred form a share of a batch's; health_check
+/// O(registrations) plus one status request per endpoint (each bounded by 500
+/// ms).
 struct backend : backend_base<backend, etcd_state> {
 
   static void declare_options(caf::config_option_adder& group);
@@ -130,6 +133,11 @@ struct backend : backend_base<backend, etcd_state> {
 
   static write_result<state> unregister_actor(state&& st,
                                               const caf::actor_addr& who);
+
+  static constexpr bool defers_actor_cleanup = true;
+
+  static void unregister_actor_deferred(state& st, const caf::actor_addr& who,
+                                        write_done done);
 
   static std::vector<caf::actor> actors(const state& st);
 

@@ -105,6 +105,7 @@ void register_all::apply(registry_model& m) const {
   }
   m.changes = std::move(changes);
   m.covered = std::move(covered);
+  m.unordered = m.concurrent_registrations;
 }
 
 void register_all::run(const registry_model& m,

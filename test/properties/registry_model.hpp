@@ -120,6 +120,11 @@ struct registry_model {
   /// Whether the last command's changes happen asynchronously, in an order
   /// the semantics leave open (terminations).
   bool unordered = false;
+  /// Whether the registrations of one `register_all` reach subscribers in
+  /// the order they complete rather than in input order: a backend that
+  /// defers registrations (etcd) sends entries of different names in
+  /// concurrent transactions.
+  bool concurrent_registrations = false;
 
   /// A model with `actors` live actors and nothing registered.
   explicit registry_model(size_t actors);

@@ -29,6 +29,7 @@ TEST_P(registry_properties, every_read_path_and_event_agrees_with_the_model) {
   check(
       [&] {
         registry_model initial{initial_actors};
+        initial.concurrent_registrations = GetParam() == "etcd";
         registry_under_test sut{fx, initial_actors};
         rc::state::check(initial, sut, &gen_command);
       },

@@ -317,6 +317,20 @@ etcd_client::erase_if_created_at(const std::string& key,
   return txn_if(*impl_, opts_, created_at(key, create_revision), erase_op(key));
 }
 
+caf::expected<std::vector<int64_t>> etcd_client::erase_all_if_created_at(
+    const std::vector<std::pair<std::string, int64_t>>& ops) {
+  auto nested = json::array();
+  for (auto& [key, revision] : ops)
+    nested.push_back({{"request_txn",
+                       {{"compare", created_at(key, revision)},
+                        {"success", json::array({erase_op(key)})}}}});
+  json request{{"success", std::move(nested)}};
+  auto answer = call(*impl_, opts_, "/v3/kv/txn", request);
+  if (!answer)
+    return std::move(answer.error());
+  return erase_all_answer(*answer, ops.size());
+}
+
 caf::expected<int64_t> etcd_client::erase_if_value(const std::string& key,
                                                    const std::string& value) {
   json holds_value = json::array({{{"key", b64(key)},

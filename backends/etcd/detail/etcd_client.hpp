@@ -194,6 +194,14 @@ public:
   caf::expected<int64_t> erase_if_created_at(const std::string& key,
                                              int64_t create_revision);
 
+  /// `erase_if_created_at` for each of `ops` (a key and its create
+  /// revision), all in one transaction, each with its own condition. The
+  /// keys must be distinct and fewer than etcd's `--max-txn-ops`. Returns
+  /// the revision of the transaction per key, 0 where its condition
+  /// failed, in the order of `ops`.
+  caf::expected<std::vector<int64_t>> erase_all_if_created_at(
+      const std::vector<std::pair<std::string, int64_t>>& ops);
+
   /// Deletes `key` only while it holds `value`. Returns the revision of the
   /// deletion, or 0 if the key holds something else or nothing.
   caf::expected<int64_t> erase_if_value(const std::string& key,

@@ -61,6 +61,8 @@ caf::expected<node_options> node_options_from(const caf::settings& options);
 /// trip carries many registrations. `unregister_deferred` and
 /// `update_deferred` go through the same queue, so the writes of one key
 /// keep their order; a worker sends each of them as its own transaction.
+/// `unregister_actor_deferred` queues a terminated actor's names there
+/// too; a worker removes those of a batch in one transaction.
 /// The other writes are synchronous etcd transactions: each blocks its
 /// caller for one round trip to the leader, after the queued writes of its
 /// key (or, to drop a namespace, all of them). A write changes nothing here
@@ -104,6 +106,10 @@ public:
   caf::error create_namespace(const name_space& ns);
   caf::error drop_namespace(const name_space& ns);
   caf::error unregister_actor(const caf::actor_addr& who);
+  /// Takes the names of terminated `who` out of the cache at once and
+  /// queues their removal from etcd; `done` gets the first error, or none,
+  /// once every name is removed or left to `retry_pending`.
+  void unregister_actor_deferred(const caf::actor_addr& who, write_done done);
 
   std::vector<entry> registrations_of(const caf::actor_addr& who) const;
   std::vector<caf::actor> actors() const;
@@ -181,6 +187,14 @@ private:
 
   /// The outcome of one queued write, sent on its own.
   caf::error apply_now(pending_write& x);
+
+  /// Removes the `drops` (with their etcd keys and create revisions,
+  /// `ops`) in one transaction; returns how each went. A failed removal
+  /// is left to `retry_pending`.
+  std::vector<caf::error>
+  send_drops(const std::vector<pending_write*>& drops,
+             const std::vector<std::pair<std::string, int64_t>>& ops,
+             etcd_client& client);
 
   /// Records a create etcd acknowledged (`res`) of `key` for `e` under
   /// `lease`: this node's registration, in the cache, no longer in doubt.

@@ -16,6 +16,30 @@ namespace {
 /// An answer to give once the write lock is released.
 using answer = std::pair<write_done, caf::error>;
 
+/// The outcome of the removals of one terminated actor's names: the first
+/// error, or none, told once the last of them is done.
+class drop_outcome {
+public:
+  drop_outcome(size_t removals, write_done done)
+      : left_(removals), done_(std::move(done)) {}
+
+  void add(caf::error err) {
+    std::unique_lock<std::mutex> guard{mtx_};
+    if (err && !first_)
+      first_ = std::move(err);
+    if (--left_ > 0)
+      return;
+    guard.unlock();
+    done_(std::move(first_));
+  }
+
+private:
+  std::mutex mtx_;
+  size_t left_;
+  caf::error first_;
+  write_done done_;
+};
+
 } // namespace
 
 void etcd_node::queue(write_kind kind, entry e, write_done done) {
@@ -38,6 +62,37 @@ void etcd_node::update_deferred(const registry_key& key, metadata meta,
         std::move(done));
 }
 
+void etcd_node::unregister_actor_deferred(const caf::actor_addr& who,
+                                          write_done done) {
+  std::vector<pending_write> drops;
+  {
+    std::lock_guard<std::mutex> guard{write_mtx_};
+    auto names = by_actor_.find(who);
+    if (!closed_ && names != by_actor_.end()) {
+      for (auto& key : names->second) {
+        auto& mine = local_.at(key);
+        // Reads leave the name out from now on. The tombstone keeps the
+        // watch's older events of it from bringing it back; the removal's
+        // own event finds it gone.
+        auto cached = cache_->raw(key);
+        if (cached && cached->create_revision == mine.create_revision)
+          cache_->erase(key, cached->mod_revision + 1);
+        drops.push_back({write_kind::drop, entry{key, mine.actor, metadata{}},
+                         nullptr, clock::time_point::max()});
+      }
+    }
+  }
+  if (drops.empty()) {
+    done(caf::none);
+    return;
+  }
+  auto outcome = std::make_shared<drop_outcome>(drops.size(), std::move(done));
+  for (auto& x : drops) {
+    x.done = [outcome](caf::error err) { outcome->add(std::move(err)); };
+    batcher_->push(std::move(x));
+  }
+}
+
 caf::error etcd_node::apply_now(pending_write& x) {
   switch (x.kind) {
   case write_kind::create:
@@ -45,9 +100,38 @@ caf::error etcd_node::apply_now(pending_write& x) {
   case write_kind::erase:
     return unregister_now(x.e.key, x.deadline);
   case write_kind::update:
+    return update_now(x.e.key, std::move(x.e.meta), x.deadline);
+  case write_kind::drop:
     break;
   }
-  return update_now(x.e.key, std::move(x.e.meta), x.deadline);
+  return make_error(registry_errc::backend_error,
+                    "etcd: a removal of a terminated actor's name was sent "
+                    "on its own; `write_batch` sends them together");
+}
+
+std::vector<caf::error>
+etcd_node::send_drops(const std::vector<pending_write*>& drops,
+                      const std::vector<std::pair<std::string, int64_t>>& ops,
+                      etcd_client& client) {
+  auto results = client.erase_all_if_created_at(ops);
+  std::vector<caf::error> errors(drops.size());
+  std::lock_guard<std::mutex> guard{write_mtx_};
+  for (size_t i = 0; i < drops.size(); ++i) {
+    auto& x = *drops[i];
+    if (!results) {
+      // Kept for `retry_pending`; reads leave the name out meanwhile.
+      cleanup_pending_.insert(x.e.actor.address());
+      errors[i] = say_if_in_doubt(results.error(), client);
+      continue;
+    }
+    // Removed now, or (a failed condition) gone from etcd already.
+    auto mine = local_.find(x.e.key);
+    if (mine != local_.end() && mine->second.actor == x.e.actor)
+      forget(x.e.key);
+    if ((*results)[i] > 0)
+      cache_->erase(x.e.key, (*results)[i]);
+  }
+  return errors;
 }
 
 void etcd_node::write_batch(std::vector<pending_write>& batch,
@@ -60,6 +144,8 @@ void etcd_node::write_batch(std::vector<pending_write>& batch,
   std::vector<pending_write*> fresh;
   std::vector<create_op> ops;
   std::vector<stored_entry> values;
+  std::vector<pending_write*> drops;
+  std::vector<std::pair<std::string, int64_t>> drop_ops;
   auto end = clock::time_point::max();
   {
     std::lock_guard<std::mutex> guard{write_mtx_};
@@ -67,6 +153,18 @@ void etcd_node::write_batch(std::vector<pending_write>& batch,
     for (auto& x : batch) {
       if (closed_) {
         answers.emplace_back(std::move(x.done), backend_closed());
+      } else if (x.kind == write_kind::drop) {
+        auto mine = local_.find(x.e.key);
+        if (mine == local_.end() || mine->second.actor != x.e.actor) {
+          answers.emplace_back(std::move(x.done), caf::none); // gone
+        } else if (mine->second.create_revision == 0) {       // not in etcd
+          forget(x.e.key);
+          answers.emplace_back(std::move(x.done), caf::none);
+        } else {
+          drops.push_back(&x);
+          drop_ops.emplace_back(layout_.of(x.e.key),
+                                mine->second.create_revision);
+        }
       } else if (x.deadline <= now) {
         answers.emplace_back(
             std::move(x.done),
@@ -127,6 +225,11 @@ void etcd_node::write_batch(std::vector<pending_write>& batch,
       }
       locals_->remove(x.e.actor);
     }
+  }
+  if (!drops.empty()) {
+    auto errors = send_drops(drops, drop_ops, client);
+    for (size_t i = 0; i < drops.size(); ++i)
+      answers.emplace_back(std::move(drops[i]->done), std::move(errors[i]));
   }
   for (auto& [done, err] : answers)
     done(std::move(err));

@@ -131,14 +131,28 @@ create_result create_answer(const json& answer, const std::string& value,
   return result;
 }
 
-caf::expected<std::vector<create_result>>
-create_all_answer(const json& answer, const std::vector<create_op>& ops) {
+namespace {
+
+/// The answers of a transaction of `n` nested transactions, or
+/// `backend_error` if etcd answered another number of them.
+caf::expected<const json*> nested_answers(const json& answer, size_t n,
+                                          const char* what) {
   auto& responses = array_field(answer, "responses");
-  if (responses.size() != ops.size())
+  if (responses.size() != n)
     return make_error(registry_errc::backend_error,
                       "etcd answered " + std::to_string(responses.size()) +
-                          " of " + std::to_string(ops.size()) +
-                          " nested creates");
+                          " of " + std::to_string(n) + " nested " + what);
+  return &responses;
+}
+
+} // namespace
+
+caf::expected<std::vector<create_result>>
+create_all_answer(const json& answer, const std::vector<create_op>& ops) {
+  auto nested = nested_answers(answer, ops.size(), "creates");
+  if (!nested)
+    return std::move(nested.error());
+  auto& responses = **nested;
   std::vector<create_result> result;
   result.reserve(ops.size());
   auto revision = header_revision(answer);
@@ -147,6 +161,21 @@ create_all_answer(const json& answer, const std::vector<create_op>& ops) {
                                    ops[i].value, ops[i].lease));
     result.back().revision = revision;
   }
+  return result;
+}
+
+caf::expected<std::vector<int64_t>> erase_all_answer(const json& answer,
+                                                     size_t n) {
+  auto nested = nested_answers(answer, n, "removals");
+  if (!nested)
+    return std::move(nested.error());
+  auto revision = header_revision(answer);
+  std::vector<int64_t> result;
+  result.reserve(n);
+  for (auto& r : **nested)
+    result.push_back(bool_field(object_field(r, "response_txn"), "succeeded")
+                         ? revision
+                         : 0);
   return result;
 }
 

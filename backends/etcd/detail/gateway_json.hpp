@@ -65,6 +65,13 @@ caf::expected<std::vector<create_result>>
 create_all_answer(const nlohmann::json& answer,
                   const std::vector<create_op>& ops);
 
+/// The answer of the transaction of `n` nested conditional removals
+/// (`etcd_client::erase_all_if_created_at`): per removal, the revision of
+/// the transaction, or 0 where its condition failed. Errors:
+/// `backend_error` if etcd answered another number of nested transactions.
+caf::expected<std::vector<int64_t>>
+erase_all_answer(const nlohmann::json& answer, size_t n);
+
 /// The answer of a conditional transaction: the revision it brought the
 /// store to, or 0 if the condition failed.
 int64_t txn_answer(const nlohmann::json& answer);

@@ -29,6 +29,10 @@ enum class write_kind : uint8_t {
   /// Replaces the metadata under `e.key` with `e.meta` (`update_metadata`);
   /// `e.actor` is unused.
   update,
+  /// Removes `e.key` if terminated `e.actor` still holds it there
+  /// (`unregister_actor_deferred`); `e.meta` is unused. Not bound by
+  /// `deadline`: nobody waits for it.
+  drop,
 };
 
 /// A write waiting for its transaction, and whom to tell.
