@@ -276,6 +276,12 @@ private:
   /// null if it cannot be resolved.
   caf::actor resolve(const stored_entry& x);
 
+  /// `resolve` for each value of `xs`, writing the handle where its second
+  /// points: another node's actors with one request per node
+  /// (`handle_resolver::prefetch`), not one per entry.
+  void resolve_all(
+      const std::vector<std::pair<const stored_entry*, caf::actor*>>& xs);
+
   /// Every visible registration in etcd and what each resolves to; sets
   /// `revision` to the store's revision at the read.
   caf::expected<std::vector<std::pair<registry_key, cached_entry>>>

@@ -127,6 +127,17 @@ caf::actor etcd_node::resolve(const stored_entry& x) {
   return handle ? std::move(*handle) : caf::actor{};
 }
 
+void etcd_node::resolve_all(
+    const std::vector<std::pair<const stored_entry*, caf::actor*>>& xs) {
+  std::vector<const stored_entry*> theirs;
+  for (auto& x : xs)
+    if (x.first->owner != layout_.owner())
+      theirs.push_back(x.first);
+  resolver_.prefetch(theirs);
+  for (auto& [value, handle] : xs)
+    *handle = resolve(*value);
+}
+
 void etcd_node::on_events(const std::vector<watch_event>& events,
                           int64_t revision) {
   // Another node's actors are resolved first, without the write lock: it
@@ -149,12 +160,15 @@ void etcd_node::on_events(const std::vector<watch_event>& events,
         ++unreadable_;
         continue;
       }
-      if (value->owner != layout_.owner())
-        x.handle = resolve(*value);
       x.value = std::move(*value);
     }
     changes.push_back(std::move(x));
   }
+  std::vector<std::pair<const stored_entry*, caf::actor*>> theirs;
+  for (auto& x : changes)
+    if (x.value && x.value->owner != layout_.owner())
+      theirs.emplace_back(&*x.value, &x.handle);
+  resolve_all(theirs);
   // Under the write lock, the node's own writes are in the cache before
   // their events arrive: those are no-ops, so only changes the registry
   // actor did not make are reported.
@@ -265,13 +279,16 @@ etcd_node::read_all(etcd_client& client, int64_t& revision) {
       continue;
     }
     cached_entry x;
-    x.handle = resolve(*value);
     x.stored = std::move(*value);
     x.create_revision = kv.create_revision;
     x.mod_revision = kv.mod_revision;
     x.lease = kv.lease;
     result.emplace_back(std::move(*key), std::move(x));
   }
+  std::vector<std::pair<const stored_entry*, caf::actor*>> all;
+  for (auto& [key, x] : result)
+    all.emplace_back(&x.stored, &x.handle);
+  resolve_all(all);
   return result;
 }
 

@@ -1,5 +1,10 @@
 #include <libregistry/backends/etcd/detail/node_agent.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+#include <sstream>
+
 #include <caf/actor_system.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/io/middleman.hpp>
@@ -44,8 +49,17 @@ namespace {
 
 node_agent::behavior_type agent(node_agent::pointer,
                                 std::shared_ptr<const local_actors> locals) {
-  return {
-      [locals](resolve_atom, caf::actor_id id) { return locals->find(id); }};
+  return {[locals](resolve_atom, caf::actor_id id) { return locals->find(id); },
+          [locals](resolve_atom, const std::string& ids) {
+            std::vector<caf::actor> result;
+            std::istringstream in{ids};
+            for (std::string token; in >> token;) {
+              char* end = nullptr;
+              auto id = std::strtoull(token.c_str(), &end, 10);
+              result.push_back(*end == '\0' ? locals->find(id) : caf::actor{});
+            }
+            return result;
+          }};
 }
 
 /// `agent` published on `host:port`, over TLS if `uses_tls(sys)`.
@@ -134,6 +148,49 @@ caf::expected<caf::actor> handle_resolver::resolve(const stored_entry& x) {
   if (result && *result)
     handles_.emplace(ref, *result);
   return result;
+}
+
+void handle_resolver::prefetch(const std::vector<const stored_entry*>& xs) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  // Per node: an entry of it (where its agent answers) and the ids to ask.
+  std::map<std::string,
+           std::pair<const stored_entry*, std::vector<caf::actor_id>>>
+      asks;
+  std::set<std::pair<std::string, caf::actor_id>> seen;
+  for (auto* x : xs) {
+    auto ref = std::make_pair(x->owner, x->actor);
+    auto kept = handles_.find(ref);
+    if ((kept != handles_.end() && !is_terminated(kept->second)) ||
+        !seen.insert(ref).second)
+      continue;
+    auto& ask = asks[x->owner];
+    ask.first = x;
+    ask.second.push_back(x->actor);
+  }
+  caf::scoped_actor self{sys_};
+  for (auto& [owner, ask] : asks) {
+    auto& ids = ask.second;
+    if (ids.size() < 2)
+      continue; // `resolve` asks for one as cheaply
+    auto agent = agent_of(*ask.first);
+    auto answered = static_cast<bool>(agent);
+    for (size_t first = 0; answered && first < ids.size();
+         first += prefetch_batch) {
+      auto last = std::min(ids.size(), first + prefetch_batch);
+      std::string text;
+      for (auto i = first; i < last; ++i)
+        text += std::to_string(ids[i]) + ' ';
+      self->request(*agent, timeout_, resolve_atom::value, std::move(text))
+          .receive(
+              [&](std::vector<caf::actor>& handles) {
+                for (size_t i = 0; i < handles.size() && first + i < last; ++i)
+                  if (handles[i])
+                    handles_[{owner, ids[first + i]}] = std::move(handles[i]);
+              },
+              // Left to `resolve`, which asks once per entry.
+              [&](caf::error&) { answered = false; });
+    }
+  }
 }
 
 size_t handle_resolver::size() const {

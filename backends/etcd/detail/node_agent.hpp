@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
@@ -25,10 +26,14 @@ using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
 /// A node's agent: answers the id of an actor registered on this node with
 /// its handle, which CAF's io module turns into a proxy on the asking node;
 /// a null handle for an id the node does not hold or whose actor has
-/// terminated. Published on a port, so other nodes reach it with
-/// `remote_actor`.
+/// terminated. Many ids at once come as one string of decimal ids
+/// separated by spaces (a type every CAF node can read without
+/// announcing it), answered with their handles in that order; a token that
+/// is not an id gets a null handle. Published on a port, so other nodes
+/// reach it with `remote_actor`.
 using node_agent = caf::typed_actor<
-    caf::replies_to<resolve_atom, caf::actor_id>::with<caf::actor>>;
+    caf::replies_to<resolve_atom, caf::actor_id>::with<caf::actor>,
+    caf::replies_to<resolve_atom, std::string>::with<std::vector<caf::actor>>>;
 
 /// The actors registered on this node, by id: what the agent answers from.
 /// Thread-safe; each actor is counted once per name it holds.
@@ -81,6 +86,16 @@ public:
   /// holds it (the registration is stale), or an error if the node could
   /// not be asked.
   caf::expected<caf::actor> resolve(const stored_entry& x);
+
+  /// Resolves the entries of `xs` whose handles are not kept yet with one
+  /// request per node and `prefetch_batch` ids, so that `resolve` finds
+  /// them kept; what a node does not answer is left to `resolve`. Cost:
+  /// O(size of `xs`) plus a round trip per node and batch, instead of one
+  /// per entry.
+  void prefetch(const std::vector<const stored_entry*>& xs);
+
+  /// Ids asked for in one request of `prefetch` at most.
+  static constexpr size_t prefetch_batch = 1000;
 
   /// Handles kept now.
   size_t size() const;
