@@ -86,25 +86,24 @@ void hand_on(registry_state& st, uint64_t id, const registration_notice& x) {
   }
 }
 
-/// Counts and answers `x`, unless the backend's thread did.
-void tell(deferred_write& x, const caf::error& err) {
-  if (!x.answer->take())
-    return;
-  if (x.then) {
-    x.then(err);
-    return;
+/// Answers `x` from the registry actor, unless the backend's thread did:
+/// counts it, applies `effects` (events, waiters), delivers the answer, then
+/// runs what waited for it. Counted before the effects, so whoever hears of
+/// them finds the write counted.
+template <class Effects>
+void answer(deferred_write& x, const caf::error& err, Effects effects) {
+  auto mine = x.answer->take();
+  if (mine && !x.then)
+    x.answer->record(err);
+  effects();
+  if (mine) {
+    if (x.then)
+      x.then(err);
+    else if (err)
+      x.promise.deliver(err);
+    else
+      x.promise.deliver(caf::unit);
   }
-  x.answer->record(err);
-  if (err)
-    x.promise.deliver(err);
-  else
-    x.promise.deliver(caf::unit);
-}
-
-/// Counts and answers `x` from the registry actor, unless the backend's
-/// thread did, then runs what waited for it.
-void answer(deferred_write& x, const caf::error& err) {
-  tell(x, err);
   for (auto& f : x.after)
     f(caf::none);
 }
@@ -206,12 +205,11 @@ void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
   if (err) {
     if (core.log.enabled(log_level::debug))
       report_refused(core.log, request_names[x.op], x.subject, err);
-    answer(x, err);
+    answer(x, err, [] {});
     return;
   }
   if (x.op != registration_op) {
-    tell_change(self, x);
-    answer(x, caf::none);
+    answer(x, caf::none, [&] { tell_change(self, x); });
     return;
   }
   if (!x.notice.added && (!core.subscribers.empty() || st.deferred_changes)) {
@@ -223,8 +221,7 @@ void on_written(registry_pointer self, uint64_t id, const caf::actor& who,
   }
   if (x.notice.added)
     hand_on(st, id, x.notice);
-  announce(self, x.notice);
-  answer(x, caf::none);
+  answer(x, caf::none, [&] { announce(self, x.notice); });
 }
 
 void as_of_last_event(const registry_state& st, const subscription& filter,
