@@ -168,7 +168,10 @@ void handle_resolver::prefetch(const std::vector<const stored_entry*>& xs) {
     ask.second.push_back(x->actor);
   }
   caf::scoped_actor self{sys_};
-  for (auto& [owner, ask] : asks) {
+  for (auto& node : asks) {
+    // Named, not bound: C++17 lambdas cannot capture structured bindings.
+    auto& owner = node.first;
+    auto& ask = node.second;
     auto& ids = ask.second;
     if (ids.size() < 2)
       continue; // `resolve` asks for one as cheaply
