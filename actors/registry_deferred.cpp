@@ -96,14 +96,8 @@ void answer(deferred_write& x, const caf::error& err, Effects effects) {
   if (mine && !x.then)
     x.answer->record(err);
   effects();
-  if (mine) {
-    if (x.then)
-      x.then(err);
-    else if (err)
-      x.promise.deliver(err);
-    else
-      x.promise.deliver(caf::unit);
-  }
+  if (mine)
+    x.deliver(err);
   for (auto& f : x.after)
     f(caf::none);
 }
@@ -131,6 +125,15 @@ void tell_change(registry_pointer self, const deferred_write& x) {
 }
 
 } // namespace
+
+void deferred_write::deliver(const caf::error& err) {
+  if (then)
+    then(err);
+  else if (err)
+    promise.deliver(err);
+  else
+    promise.deliver(caf::unit);
+}
 
 void deferred_answer::record(const caf::error& err) const {
   metrics->record(op, metrics_recorder::outcome_of(err),

@@ -20,12 +20,8 @@ registry_state::~registry_state() {
   for (auto& [ref, job] : teardowns)
     job.promise.deliver(down);
   for (auto& [id, x] : deferred) {
-    if (x.answer->take()) {
-      if (x.then)
-        x.then(down);
-      else
-        x.promise.deliver(down);
-    }
+    if (x.answer->take())
+      x.deliver(down);
     for (auto& f : x.after)
       f(down);
   }

@@ -108,6 +108,10 @@ struct deferred_write {
   std::vector<std::function<void(const caf::error&)>> after;
   /// The key as a log field, if debug records are written.
   log_field subject;
+
+  /// Tells `err` (none: done) to `then`, or answers it through `promise`.
+  /// The caller took the answer (`answer->take()`).
+  void deliver(const caf::error& err);
 };
 
 /// The state of one registry actor. The core (backend, subscribers) outlives
